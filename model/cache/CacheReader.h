@@ -1,0 +1,120 @@
+#pragma once
+
+// Read access to a cache: its own read-only connection (WAL lets it read while the writer
+// commits). One reader per thread. Every read is bounded: pages by keyset (never OFFSET), series
+// downsampled to a point budget, lists with a limit.
+
+#include "Sqlite.h"
+#include "core/Records.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace rootline {
+
+struct CacheOverview {
+    int64_t logs = 0, spans = 0, traces = 0, series = 0, samples = 0, exemplars = 0, alerts = 0, fetches = 0;
+    std::vector<std::string> services;
+    std::optional<TimeWindow> range; // earliest to latest record of any kind; empty cache: none
+};
+
+// Which logs: all conditions must hold. `text` is an FTS5 query over log bodies.
+struct LogQuery {
+    TimeWindow window = TimeWindow::all();
+    std::vector<std::string> services;
+    int minSeverity = 0;
+    std::optional<TraceId> traceId;
+    std::string text;
+};
+
+// Where a page ends: pass it back to continue after (or before) that row.
+struct LogCursor {
+    Timestamp time;
+    int64_t rowId = 0;
+};
+
+enum class Direction { Forward, Backward };
+
+struct TraceSummary {
+    int64_t rowId = 0;
+    TraceId traceId;
+    Timestamp start;
+    Duration duration;
+    int64_t spanCount = 0;
+    int64_t errorCount = 0;
+    std::string rootService;
+    std::string rootName;
+};
+
+struct TraceQuery {
+    TimeWindow window = TimeWindow::all();
+    std::string service; // any span of the trace... in practice the root service
+    bool errorsOnly = false;
+    Duration minDuration;
+    enum class Order { StartTime, Slowest } order = Order::StartTime;
+    int limit = 500;
+};
+
+struct SeriesInfo {
+    Series series;
+    int64_t sampleCount = 0;
+    std::optional<TimeWindow> range;
+};
+
+struct FetchRejection {
+    int64_t fetchRowId = 0;
+    std::string location, message, snippet;
+};
+
+class CacheReader {
+public:
+    static Result<std::unique_ptr<CacheReader>> open(const std::string& path);
+
+    Result<CacheOverview> overview();
+
+    // Logs after (Forward) or before (Backward) `after`, ordered by (time, row id) in that
+    // direction; without a cursor, from the window's start (Forward) or end (Backward).
+    Result<std::vector<LogRecord>> logPage(const LogQuery& query, std::optional<LogCursor> after, int limit,
+                                           Direction direction = Direction::Forward);
+    Result<int64_t> countLogs(const LogQuery& query);
+    Result<std::optional<LogRecord>> logById(int64_t rowId);
+
+    Result<std::vector<Span>> traceSpans(const TraceId& traceId);
+    Result<std::vector<TraceSummary>> traces(const TraceQuery& query);
+    Result<std::optional<TraceSummary>> traceSummary(const TraceId& traceId);
+
+    Result<std::vector<SeriesInfo>> listSeries();
+    Result<std::optional<Series>> seriesById(int64_t rowId);
+    // Every sample in the window, sorted by time, duplicates of one timestamp collapsed (last wins).
+    Result<std::vector<Sample>> samples(int64_t seriesRowId, TimeWindow window);
+    // At most `maxPoints` points that keep each bucket's minimum and maximum (see Downsample.h).
+    Result<std::vector<Sample>> downsampled(int64_t seriesRowId, TimeWindow window, int maxPoints);
+    Result<std::vector<HistogramSample>> histograms(int64_t seriesRowId, TimeWindow window);
+    // seriesRowId 0: exemplars of every series.
+    Result<std::vector<Exemplar>> exemplars(int64_t seriesRowId, TimeWindow window);
+
+    Result<std::vector<Alert>> alerts();
+    Result<std::vector<FetchRecord>> fetches();
+    Result<std::vector<FetchRejection>> rejections(int64_t fetchRowId = 0);
+    Result<std::vector<std::pair<std::string, std::string>>> manifest();
+    Result<std::vector<std::pair<int64_t, ResourcePtr>>> resources();
+
+    // For model code that runs its own queries (correlation, export). Read-only.
+    sql::Database& database() { return m_db; }
+    ResourcePtr resource(int64_t rowId);                 // cached; nullptr for 0 or unknown
+    std::optional<TraceId> traceIdOf(int64_t traceRowId); // cached
+
+private:
+    explicit CacheReader(sql::Database db) : m_db(std::move(db)) {}
+    Result<LogRecord> readLog(const sql::Statement& stmt);
+    Status loadResources();
+
+    sql::Database m_db;
+    std::unordered_map<int64_t, ResourcePtr> m_resources;
+    std::unordered_map<int64_t, TraceId> m_traceIds;
+};
+
+} // namespace rootline

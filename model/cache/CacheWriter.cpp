@@ -1,0 +1,739 @@
+#include "CacheWriter.h"
+
+#include "RecordCodec.h"
+#include "Schema.h"
+#include "Sqlite.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace rootline {
+
+namespace {
+constexpr size_t kChunkSamples = 4096;
+
+struct Rejection {
+    std::string location, message, snippet;
+};
+} // namespace
+
+struct UnitState {
+    FetchRecord fetch;
+    std::deque<TelemetryBatch> queue;
+    std::vector<Rejection> rejections;
+    bool commitRequested = false;
+    bool rollbackRequested = false;
+    bool complete = true;
+    std::string message;
+    bool started = false;  // BEGIN done (writer thread)
+    bool finished = false; // committed or rolled back
+    std::optional<Error> error;
+    WriteStats stats;
+    int64_t fetchRowId = 0;
+};
+
+// Prepared statements and id maps; touched only by the writer thread.
+struct WriterConnection {
+    sql::Database db;
+    WriterOptions options;
+    sql::Statement insertFetch, finishFetch, insertRejection;
+    sql::Statement findResource, insertResource;
+    sql::Statement upsertTrace, touchTrace;
+    sql::Statement insertLog, insertLogText;
+    sql::Statement insertSpan;
+    sql::Statement findSeries, insertSeries, insertChunk, insertHistogram, insertExemplar;
+    sql::Statement deleteAlert, insertAlert;
+    std::unordered_map<std::string, int64_t> resourceIds;
+    std::unordered_map<std::string, int64_t> seriesIds;
+    std::unordered_map<TraceId, int64_t> traceIds;
+
+    Status prepareAll();
+    void forgetIds() // after a rollback the rows they point to are gone
+    {
+        resourceIds.clear();
+        seriesIds.clear();
+        traceIds.clear();
+    }
+    Status begin(UnitState& unit);
+    Status store(UnitState& unit, TelemetryBatch& batch);
+    Status finish(UnitState& unit);
+    Result<int64_t> resourceId(const ResourcePtr& resource);
+    Result<int64_t> traceRowId(const TraceId& id);
+    Result<int64_t> seriesRowId(const Series& series, int64_t resource);
+};
+
+struct WriterState {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::shared_ptr<UnitState>> units;
+    std::deque<std::function<void()>> tasks;
+    bool stopping = false;
+    std::string path;
+    WriterConnection conn;
+    std::thread thread;
+
+    void run();
+    // Runs `fn` on the writer thread between units and waits for it.
+    template <class R>
+    R call(std::function<R(WriterConnection&)> fn);
+};
+
+// ---------------------------------------------------------------------------------------------
+
+Status WriterConnection::prepareAll()
+{
+    struct Item {
+        sql::Statement* stmt;
+        const char* sql;
+    };
+    const Item items[] = {
+        {&insertFetch, "INSERT INTO fetches(source, kind, query, from_ts, to_ts, fetched_at, rows, complete, message, content_hash)"
+                       " VALUES(?,?,?,?,?,?,0,0,'',?)"},
+        {&finishFetch, "UPDATE fetches SET rows = ?, complete = ?, message = ? WHERE id = ?"},
+        {&insertRejection, "INSERT INTO rejections(fetch, location, message, snippet) VALUES(?,?,?,?)"},
+        {&findResource, "SELECT id FROM resources WHERE key = ?"},
+        {&insertResource, "INSERT INTO resources(key, service, namespace, version, environment, host, pod, container, attributes)"
+                          " VALUES(?,?,?,?,?,?,?,?,?)"},
+        {&upsertTrace, "INSERT INTO traces(trace_id, start_ts, end_ts, span_count, error_count, root_service, root_name)"
+                       " VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(trace_id) DO UPDATE SET"
+                       " start_ts = min(coalesce(start_ts, excluded.start_ts), excluded.start_ts),"
+                       " end_ts = max(coalesce(end_ts, excluded.end_ts), excluded.end_ts),"
+                       " span_count = span_count + excluded.span_count, error_count = error_count + excluded.error_count,"
+                       " root_service = CASE WHEN ?8 THEN excluded.root_service ELSE coalesce(root_service, excluded.root_service) END,"
+                       " root_name = CASE WHEN ?8 THEN excluded.root_name ELSE coalesce(root_name, excluded.root_name) END"
+                       " RETURNING id"},
+        {&touchTrace, "INSERT INTO traces(trace_id) VALUES(?) ON CONFLICT(trace_id) DO UPDATE SET span_count = span_count RETURNING id"},
+        {&insertLog, "INSERT INTO logs(ts, observed_ts, severity, severity_text, body, attributes, trace, span_id, resource, fetch)"
+                     " VALUES(?,?,?,?,?,?,?,?,?,?)"},
+        {&insertLogText, "INSERT INTO logs_fts(rowid, body) VALUES(?,?)"},
+        {&insertSpan, "INSERT INTO spans(trace, span_id, parent_span_id, name, kind, start_ts, duration, status, status_message,"
+                      " attributes, events, links, resource, fetch) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+        {&findSeries, "SELECT id FROM series WHERE key = ?"},
+        {&insertSeries, "INSERT INTO series(key, name, labels, kind, unit, resource) VALUES(?,?,?,?,?,?)"},
+        {&insertChunk, "INSERT INTO sample_chunks(series, start_ts, end_ts, count, times, vals, fetch) VALUES(?,?,?,?,?,?,?)"},
+        {&insertHistogram, "INSERT OR REPLACE INTO histogram_samples(series, ts, count, sum, buckets) VALUES(?,?,?,?,?)"},
+        {&insertExemplar, "INSERT INTO exemplars(series, ts, value, trace, span_id, labels) VALUES(?,?,?,?,?,?)"},
+        {&deleteAlert, "DELETE FROM alerts WHERE name = ? AND labels = ? AND source = ?"},
+        {&insertAlert, "INSERT INTO alerts(name, labels, annotations, state, active_since, value, source) VALUES(?,?,?,?,?,?,?)"},
+    };
+    for (const auto& item : items) {
+        auto stmt = db.prepare(item.sql);
+        if (!stmt)
+            return stmt.error();
+        *item.stmt = std::move(*stmt);
+    }
+    return {};
+}
+
+Status WriterConnection::begin(UnitState& unit)
+{
+    if (auto s = db.exec("BEGIN IMMEDIATE"); !s)
+        return s;
+    unit.started = true;
+    auto& f = unit.fetch;
+    insertFetch.bindText(1, f.source);
+    insertFetch.bindText(2, f.kind);
+    insertFetch.bindText(3, f.query);
+    if (f.window.from != Timestamp::min())
+        insertFetch.bind(4, f.window.from.nanos());
+    if (f.window.to != Timestamp::max())
+        insertFetch.bind(5, f.window.to.nanos());
+    insertFetch.bind(6, (f.fetchedAt == Timestamp() ? Timestamp::now() : f.fetchedAt).nanos());
+    insertFetch.bindText(7, f.contentHash);
+    auto s = insertFetch.run();
+    insertFetch.reset();
+    if (!s)
+        return s;
+    unit.fetchRowId = db.lastInsertRowId();
+    return {};
+}
+
+Result<int64_t> WriterConnection::resourceId(const ResourcePtr& resource)
+{
+    if (!resource)
+        return int64_t(0);
+    const std::string key = resource->key();
+    if (auto it = resourceIds.find(key); it != resourceIds.end())
+        return it->second;
+    findResource.bindText(1, key);
+    auto row = findResource.step();
+    int64_t id = row && *row ? findResource.int64(0) : 0;
+    findResource.reset();
+    if (!row)
+        return row.error();
+    if (id == 0) {
+        const std::string attrs = resource->raw.toJson();
+        const std::string* fields[] = {&key, &resource->serviceName, &resource->serviceNamespace, &resource->serviceVersion,
+                                       &resource->environment, &resource->host, &resource->pod, &resource->container, &attrs};
+        for (int i = 0; i < 9; ++i)
+            insertResource.bindText(i + 1, *fields[i]);
+        auto s = insertResource.run();
+        insertResource.reset();
+        if (!s)
+            return s.error();
+        id = db.lastInsertRowId();
+    }
+    resourceIds.emplace(key, id);
+    return id;
+}
+
+Result<int64_t> WriterConnection::traceRowId(const TraceId& id)
+{
+    if (auto it = traceIds.find(id); it != traceIds.end())
+        return it->second;
+    unsigned char bytes[16];
+    id.toBytes(bytes);
+    touchTrace.bindBlob(1, bytes, 16);
+    auto row = touchTrace.step();
+    const int64_t rowId = row && *row ? touchTrace.int64(0) : 0;
+    touchTrace.reset();
+    if (!row)
+        return row.error();
+    traceIds.emplace(id, rowId);
+    return rowId;
+}
+
+Result<int64_t> WriterConnection::seriesRowId(const Series& series, int64_t resource)
+{
+    const std::string key = series.key();
+    if (auto it = seriesIds.find(key); it != seriesIds.end())
+        return it->second;
+    findSeries.bindText(1, key);
+    auto row = findSeries.step();
+    int64_t id = row && *row ? findSeries.int64(0) : 0;
+    findSeries.reset();
+    if (!row)
+        return row.error();
+    if (id == 0) {
+        const std::string labels = codec::labelsToJson(series.labels);
+        insertSeries.bindText(1, key);
+        insertSeries.bindText(2, series.name);
+        insertSeries.bindText(3, labels);
+        insertSeries.bind(4, int(series.kind));
+        insertSeries.bindText(5, series.unit);
+        if (resource)
+            insertSeries.bind(6, resource);
+        auto s = insertSeries.run();
+        insertSeries.reset();
+        if (!s)
+            return s.error();
+        id = db.lastInsertRowId();
+    }
+    seriesIds.emplace(key, id);
+    return id;
+}
+
+Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
+{
+    if (!unit.started) {
+        if (auto s = begin(unit); !s)
+            return s;
+    }
+    WriteStats& stats = unit.stats;
+    const int64_t fetch = unit.fetchRowId;
+    std::unordered_map<const Resource*, int64_t> batchResources;
+    auto resourceOf = [&](const ResourcePtr& r) -> Result<int64_t> {
+        if (!r)
+            return int64_t(0);
+        if (auto it = batchResources.find(r.get()); it != batchResources.end())
+            return it->second;
+        auto id = resourceId(r);
+        if (id)
+            batchResources.emplace(r.get(), *id);
+        return id;
+    };
+
+    // Trace summaries first, so spans and logs find their trace rows.
+    struct TraceAggregate {
+        Timestamp start = Timestamp::max(), end = Timestamp::min();
+        int64_t spans = 0, errors = 0;
+        const Span* root = nullptr;
+        bool realRoot = false;
+    };
+    std::unordered_map<TraceId, TraceAggregate> aggregates;
+    for (const Span& span : batch.spans) {
+        auto& a = aggregates[span.traceId];
+        a.start = std::min(a.start, span.start);
+        a.end = std::max(a.end, span.end());
+        ++a.spans;
+        a.errors += span.isError();
+        const bool isRoot = !span.parentSpanId.has_value();
+        if (!a.realRoot && (isRoot || !a.root || span.start < a.root->start)) {
+            a.root = &span;
+            a.realRoot = isRoot;
+        }
+    }
+    for (const auto& [traceId, a] : aggregates) {
+        unsigned char bytes[16];
+        traceId.toBytes(bytes);
+        upsertTrace.bindBlob(1, bytes, 16);
+        upsertTrace.bind(2, a.start.nanos());
+        upsertTrace.bind(3, a.end.nanos());
+        upsertTrace.bind(4, a.spans);
+        upsertTrace.bind(5, a.errors);
+        if (a.root->resource)
+            upsertTrace.bindText(6, a.root->resource->serviceName);
+        upsertTrace.bindText(7, a.root->name);
+        upsertTrace.bind(8, int(a.realRoot));
+        auto row = upsertTrace.step();
+        const int64_t rowId = row && *row ? upsertTrace.int64(0) : 0;
+        upsertTrace.reset();
+        if (!row)
+            return row.error();
+        traceIds[traceId] = rowId;
+    }
+
+    std::string attrs;
+    for (const LogRecord& log : batch.logs) {
+        auto res = resourceOf(log.resource);
+        if (!res)
+            return res.error();
+        attrs = log.attributes.toJson();
+        insertLog.bind(1, log.time.nanos());
+        insertLog.bind(2, (log.observedTime == Timestamp() ? log.time : log.observedTime).nanos());
+        insertLog.bind(3, log.severity);
+        insertLog.bindText(4, log.severityText);
+        insertLog.bindText(5, log.body);
+        insertLog.bindText(6, attrs);
+        if (log.traceId) {
+            auto trace = traceRowId(*log.traceId);
+            if (!trace)
+                return trace.error();
+            insertLog.bind(7, *trace);
+        }
+        if (log.spanId)
+            insertLog.bind(8, int64_t(log.spanId->value));
+        if (*res)
+            insertLog.bind(9, *res);
+        insertLog.bind(10, fetch);
+        auto s = insertLog.run();
+        insertLog.reset();
+        if (!s)
+            return s;
+        if (options.fullTextIndex) {
+            insertLogText.bind(1, db.lastInsertRowId());
+            insertLogText.bindText(2, log.body);
+            auto t = insertLogText.run();
+            insertLogText.reset();
+            if (!t)
+                return t;
+        }
+    }
+    stats.logs += int64_t(batch.logs.size());
+
+    std::string events, links;
+    for (const Span& span : batch.spans) {
+        auto res = resourceOf(span.resource);
+        if (!res)
+            return res.error();
+        attrs = span.attributes.toJson();
+        events = codec::eventsToJson(span.events);
+        links = codec::linksToJson(span.links);
+        insertSpan.bind(1, traceIds[span.traceId]);
+        insertSpan.bind(2, int64_t(span.spanId.value));
+        if (span.parentSpanId)
+            insertSpan.bind(3, int64_t(span.parentSpanId->value));
+        insertSpan.bindText(4, span.name);
+        insertSpan.bind(5, int(span.kind));
+        insertSpan.bind(6, span.start.nanos());
+        insertSpan.bind(7, span.duration.count());
+        insertSpan.bind(8, int(span.status));
+        insertSpan.bindText(9, span.statusMessage);
+        insertSpan.bindText(10, attrs);
+        insertSpan.bindText(11, events);
+        insertSpan.bindText(12, links);
+        if (*res)
+            insertSpan.bind(13, *res);
+        insertSpan.bind(14, fetch);
+        auto s = insertSpan.run();
+        insertSpan.reset();
+        if (!s)
+            return s;
+    }
+    stats.spans += int64_t(batch.spans.size());
+
+    for (SeriesData& data : batch.series) {
+        auto res = resourceOf(data.series.resource);
+        if (!res)
+            return res.error();
+        auto seriesId = seriesRowId(data.series, *res);
+        if (!seriesId)
+            return seriesId.error();
+        ++stats.series;
+        auto& samples = data.samples;
+        std::stable_sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) { return a.time < b.time; });
+        std::vector<int64_t> times;
+        std::vector<double> values;
+        for (size_t i = 0; i < samples.size(); i += kChunkSamples) {
+            const size_t n = std::min(kChunkSamples, samples.size() - i);
+            times.resize(n);
+            values.resize(n);
+            for (size_t k = 0; k < n; ++k) {
+                times[k] = samples[i + k].time.nanos();
+                values[k] = samples[i + k].value;
+            }
+            insertChunk.bind(1, *seriesId);
+            insertChunk.bind(2, times.front());
+            insertChunk.bind(3, times.back());
+            insertChunk.bind(4, int64_t(n));
+            insertChunk.bindBlob(5, times.data(), n * sizeof(int64_t));
+            insertChunk.bindBlob(6, values.data(), n * sizeof(double));
+            insertChunk.bind(7, fetch);
+            auto s = insertChunk.run();
+            insertChunk.reset();
+            if (!s)
+                return s;
+        }
+        stats.samples += int64_t(samples.size());
+        for (const HistogramSample& h : data.histograms) {
+            const std::string buckets = codec::bucketsToJson(h.buckets);
+            insertHistogram.bind(1, *seriesId);
+            insertHistogram.bind(2, h.time.nanos());
+            insertHistogram.bind(3, h.count);
+            insertHistogram.bind(4, h.sum);
+            insertHistogram.bindText(5, buckets);
+            auto s = insertHistogram.run();
+            insertHistogram.reset();
+            if (!s)
+                return s;
+        }
+        stats.histograms += int64_t(data.histograms.size());
+        for (const Exemplar& e : data.exemplars) {
+            attrs = e.labels.toJson();
+            insertExemplar.bind(1, *seriesId);
+            insertExemplar.bind(2, e.time.nanos());
+            insertExemplar.bind(3, e.value);
+            if (e.traceId) {
+                auto trace = traceRowId(*e.traceId);
+                if (!trace)
+                    return trace.error();
+                insertExemplar.bind(4, *trace);
+            }
+            if (e.spanId)
+                insertExemplar.bind(5, int64_t(e.spanId->value));
+            insertExemplar.bindText(6, attrs);
+            auto s = insertExemplar.run();
+            insertExemplar.reset();
+            if (!s)
+                return s;
+        }
+        stats.exemplars += int64_t(data.exemplars.size());
+    }
+
+    for (const Alert& alert : batch.alerts) {
+        const std::string labels = codec::labelsToJson(alert.labels);
+        const std::string annotations = codec::labelsToJson(alert.annotations);
+        deleteAlert.bindText(1, alert.name);
+        deleteAlert.bindText(2, labels);
+        deleteAlert.bindText(3, alert.source);
+        auto d = deleteAlert.run();
+        deleteAlert.reset();
+        if (!d)
+            return d;
+        insertAlert.bindText(1, alert.name);
+        insertAlert.bindText(2, labels);
+        insertAlert.bindText(3, annotations);
+        insertAlert.bind(4, int(alert.state));
+        if (alert.activeSince != Timestamp())
+            insertAlert.bind(5, alert.activeSince.nanos());
+        insertAlert.bind(6, alert.value);
+        insertAlert.bindText(7, alert.source);
+        auto s = insertAlert.run();
+        insertAlert.reset();
+        if (!s)
+            return s;
+    }
+    stats.alerts += int64_t(batch.alerts.size());
+    return {};
+}
+
+Status WriterConnection::finish(UnitState& unit)
+{
+    if (!unit.started) {
+        if (auto s = begin(unit); !s)
+            return s;
+    }
+    for (const auto& r : unit.rejections) {
+        insertRejection.bind(1, unit.fetchRowId);
+        insertRejection.bindText(2, r.location);
+        insertRejection.bindText(3, r.message);
+        insertRejection.bindText(4, r.snippet);
+        auto s = insertRejection.run();
+        insertRejection.reset();
+        if (!s)
+            return s;
+    }
+    unit.stats.rejected = int64_t(unit.rejections.size());
+    finishFetch.bind(1, unit.stats.total());
+    finishFetch.bind(2, int(unit.complete && unit.rejections.empty()));
+    finishFetch.bindText(3, unit.message);
+    finishFetch.bind(4, unit.fetchRowId);
+    auto s = finishFetch.run();
+    finishFetch.reset();
+    if (!s)
+        return s;
+    return db.exec("COMMIT");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void WriterState::run()
+{
+    std::unique_lock lock(mutex);
+    for (;;) {
+        changed.wait(lock, [&] {
+            if (!tasks.empty() && (units.empty() || !units.front()->started))
+                return true;
+            if (units.empty())
+                return stopping;
+            const auto& u = *units.front();
+            return !u.queue.empty() || u.commitRequested || u.rollbackRequested || stopping;
+        });
+        if (!tasks.empty() && (units.empty() || !units.front()->started)) {
+            auto task = std::move(tasks.front());
+            tasks.pop_front();
+            lock.unlock();
+            task();
+            lock.lock();
+            continue;
+        }
+        if (units.empty())
+            break; // stopping, nothing left
+        auto unit = units.front();
+        if (!unit->queue.empty()) {
+            TelemetryBatch batch = std::move(unit->queue.front());
+            unit->queue.pop_front();
+            changed.notify_all(); // room in the queue
+            if (unit->error)
+                continue; // already failed: drop what still arrives
+            lock.unlock();
+            Status s = conn.store(*unit, batch);
+            if (!s && unit->started) {
+                (void)conn.db.exec("ROLLBACK");
+                conn.forgetIds();
+                unit->started = false;
+            }
+            lock.lock();
+            if (!s)
+                unit->error = s.error();
+            continue;
+        }
+        const bool commit = unit->commitRequested && !unit->rollbackRequested && !unit->error;
+        if (!commit && !unit->commitRequested && !unit->rollbackRequested && !stopping)
+            continue;
+        lock.unlock();
+        Status s;
+        if (commit)
+            s = conn.finish(*unit);
+        if (unit->started && (!commit || !s)) {
+            (void)conn.db.exec("ROLLBACK");
+            conn.forgetIds();
+        }
+        unit->started = false;
+        lock.lock();
+        if (!s)
+            unit->error = s.error();
+        else if (!commit && !unit->rollbackRequested && !unit->error)
+            unit->error = Error{"cache " + path, "the writer was closed before this unit was committed", {}};
+        unit->finished = true;
+        units.pop_front();
+        changed.notify_all();
+    }
+}
+
+template <class R>
+R WriterState::call(std::function<R(WriterConnection&)> fn)
+{
+    std::optional<R> result;
+    std::unique_lock lock(mutex);
+    tasks.push_back([&] {
+        R r = fn(conn);
+        std::lock_guard g(mutex);
+        result.emplace(std::move(r));
+        changed.notify_all();
+    });
+    changed.notify_all();
+    changed.wait(lock, [&] { return result.has_value(); });
+    return std::move(*result);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+WriteUnit::WriteUnit(std::shared_ptr<WriterState> writer, std::shared_ptr<UnitState> unit)
+    : m_writer(std::move(writer)), m_unit(std::move(unit))
+{
+}
+
+WriteUnit::~WriteUnit()
+{
+    if (!m_done)
+        rollback();
+}
+
+Status WriteUnit::append(TelemetryBatch batch)
+{
+    std::unique_lock lock(m_writer->mutex);
+    m_writer->changed.wait(lock, [&] {
+        return m_unit->error || m_unit->queue.size() < size_t(m_writer->conn.options.maxQueuedBatches) || m_writer->stopping;
+    });
+    if (m_unit->error)
+        return *m_unit->error;
+    if (m_done || m_writer->stopping)
+        return Error{"cache " + m_writer->path, "append to a unit that is finished or whose writer is closing", {}};
+    m_unit->queue.push_back(std::move(batch));
+    m_writer->changed.notify_all();
+    return {};
+}
+
+void WriteUnit::reject(std::string location, std::string message, std::string snippet)
+{
+    std::lock_guard lock(m_writer->mutex);
+    m_unit->rejections.push_back({std::move(location), std::move(message), std::move(snippet)});
+}
+
+Result<WriteStats> WriteUnit::commit(bool complete, std::string message)
+{
+    std::unique_lock lock(m_writer->mutex);
+    if (m_done)
+        return Error{"cache " + m_writer->path, "unit committed twice", {}};
+    m_done = true;
+    m_unit->commitRequested = true;
+    m_unit->complete = complete;
+    m_unit->message = std::move(message);
+    m_writer->changed.notify_all();
+    m_writer->changed.wait(lock, [&] { return m_unit->finished; });
+    if (m_unit->error)
+        return *m_unit->error;
+    return m_unit->stats;
+}
+
+void WriteUnit::rollback()
+{
+    std::unique_lock lock(m_writer->mutex);
+    if (m_done)
+        return;
+    m_done = true;
+    m_unit->rollbackRequested = true;
+    m_unit->queue.clear();
+    m_writer->changed.notify_all();
+    m_writer->changed.wait(lock, [&] { return m_unit->finished; });
+}
+
+int64_t WriteUnit::fetchRowId() const
+{
+    std::lock_guard lock(m_writer->mutex);
+    return m_unit->fetchRowId;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+CacheWriter::CacheWriter(std::shared_ptr<WriterState> state) : m_state(std::move(state)) {}
+
+Result<std::unique_ptr<CacheWriter>> CacheWriter::open(const std::string& path, WriterOptions options)
+{
+    auto db = cache::openCache(path, cache::OpenMode::ReadWrite);
+    if (!db)
+        return db.error();
+    auto state = std::make_shared<WriterState>();
+    state->path = path;
+    state->conn.db = std::move(*db);
+    state->conn.options = options;
+    if (auto s = state->conn.prepareAll(); !s)
+        return s.error();
+    // The connection moves to the writer thread here and is used by no other thread after this.
+    state->thread = std::thread([raw = state.get()] { raw->run(); });
+    return std::unique_ptr<CacheWriter>(new CacheWriter(std::move(state)));
+}
+
+CacheWriter::~CacheWriter()
+{
+    {
+        std::lock_guard lock(m_state->mutex);
+        m_state->stopping = true;
+        m_state->changed.notify_all();
+    }
+    m_state->thread.join();
+}
+
+std::unique_ptr<WriteUnit> CacheWriter::begin(FetchRecord fetch)
+{
+    auto unit = std::make_shared<UnitState>();
+    unit->fetch = std::move(fetch);
+    {
+        std::lock_guard lock(m_state->mutex);
+        if (m_state->stopping) {
+            unit->error = Error{"cache " + m_state->path, "the writer is closing", {}};
+            unit->finished = true;
+        } else {
+            m_state->units.push_back(unit);
+        }
+    }
+    return std::unique_ptr<WriteUnit>(new WriteUnit(m_state, unit));
+}
+
+Result<WriteStats> CacheWriter::write(TelemetryBatch batch, FetchRecord fetch)
+{
+    auto unit = begin(std::move(fetch));
+    if (auto s = unit->append(std::move(batch)); !s)
+        return s.error();
+    return unit->commit();
+}
+
+Result<bool> CacheWriter::hasContentHash(const std::string& hash)
+{
+    return m_state->call<Result<bool>>([&](WriterConnection& c) -> Result<bool> {
+        auto stmt = c.db.prepare("SELECT 1 FROM fetches WHERE content_hash = ? AND content_hash <> '' LIMIT 1");
+        if (!stmt)
+            return stmt.error();
+        stmt->bindText(1, hash);
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        return *row;
+    });
+}
+
+Status CacheWriter::setManifest(const std::string& key, const std::string& value)
+{
+    return m_state->call<Status>([&](WriterConnection& c) -> Status {
+        auto stmt = c.db.prepare("INSERT INTO manifest(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        if (!stmt)
+            return stmt.error();
+        stmt->bindText(1, key);
+        stmt->bindText(2, value);
+        return stmt->run();
+    });
+}
+
+Status CacheWriter::rebuildFullTextIndex()
+{
+    return m_state->call<Status>([](WriterConnection& c) { return c.db.exec("INSERT INTO logs_fts(logs_fts) VALUES('rebuild')"); });
+}
+
+Result<int64_t> CacheWriter::saveInvestigation(int64_t id, const std::string& title, const std::string& stateJson)
+{
+    return m_state->call<Result<int64_t>>([&](WriterConnection& c) -> Result<int64_t> {
+        const int64_t now = Timestamp::now().nanos();
+        auto stmt = c.db.prepare(id == 0 ? "INSERT INTO investigations(created_at, updated_at, title, state) VALUES(?1, ?1, ?2, ?3)"
+                                         : "UPDATE investigations SET updated_at = ?1, title = ?2, state = ?3 WHERE id = ?4");
+        if (!stmt)
+            return stmt.error();
+        stmt->bind(1, now);
+        stmt->bindText(2, title);
+        stmt->bindText(3, stateJson);
+        if (id != 0)
+            stmt->bind(4, id);
+        if (auto s = stmt->run(); !s)
+            return s.error();
+        return id == 0 ? c.db.lastInsertRowId() : id;
+    });
+}
+
+const std::string& CacheWriter::path() const { return m_state->path; }
+
+} // namespace rootline

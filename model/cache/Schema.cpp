@@ -1,0 +1,186 @@
+#include "Schema.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace rootline::cache {
+namespace {
+
+// Version 1: the telemetry tables.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE manifest(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE resources(
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, service TEXT NOT NULL, namespace TEXT NOT NULL,
+    version TEXT NOT NULL, environment TEXT NOT NULL, host TEXT NOT NULL, pod TEXT NOT NULL,
+    container TEXT NOT NULL, attributes TEXT NOT NULL);
+CREATE TABLE fetches(
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL, query TEXT NOT NULL,
+    from_ts INTEGER, to_ts INTEGER, fetched_at INTEGER NOT NULL, rows INTEGER NOT NULL,
+    complete INTEGER NOT NULL, message TEXT NOT NULL DEFAULT '', content_hash TEXT NOT NULL DEFAULT '');
+CREATE INDEX fetches_hash ON fetches(content_hash) WHERE content_hash <> '';
+-- Trace ids get integer keys here: an inline index on random 16-byte ids in the big tables would
+-- cut ingest 3-9x. The row also summarises the trace for the trace list.
+CREATE TABLE traces(
+    id INTEGER PRIMARY KEY, trace_id BLOB NOT NULL UNIQUE, start_ts INTEGER, end_ts INTEGER,
+    span_count INTEGER NOT NULL DEFAULT 0, error_count INTEGER NOT NULL DEFAULT 0,
+    root_service TEXT, root_name TEXT);
+CREATE INDEX traces_start ON traces(start_ts);
+CREATE TABLE logs(
+    id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, observed_ts INTEGER NOT NULL, severity INTEGER NOT NULL,
+    severity_text TEXT NOT NULL, body TEXT NOT NULL, attributes TEXT NOT NULL, trace INTEGER,
+    span_id INTEGER, resource INTEGER, fetch INTEGER);
+CREATE INDEX logs_ts ON logs(ts);
+CREATE INDEX logs_trace ON logs(trace) WHERE trace IS NOT NULL;
+CREATE VIRTUAL TABLE logs_fts USING fts5(body, content='logs', content_rowid='id');
+CREATE TABLE spans(
+    id INTEGER PRIMARY KEY, trace INTEGER NOT NULL, span_id INTEGER NOT NULL, parent_span_id INTEGER,
+    name TEXT NOT NULL, kind INTEGER NOT NULL, start_ts INTEGER NOT NULL, duration INTEGER NOT NULL,
+    status INTEGER NOT NULL, status_message TEXT NOT NULL, attributes TEXT NOT NULL, events TEXT NOT NULL,
+    links TEXT NOT NULL, resource INTEGER, fetch INTEGER);
+CREATE INDEX spans_trace ON spans(trace, start_ts);
+CREATE INDEX spans_start ON spans(start_ts);
+CREATE TABLE series(
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL, labels TEXT NOT NULL,
+    kind INTEGER NOT NULL, unit TEXT NOT NULL, resource INTEGER);
+-- Samples are stored in chunks of up to 4096 points (two packed arrays), as time-series databases
+-- do: reading a million points is then a few hundred blob reads, not a million row steps.
+CREATE TABLE sample_chunks(
+    series INTEGER NOT NULL, start_ts INTEGER NOT NULL, end_ts INTEGER NOT NULL, count INTEGER NOT NULL,
+    times BLOB NOT NULL, vals BLOB NOT NULL, fetch INTEGER);
+CREATE INDEX sample_chunks_series ON sample_chunks(series, start_ts);
+CREATE TABLE histogram_samples(
+    series INTEGER NOT NULL, ts INTEGER NOT NULL, count REAL, sum REAL, buckets TEXT NOT NULL,
+    PRIMARY KEY(series, ts)) WITHOUT ROWID;
+CREATE TABLE exemplars(
+    id INTEGER PRIMARY KEY, series INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL, trace INTEGER,
+    span_id INTEGER, labels TEXT NOT NULL);
+CREATE INDEX exemplars_series_ts ON exemplars(series, ts);
+CREATE INDEX exemplars_trace ON exemplars(trace) WHERE trace IS NOT NULL;
+CREATE TABLE alerts(
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, labels TEXT NOT NULL, annotations TEXT NOT NULL,
+    state INTEGER NOT NULL, active_since INTEGER, value REAL, source TEXT NOT NULL);
+)sql";
+
+// Version 2: what an import rejected (per record, with its place), and saved investigations.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE rejections(
+    id INTEGER PRIMARY KEY, fetch INTEGER, location TEXT NOT NULL, message TEXT NOT NULL, snippet TEXT NOT NULL);
+CREATE TABLE investigations(
+    id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, title TEXT NOT NULL,
+    state TEXT NOT NULL);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+
+uint32_t bigEndian32(const unsigned char* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+
+Error fileError(const std::string& path, std::string what, std::string hint = {})
+{
+    return Error{"cache " + path, std::move(what), std::move(hint)};
+}
+
+// Reads the 100-byte SQLite header and checks it without opening the file through SQLite, so a
+// file that is not ours is never touched.
+Status checkHeader(const std::string& path)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        return fileError(path, "cannot read the file size: " + ec.message());
+    if (size == 0)
+        return fileError(path, "the file is empty, not a Rootline cache");
+    std::ifstream in(path, std::ios::binary);
+    unsigned char header[100] = {};
+    if (!in.read(reinterpret_cast<char*>(header), sizeof header))
+        return fileError(path, "not a Rootline cache: shorter than a SQLite header (" + std::to_string(size) + " bytes)");
+    if (std::string_view(reinterpret_cast<const char*>(header), 16) != std::string_view("SQLite format 3\0", 16))
+        return fileError(path, "not a Rootline cache: not a SQLite database", "open a .rootline file, or import this file instead");
+    if (int32_t(bigEndian32(header + 68)) != kApplicationId)
+        return fileError(path, "a SQLite database, but not a Rootline cache (application id differs)");
+    const uint32_t version = bigEndian32(header + 60);
+    if (version > uint32_t(kSchemaVersion))
+        return fileError(path, "made by a newer Rootline (schema " + std::to_string(version) + "; this build reads up to "
+                               + std::to_string(kSchemaVersion) + ")", "upgrade Rootline to open it");
+    uint32_t pageSize = uint32_t(header[16]) << 8 | header[17];
+    if (pageSize == 1)
+        pageSize = 65536;
+    const uint32_t pages = bigEndian32(header + 28);
+    const bool sizeValid = bigEndian32(header + 24) == bigEndian32(header + 92) && pages > 0;
+    const bool hasWal = std::filesystem::exists(path + "-wal", ec);
+    if (sizeValid && !hasWal && size < uint64_t(pages) * pageSize)
+        return fileError(path, "truncated: " + std::to_string(size) + " bytes, but its header says "
+                               + std::to_string(uint64_t(pages) * pageSize), "the copy is incomplete; copy or export it again");
+    return {};
+}
+
+Status applyMigrations(sql::Database& db, int from)
+{
+    sql::Transaction txn(db);
+    if (auto s = txn.begin(); !s)
+        return s;
+    for (int v = from + 1; v <= kSchemaVersion; ++v) {
+        if (auto s = db.exec(kMigrations[v - 1]); !s)
+            return s.error().within("migrating to schema " + std::to_string(v));
+    }
+    if (auto s = db.exec("PRAGMA application_id = " + std::to_string(kApplicationId) + "; PRAGMA user_version = "
+                         + std::to_string(kSchemaVersion));
+        !s)
+        return s;
+    return txn.commit();
+}
+
+} // namespace
+
+std::string schemaAtVersion(int version)
+{
+    std::string ddl;
+    for (int v = 1; v <= version && v <= kSchemaVersion; ++v)
+        ddl += kMigrations[v - 1];
+    ddl += "PRAGMA application_id = " + std::to_string(kApplicationId) + "; PRAGMA user_version = " + std::to_string(version) + ";";
+    return ddl;
+}
+
+Result<sql::Database> openCache(const std::string& path, OpenMode mode)
+{
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (!exists && mode == OpenMode::ReadOnly)
+        return fileError(path, "no such file");
+    if (exists) {
+        if (std::filesystem::is_directory(path, ec))
+            return fileError(path, "is a directory, not a Rootline cache");
+        if (auto s = checkHeader(path); !s)
+            return s.error();
+    }
+    const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    auto db = sql::Database::open(path, flags);
+    if (!db)
+        return db.error();
+    if (mode == OpenMode::ReadWrite && sqlite3_db_readonly(db->handle(), "main") == 1)
+        return fileError(path, "the file is read-only", "open it for reading only, or copy it somewhere writable");
+
+    auto version = db->queryInt("PRAGMA user_version");
+    if (!version)
+        return version.error();
+    if (mode == OpenMode::ReadOnly) {
+        if (*version < kSchemaVersion)
+            return fileError(path, "uses an older schema (" + std::to_string(*version) + ")", "open it once for writing to upgrade it");
+        if (auto s = db->exec("PRAGMA query_only = 1"); !s)
+            return s.error();
+        return db;
+    }
+    // Writers: WAL so readers never block on a fetch; NORMAL sync is durable at checkpoints in WAL
+    // and loses at most the last transactions on power loss, never consistency.
+    if (auto s = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+                          "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF;");
+        !s)
+        return s.error();
+    if (*version < kSchemaVersion) {
+        if (auto s = applyMigrations(*db, int(*version)); !s)
+            return s.error();
+    }
+    return db;
+}
+
+} // namespace rootline::cache

@@ -1,0 +1,127 @@
+#include "Attributes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+namespace rootline {
+
+void Attributes::set(std::string key, AttributeValue value)
+{
+    for (auto& item : m_items) {
+        if (item.key == key) {
+            item.value = std::move(value);
+            return;
+        }
+    }
+    m_items.push_back({std::move(key), std::move(value)});
+}
+
+const AttributeValue* Attributes::find(std::string_view key) const
+{
+    for (const auto& item : m_items)
+        if (item.key == key)
+            return &item.value;
+    return nullptr;
+}
+
+std::optional<std::string> Attributes::text(std::string_view key) const
+{
+    if (const auto* v = find(key))
+        return attributeToText(*v);
+    return std::nullopt;
+}
+
+std::string attributeToText(const AttributeValue& value)
+{
+    struct Visitor {
+        std::string operator()(const std::string& s) const { return s; }
+        std::string operator()(int64_t i) const { return std::to_string(i); }
+        std::string operator()(double d) const
+        {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.17g", d);
+            return buf;
+        }
+        std::string operator()(bool b) const { return b ? "true" : "false"; }
+        std::string operator()(const JsonText& j) const { return j.text; }
+    };
+    return std::visit(Visitor{}, value);
+}
+
+void appendJsonString(std::string& out, std::string_view text)
+{
+    out.push_back('"');
+    for (unsigned char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out.push_back(char(c));
+            }
+        }
+    }
+    out.push_back('"');
+}
+
+std::string Attributes::toJson() const
+{
+    if (m_items.empty())
+        return "{}";
+    std::string out;
+    out.reserve(16 + m_items.size() * 32);
+    out.push_back('{');
+    bool first = true;
+    for (const auto& item : m_items) {
+        if (!first)
+            out.push_back(',');
+        first = false;
+        appendJsonString(out, item.key);
+        out.push_back(':');
+        if (const auto* s = std::get_if<std::string>(&item.value)) {
+            appendJsonString(out, *s);
+        } else if (const auto* d = std::get_if<double>(&item.value)) {
+            // JSON has no NaN or infinities: keep them as strings rather than writing invalid JSON.
+            if (std::isfinite(*d))
+                out += attributeToText(*d);
+            else
+                appendJsonString(out, std::isnan(*d) ? "NaN" : (*d > 0 ? "+Inf" : "-Inf"));
+        } else {
+            out += attributeToText(item.value);
+        }
+    }
+    out.push_back('}');
+    return out;
+}
+
+Attributes Attributes::fromJson(std::string_view json)
+{
+    Attributes attrs;
+    const auto doc = nlohmann::ordered_json::parse(json, nullptr, false);
+    if (!doc.is_object())
+        return attrs;
+    for (const auto& [key, value] : doc.items()) {
+        if (value.is_string())
+            attrs.m_items.push_back({key, value.get<std::string>()});
+        else if (value.is_boolean())
+            attrs.m_items.push_back({key, value.get<bool>()});
+        else if (value.is_number_integer())
+            attrs.m_items.push_back({key, value.get<int64_t>()});
+        else if (value.is_number())
+            attrs.m_items.push_back({key, value.get<double>()});
+        else
+            attrs.m_items.push_back({key, JsonText{value.dump()}});
+    }
+    return attrs;
+}
+
+} // namespace rootline

@@ -1,0 +1,1 @@
+# Which libraries each test links: one line per test.
