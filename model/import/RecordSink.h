@@ -1,0 +1,60 @@
+#pragma once
+
+// Where parsers put what they read. Every format parser (used by file importers and by live
+// connectors alike) turns bytes into TelemetryBatches and per-record problems, and hands both to
+// a sink; it never touches the cache itself.
+
+#include "cache/TelemetryBatch.h"
+#include "core/Result.h"
+
+#include <atomic>
+#include <string>
+
+namespace rootline {
+
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    // A batch of parsed records. An error (the writer failed, the user cancelled) stops the parser,
+    // which returns that error.
+    virtual Status batch(TelemetryBatch&& batch) = 0;
+    // A record that could not be read: `location` is "file:line", "file@byte" or "endpoint#index".
+    virtual void reject(std::string location, std::string message, std::string snippet) = 0;
+};
+
+// What a parser needs to know besides the bytes.
+struct ParseContext {
+    std::string origin;                         // file path or "source endpoint", prefixed to every location
+    const std::atomic_bool* cancelled = nullptr; // checked between records
+    bool strict = false;                         // the first bad record is an error instead of a rejection
+    size_t batchSize = 5000;                     // records per batch handed to the sink
+
+    bool isCancelled() const { return cancelled && cancelled->load(std::memory_order_relaxed); }
+};
+
+// Collects everything in memory: for tests and small documents.
+class CollectingSink final : public RecordSink {
+public:
+    struct Rejection {
+        std::string location, message, snippet;
+    };
+    Status batch(TelemetryBatch&& b) override
+    {
+        auto append = [](auto& to, auto& from) { to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end())); };
+        append(collected.logs, b.logs);
+        append(collected.spans, b.spans);
+        append(collected.series, b.series);
+        append(collected.alerts, b.alerts);
+        ++batches;
+        return {};
+    }
+    void reject(std::string location, std::string message, std::string snippet) override
+    {
+        rejections.push_back({std::move(location), std::move(message), std::move(snippet)});
+    }
+    TelemetryBatch collected;
+    std::vector<Rejection> rejections;
+    int batches = 0;
+};
+
+} // namespace rootline

@@ -1,1 +1,0 @@
-# Which libraries each test links: one line per test.
