@@ -1,0 +1,35 @@
+#pragma once
+
+// A telemetry format Rootline can read. The same parser serves file imports and live connectors:
+// a connector hands it an HTTP response body, the importer hands it a file's documents.
+
+#include "RecordSink.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rootline {
+
+struct Format {
+    std::string name;        // "otlp-json", "jaeger-json", "prometheus-api", "loki-api", "aws-cloudwatch", ...
+    std::string description; // for `rootline-cli import` and the GUI's summary
+    // How sure (0 = not this format, 100 = certain) that a document starting with `head` (its first
+    // few KiB) is in this format. Detection is by content, never by file name.
+    int (*sniff)(std::string_view head) = nullptr;
+    // Parses one whole JSON document (or, for line-oriented formats, a run of complete lines).
+    // Records go to `sink` in batches of ctx.batchSize; bad records are rejected with their place
+    // (ctx.origin + ":" + line or "@" + byte offset) unless ctx.strict, where they are an error.
+    Status (*parse)(std::string_view document, const ParseContext& ctx, RecordSink& sink) = nullptr;
+    // True for formats whose files are newline-delimited records (JSON lines, logfmt, plain logs):
+    // the importer then streams the file in chunks of whole lines.
+    bool lineOriented = false;
+};
+
+// Every format, in detection priority order (model/import/FormatRegistry.cpp).
+const std::vector<Format>& formats();
+// The most likely format for a document starting with `head`; nullptr when none claims it.
+const Format* detectFormat(std::string_view head);
+const Format* formatByName(std::string_view name);
+
+} // namespace rootline
