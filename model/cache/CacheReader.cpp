@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <set>
 
 namespace rootline {
@@ -44,7 +45,13 @@ struct Filter {
     }
 };
 
-Filter logFilter(const LogQuery& q)
+// How a full-text condition joins the log table. A rare term: collect its few matches from the
+// index and sort those. A common term: walk the time index and test each row, which stops after a
+// page — materialising a million matches first would take a second.
+enum class TextPlan { CollectMatches, TestEachRow };
+constexpr int64_t kFewMatches = 20'000;
+
+Filter logFilter(const LogQuery& q, TextPlan plan = TextPlan::CollectMatches)
 {
     Filter f;
     if (q.window.from != Timestamp::min()) {
@@ -74,7 +81,8 @@ Filter logFilter(const LogQuery& q)
         f.binds.emplace_back(std::move(bytes));
     }
     if (!q.text.empty()) {
-        f.add("l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)");
+        f.add(plan == TextPlan::CollectMatches ? "l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)"
+                                               : "EXISTS (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ? AND rowid = l.id)");
         f.binds.emplace_back(q.text);
     }
     return f;
@@ -222,7 +230,22 @@ Result<LogRecord> CacheReader::readLog(const sql::Statement& s)
 Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query, std::optional<LogCursor> after, int limit,
                                                     Direction direction)
 {
-    Filter f = logFilter(query);
+    TextPlan plan = TextPlan::CollectMatches;
+    if (!query.text.empty()) {
+        auto probe = m_db.prepare("SELECT count(*) FROM (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ? LIMIT "
+                                  + std::to_string(kFewMatches + 1) + ")");
+        if (!probe)
+            return probe.error();
+        probe->bindText(1, query.text);
+        auto row = probe->step();
+        if (!row)
+            return row.error().within("searching logs for \"" + query.text + "\"");
+        if (probe->int64(0) > kFewMatches)
+            plan = TextPlan::TestEachRow;
+    }
+    if (plan == TextPlan::TestEachRow)
+        return searchByBlocks(query, after, limit, direction);
+    Filter f = logFilter(query, plan);
     const bool forward = direction == Direction::Forward;
     if (after) {
         // Keyset paging on (ts, id): equal timestamps are ordered by row id, so a page boundary in
@@ -231,8 +254,9 @@ Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query, std::
         f.binds.emplace_back(after->time.nanos());
         f.binds.emplace_back(after->rowId);
     }
-    // Walk the time index unless a trace or a search term narrows the rows better.
-    const char* from = query.traceId || !query.text.empty() ? " FROM logs l" : " FROM logs l INDEXED BY logs_ts";
+    // Walk the time index unless a trace or a rare search term narrows the rows better.
+    const bool narrowed = query.traceId || (!query.text.empty() && plan == TextPlan::CollectMatches);
+    const char* from = narrowed ? " FROM logs l" : " FROM logs l INDEXED BY logs_ts";
     const std::string sql = std::string("SELECT ") + kLogColumns + from + f.where + " ORDER BY l.ts " + (forward ? "ASC" : "DESC")
                             + ", l.id " + (forward ? "ASC" : "DESC") + " LIMIT ?";
     auto stmt = m_db.prepare(sql);
@@ -242,6 +266,98 @@ Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query, std::
     stmt->bind(int(f.binds.size()) + 1, int64_t(limit));
     std::vector<LogRecord> out;
     out.reserve(size_t(std::max(0, limit)));
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        auto r = readLog(*stmt);
+        if (!r)
+            return r.error();
+        out.push_back(std::move(*r));
+    }
+    return out;
+}
+
+Result<std::vector<LogRecord>> CacheReader::searchByBlocks(const LogQuery& query, std::optional<LogCursor> after, int limit,
+                                                          Direction direction)
+{
+    const bool forward = direction == Direction::Forward;
+    int64_t lower = query.window.from.nanos();
+    int64_t upper = query.window.to == Timestamp::max() ? std::numeric_limits<int64_t>::max() : query.window.to.nanos() - 1;
+    if (after) {
+        if (forward)
+            lower = std::max(lower, after->time.nanos());
+        else
+            upper = std::min(upper, after->time.nanos());
+    }
+    auto blocks = m_db.prepare(std::string("SELECT first_id, last_id, min_ts, max_ts FROM log_blocks WHERE max_ts >= ? AND min_ts <= ?")
+                               + (forward ? " ORDER BY min_ts" : " ORDER BY max_ts DESC"));
+    if (!blocks)
+        return blocks.error();
+    blocks->bind(1, lower);
+    blocks->bind(2, upper);
+
+    LogQuery rest = query;
+    rest.text.clear();
+    Filter f = logFilter(rest);
+    if (after) {
+        f.add(forward ? "(l.ts, l.id) > (?, ?)" : "(l.ts, l.id) < (?, ?)");
+        f.binds.emplace_back(after->time.nanos());
+        f.binds.emplace_back(after->rowId);
+    }
+    std::string where = f.where;
+    if (!where.empty())
+        where.replace(0, 7, " AND "); // " WHERE " → " AND "
+    auto hits = m_db.prepare("SELECT l.id, l.ts FROM logs l WHERE l.id IN"
+                             " (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3)" + where);
+    if (!hits)
+        return hits.error();
+
+    // The best `limit` (ts, id) keys so far, in the requested order.
+    std::vector<std::pair<int64_t, int64_t>> best;
+    auto before = [forward](const std::pair<int64_t, int64_t>& a, const std::pair<int64_t, int64_t>& b) { return forward ? a < b : a > b; };
+    for (;;) {
+        auto row = blocks->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        if (best.size() >= size_t(limit)) {
+            // No row of this block (nor of any later one) can beat the current last key.
+            const int64_t edge = best.back().first;
+            if (forward ? blocks->int64(2) > edge : blocks->int64(3) < edge)
+                break;
+        }
+        hits->reset();
+        hits->bindText(1, query.text, true);
+        hits->bind(2, blocks->int64(0));
+        hits->bind(3, blocks->int64(1));
+        f.bindAll(*hits, 4);
+        for (;;) {
+            auto hit = hits->step();
+            if (!hit)
+                return hit.error().within("searching logs for \"" + query.text + "\"");
+            if (!*hit)
+                break;
+            best.emplace_back(hits->int64(1), hits->int64(0));
+        }
+        std::sort(best.begin(), best.end(), before);
+        if (best.size() > size_t(limit))
+            best.resize(size_t(limit));
+    }
+    if (best.empty())
+        return std::vector<LogRecord>();
+    std::string ids;
+    for (const auto& [ts, id] : best)
+        ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    auto stmt = m_db.prepare(std::string("SELECT ") + kLogColumns + " FROM logs l WHERE l.id IN (" + ids + ") ORDER BY l.ts "
+                             + (forward ? "ASC" : "DESC") + ", l.id " + (forward ? "ASC" : "DESC"));
+    if (!stmt)
+        return stmt.error();
+    std::vector<LogRecord> out;
+    out.reserve(best.size());
     for (;;) {
         auto row = stmt->step();
         if (!row)
@@ -452,8 +568,9 @@ Result<std::optional<Series>> CacheReader::seriesById(int64_t rowId)
 
 Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow window)
 {
+    // In the order stored, so "last wins" below means the newest fetch wins where fetches overlap.
     auto stmt = m_db.prepare("SELECT times, vals, count FROM sample_chunks WHERE series = ? AND start_ts < ? AND end_ts >= ?"
-                             " ORDER BY start_ts");
+                             " ORDER BY rowid");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, seriesRowId);
@@ -482,10 +599,10 @@ Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow
             if (t >= window.from.nanos() && t < window.to.nanos())
                 out.push_back({Timestamp::fromNanos(t), v});
         }
-        if (first > 0 && out.size() > first && out[first].time < out[first - 1].time)
-            sorted = false; // chunks from separate fetches can overlap
-        if (first > 0 && out.size() > first && out[first].time == out[first - 1].time)
-            sorted = false;
+        // Chunks from separate fetches can overlap or arrive out of time order, and one batch can
+        // repeat a timestamp: anything not strictly increasing needs the sort-and-collapse below.
+        for (size_t k = std::max<size_t>(first, 1); sorted && k < out.size(); ++k)
+            sorted = out[k - 1].time < out[k].time;
     }
     if (!sorted) {
         std::stable_sort(out.begin(), out.end(), [](const Sample& a, const Sample& b) { return a.time < b.time; });

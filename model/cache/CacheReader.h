@@ -110,6 +110,9 @@ public:
 private:
     explicit CacheReader(sql::Database db) : m_db(std::move(db)) {}
     Result<LogRecord> readLog(const sql::Statement& stmt);
+    // Full-text search for a common term, guided by the log_blocks zone map (see Schema.cpp).
+    Result<std::vector<LogRecord>> searchByBlocks(const LogQuery& query, std::optional<LogCursor> after, int limit,
+                                                  Direction direction);
     Status loadResources();
 
     sql::Database m_db;

@@ -3,6 +3,7 @@
 #include "RecordCodec.h"
 #include "Schema.h"
 #include "Sqlite.h"
+#include "correlation/TraceContextExtractor.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -44,7 +45,7 @@ struct WriterConnection {
     sql::Statement insertFetch, finishFetch, insertRejection;
     sql::Statement findResource, insertResource;
     sql::Statement upsertTrace, touchTrace;
-    sql::Statement insertLog, insertLogText;
+    sql::Statement insertLog, insertLogText, insertLogBlock;
     sql::Statement insertSpan;
     sql::Statement findSeries, insertSeries, insertChunk, insertHistogram, insertExemplar;
     sql::Statement deleteAlert, insertAlert;
@@ -58,6 +59,12 @@ struct WriterConnection {
         resourceIds.clear();
         seriesIds.clear();
         traceIds.clear();
+        // A failure between bind() and run() (e.g. a trace lookup inside a log's binds) returns
+        // early and leaves values bound; clear them so the next unit's rows cannot inherit them.
+        for (sql::Statement* stmt : {&insertFetch, &finishFetch, &insertRejection, &findResource, &insertResource, &upsertTrace,
+                                     &touchTrace, &insertLog, &insertLogText, &insertLogBlock, &insertSpan, &findSeries, &insertSeries, &insertChunk,
+                                     &insertHistogram, &insertExemplar, &deleteAlert, &insertAlert})
+            stmt->reset();
     }
     Status begin(UnitState& unit);
     Status store(UnitState& unit, TelemetryBatch& batch);
@@ -111,6 +118,7 @@ Status WriterConnection::prepareAll()
         {&insertLog, "INSERT INTO logs(ts, observed_ts, severity, severity_text, body, attributes, trace, span_id, resource, fetch)"
                      " VALUES(?,?,?,?,?,?,?,?,?,?)"},
         {&insertLogText, "INSERT INTO logs_fts(rowid, body) VALUES(?,?)"},
+        {&insertLogBlock, "INSERT INTO log_blocks(first_id, last_id, min_ts, max_ts) VALUES(?,?,?,?)"},
         {&insertSpan, "INSERT INTO spans(trace, span_id, parent_span_id, name, kind, start_ts, duration, status, status_message,"
                       " attributes, events, links, resource, fetch) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
         {&findSeries, "SELECT id FROM series WHERE key = ?"},
@@ -289,7 +297,25 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
     }
 
     std::string attrs;
-    for (const LogRecord& log : batch.logs) {
+    struct Block {
+        int64_t first = 0, last = 0, count = 0;
+        Timestamp min = Timestamp::max(), max = Timestamp::min();
+    } block;
+    auto flushBlock = [&]() -> Status {
+        if (block.count == 0)
+            return {};
+        insertLogBlock.bind(1, block.first);
+        insertLogBlock.bind(2, block.last);
+        insertLogBlock.bind(3, block.min.nanos());
+        insertLogBlock.bind(4, block.max.nanos());
+        auto s = insertLogBlock.run();
+        insertLogBlock.reset();
+        block = Block{};
+        return s;
+    };
+    for (LogRecord& log : batch.logs) {
+        if (!log.traceId)
+            applyTraceContext(log, options.correlationRules.get());
         auto res = resourceOf(log.resource);
         if (!res)
             return res.error();
@@ -315,8 +341,18 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         insertLog.reset();
         if (!s)
             return s;
+        const int64_t logRowId = db.lastInsertRowId();
+        if (block.count == 0)
+            block.first = logRowId;
+        block.last = logRowId;
+        block.min = std::min(block.min, log.time);
+        block.max = std::max(block.max, log.time);
+        if (++block.count == 4096) {
+            if (auto b = flushBlock(); !b)
+                return b;
+        }
         if (options.fullTextIndex) {
-            insertLogText.bind(1, db.lastInsertRowId());
+            insertLogText.bind(1, logRowId);
             insertLogText.bindText(2, log.body);
             auto t = insertLogText.run();
             insertLogText.reset();
@@ -324,6 +360,8 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
                 return t;
         }
     }
+    if (auto b = flushBlock(); !b)
+        return b;
     stats.logs += int64_t(batch.logs.size());
 
     std::string events, links;

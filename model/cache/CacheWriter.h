@@ -13,6 +13,7 @@
 
 namespace rootline {
 
+struct CorrelationRules;
 struct WriterState;
 struct UnitState;
 
@@ -22,6 +23,9 @@ struct WriterOptions {
     bool fullTextIndex = true;
     // Batches a unit may have queued before append() waits: bounds memory whatever the input size.
     int maxQueuedBatches = 4;
+    // Logs without a trace id get one from their fields or body at ingest (TraceContextExtractor);
+    // these rules add the user's derived fields. Null: built-in field names only.
+    std::shared_ptr<const CorrelationRules> correlationRules;
 };
 
 // A transaction in progress. Not thread-safe: one producer appends to a unit.

@@ -10,7 +10,9 @@ std::vector<Sample> downsampleMinMax(const std::vector<Sample>& sorted, TimeWind
 {
     if (maxPoints < 2)
         maxPoints = 2;
-    if (sorted.size() <= size_t(maxPoints) || !window.isValid())
+    if (!window.isValid())
+        return {}; // an empty window holds no points (returning the input would break the budget)
+    if (sorted.size() <= size_t(maxPoints))
         return sorted;
     const int buckets = maxPoints / 2;
     const Int128 span = Int128(window.to.nanos()) - window.from.nanos();

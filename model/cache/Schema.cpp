@@ -62,10 +62,16 @@ CREATE TABLE alerts(
     state INTEGER NOT NULL, active_since INTEGER, value REAL, source TEXT NOT NULL);
 )sql";
 
-// Version 2: what an import rejected (per record, with its place), and saved investigations.
+// Version 2: what an import rejected (per record, with its place), log zone map, saved investigations.
 constexpr const char* kVersion2 = R"sql(
 CREATE TABLE rejections(
     id INTEGER PRIMARY KEY, fetch INTEGER, location TEXT NOT NULL, message TEXT NOT NULL, snippet TEXT NOT NULL);
+-- A zone map over the log table: each block of up to 4,096 consecutive rows with its time range.
+-- Full-text search for a common term walks blocks newest-first and asks FTS5 for one rowid range
+-- at a time, stopping as soon as no remaining block can hold a newer hit.
+CREATE TABLE log_blocks(first_id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL, min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL);
+CREATE INDEX log_blocks_max ON log_blocks(max_ts);
+CREATE INDEX log_blocks_min ON log_blocks(min_ts);
 CREATE TABLE investigations(
     id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, title TEXT NOT NULL,
     state TEXT NOT NULL);
@@ -81,7 +87,9 @@ Error fileError(const std::string& path, std::string what, std::string hint = {}
 }
 
 // Reads the 100-byte SQLite header and checks it without opening the file through SQLite, so a
-// file that is not ours is never touched.
+// file that is not ours is never touched. With a non-empty `-wal` beside it, the newest page 1
+// (application id, schema version, page count) may still be in the WAL — a writer that has not
+// checkpointed yet — so those checks are left to SQLite after opening (see checkOpened).
 Status checkHeader(const std::string& path)
 {
     std::error_code ec;
@@ -96,6 +104,9 @@ Status checkHeader(const std::string& path)
         return fileError(path, "not a Rootline cache: shorter than a SQLite header (" + std::to_string(size) + " bytes)");
     if (std::string_view(reinterpret_cast<const char*>(header), 16) != std::string_view("SQLite format 3\0", 16))
         return fileError(path, "not a Rootline cache: not a SQLite database", "open a .rootline file, or import this file instead");
+    const auto walSize = std::filesystem::file_size(path + "-wal", ec);
+    if (!ec && walSize > 0)
+        return {};
     if (int32_t(bigEndian32(header + 68)) != kApplicationId)
         return fileError(path, "a SQLite database, but not a Rootline cache (application id differs)");
     const uint32_t version = bigEndian32(header + 60);
@@ -107,10 +118,33 @@ Status checkHeader(const std::string& path)
         pageSize = 65536;
     const uint32_t pages = bigEndian32(header + 28);
     const bool sizeValid = bigEndian32(header + 24) == bigEndian32(header + 92) && pages > 0;
-    const bool hasWal = std::filesystem::exists(path + "-wal", ec);
-    if (sizeValid && !hasWal && size < uint64_t(pages) * pageSize)
+    if (sizeValid && size < uint64_t(pages) * pageSize)
         return fileError(path, "truncated: " + std::to_string(size) + " bytes, but its header says "
                                + std::to_string(uint64_t(pages) * pageSize), "the copy is incomplete; copy or export it again");
+    return {};
+}
+
+// The same checks as checkHeader, through SQLite, which also reads what is still in the WAL.
+Status checkOpened(sql::Database& db, const std::string& path, bool existed, OpenMode mode)
+{
+    auto appId = db.queryInt("PRAGMA application_id");
+    if (!appId)
+        return appId.error();
+    auto version = db.queryInt("PRAGMA user_version");
+    if (!version)
+        return version.error();
+    if (existed && int32_t(*appId) != kApplicationId) {
+        // An empty database with no id is what a first open that stopped before its migration
+        // committed leaves behind: it holds nothing, so a writer may take it over.
+        auto tables = db.queryInt("SELECT count(*) FROM sqlite_master");
+        if (!tables)
+            return tables.error();
+        if (!(mode == OpenMode::ReadWrite && *appId == 0 && *version == 0 && *tables == 0))
+            return fileError(path, "a SQLite database, but not a Rootline cache (application id differs)");
+    }
+    if (*version > kSchemaVersion)
+        return fileError(path, "made by a newer Rootline (schema " + std::to_string(*version) + "; this build reads up to "
+                               + std::to_string(kSchemaVersion) + ")", "upgrade Rootline to open it");
     return {};
 }
 
@@ -152,6 +186,20 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
             return fileError(path, "is a directory, not a Rootline cache");
         if (auto s = checkHeader(path); !s)
             return s.error();
+        // Root writes to a 0444 file regardless, so look at the mode bits rather than ask the kernel.
+        using std::filesystem::perms;
+        const auto p = std::filesystem::status(path, ec).permissions();
+        if (mode == OpenMode::ReadWrite && !ec && (p & (perms::owner_write | perms::group_write | perms::others_write)) == perms::none)
+            return fileError(path, "the file is read-only", "open it for reading only, or copy it somewhere writable");
+        if (mode == OpenMode::ReadWrite) {
+            // Check through a read-only connection first: closing the last read-write connection
+            // to a WAL database checkpoints it, which would write to a file that is then refused.
+            auto probe = sql::Database::open(path, SQLITE_OPEN_READONLY);
+            if (!probe)
+                return probe.error();
+            if (auto s = checkOpened(*probe, path, exists, mode); !s)
+                return s.error();
+        }
     }
     const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     auto db = sql::Database::open(path, flags);
@@ -160,6 +208,10 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
     if (mode == OpenMode::ReadWrite && sqlite3_db_readonly(db->handle(), "main") == 1)
         return fileError(path, "the file is read-only", "open it for reading only, or copy it somewhere writable");
 
+    if (mode == OpenMode::ReadOnly) {
+        if (auto s = checkOpened(*db, path, exists, mode); !s)
+            return s.error();
+    }
     auto version = db->queryInt("PRAGMA user_version");
     if (!version)
         return version.error();

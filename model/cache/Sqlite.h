@@ -71,6 +71,8 @@ public:
     Status run(); // step until done, for statements without rows
     void reset()
     {
+        if (!m_stmt)
+            return; // sqlite3_clear_bindings does not accept null
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }

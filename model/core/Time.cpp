@@ -38,6 +38,13 @@ void civilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d)
     y += m <= 2;
 }
 
+int daysInMonth(int year, int month)
+{
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 Error timeError(std::string_view text, std::string_view unit, std::string_view why)
 {
     return Error{"time", "cannot read \"" + std::string(text.substr(0, 64)) + "\" as " + std::string(unit) + ": " + std::string(why), {}};
@@ -113,8 +120,8 @@ Result<Timestamp> parseScaledDecimal(std::string_view text, int unitShift, std::
         if (value > limit)
             return timeError(text, unit, "out of range");
     }
-    if (roundUp)
-        ++value;
+    if (roundUp && ++value > limit)
+        return timeError(text, unit, "out of range"); // rounding up crossed the last nanosecond
     return Timestamp::fromNanos(int64_t(negative ? -value : value));
 }
 
@@ -173,6 +180,8 @@ Result<Duration> parseDuration(std::string_view text)
     bool negative = false;
     if (text[0] == '-' || text[0] == '+')
         negative = text[i++] == '-';
+    if (i == text.size())
+        return fail("expected a number"); // a lone sign is not zero
     int64_t total = 0;
     while (i < text.size()) {
         const size_t start = i;
@@ -198,14 +207,25 @@ Result<Duration> parseDuration(std::string_view text)
         auto part = parseScaledDecimal(number, shift, "duration");
         if (!part)
             return fail(part.error().what);
-        total += part->nanos() * multiplier;
+        // Checked: "2562048h" is past the int64 nanosecond range and must not wrap around.
+        int64_t scaled = 0;
+        if (__builtin_mul_overflow(part->nanos(), multiplier, &scaled) || __builtin_add_overflow(total, scaled, &total))
+            return fail("out of range (more than 292 years)");
     }
     return Duration::nanos(negative ? -total : total);
 }
 
 Timestamp Timestamp::fromSecondsDouble(double seconds)
 {
-    return Timestamp(int64_t(std::llround(seconds * 1e9)));
+    // llround of a NaN or of a value past int64 is undefined; clamp instead (NaN has no time: 0).
+    const double ns = seconds * 1e9;
+    if (std::isnan(ns))
+        return Timestamp();
+    if (ns >= 9.2233720368547758e18)
+        return max();
+    if (ns <= -9.2233720368547758e18)
+        return min();
+    return Timestamp(int64_t(std::llround(ns)));
 }
 
 Timestamp Timestamp::now()
@@ -217,7 +237,8 @@ Timestamp Timestamp::now()
 std::string Timestamp::toRfc3339() const
 {
     const int64_t secs = seconds();
-    const int64_t frac = m_ns - secs * kNanosPerSecond;
+    // m_ns - secs * 1e9 would overflow at Timestamp::min(); the floored remainder is the same value.
+    const int64_t frac = m_ns % kNanosPerSecond + (m_ns % kNanosPerSecond < 0 ? kNanosPerSecond : 0);
     const int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
     const int64_t sod = secs - days * 86400;
     int64_t y;
@@ -269,20 +290,35 @@ Result<Timestamp> parseRfc3339(std::string_view text)
     for (const auto* r : {&month, &day, &hour, &minute, &second})
         if (!*r)
             return r->error();
-    if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60)
-        return timeError(text, unit, "field out of range");
+    // Each field is checked on its own so the error says which one; days against the month's
+    // length (2023-02-29 is not a date, 2024-02-29 is). Second 60 is a leap second (RFC 3339 §5.7)
+    // and folds into the next minute, as Unix time has no place for it.
+    if (*month < 1 || *month > 12)
+        return timeError(text, unit, "month " + std::to_string(*month) + " out of range");
+    if (*day < 1 || *day > daysInMonth(*year, *month))
+        return timeError(text, unit, "day " + std::to_string(*day) + " out of range for " + std::string(text.substr(0, 7)));
+    if (*hour > 23)
+        return timeError(text, unit, "hour " + std::to_string(*hour) + " out of range");
+    if (*minute > 59)
+        return timeError(text, unit, "minute " + std::to_string(*minute) + " out of range");
+    if (*second > 60)
+        return timeError(text, unit, "second " + std::to_string(*second) + " out of range");
     size_t i = 19;
     int64_t fracNs = 0;
     if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
         ++i;
         int64_t scale = 100'000'000;
         const size_t start = i;
+        bool roundUp = false;
         for (; i < text.size() && isDigit(text[i]); ++i) {
+            if (i - start == 9)
+                roundUp = text[i] >= '5'; // below a nanosecond: round half up, as parseSecondsText does
             fracNs += (text[i] - '0') * scale;
             scale /= 10;
         }
         if (i == start)
             return timeError(text, unit, "empty fraction");
+        fracNs += roundUp;
     }
     int64_t offsetSeconds = 0;
     if (i < text.size()) {
@@ -301,6 +337,8 @@ Result<Timestamp> parseRfc3339(std::string_view text)
                 return om.error();
             if (j + 2 != text.size())
                 return timeError(text, unit, "trailing characters after the zone");
+            if (*oh > 23 || *om > 59)
+                return timeError(text, unit, "zone offset out of range");
             offsetSeconds = (int64_t(*oh) * 3600 + int64_t(*om) * 60) * (z == '-' ? -1 : 1);
             i = text.size();
         } else {
@@ -309,7 +347,11 @@ Result<Timestamp> parseRfc3339(std::string_view text)
     }
     const int64_t days = daysFromCivil(*year, unsigned(*month), unsigned(*day));
     const int64_t secs = days * 86400 + int64_t(*hour) * 3600 + int64_t(*minute) * 60 + *second - offsetSeconds;
-    return Timestamp::fromNanos(secs * kNanosPerSecond + fracNs);
+    // Nanoseconds in int64 reach from 1677-09-21 to 2262-04-11; outside that the product would wrap.
+    const Int128 ns = Int128(secs) * kNanosPerSecond + fracNs;
+    if (ns > Int128(std::numeric_limits<int64_t>::max()) || ns < Int128(std::numeric_limits<int64_t>::min()))
+        return timeError(text, unit, "out of range (representable: 1677-09-21 to 2262-04-11)");
+    return Timestamp::fromNanos(int64_t(ns));
 }
 
 Result<Timestamp> parseUserTime(std::string_view text, Timestamp now)

@@ -24,6 +24,12 @@ struct Format {
     // True for formats whose files are newline-delimited records (JSON lines, logfmt, plain logs):
     // the importer then streams the file in chunks of whole lines.
     bool lineOriented = false;
+    // For JSON formats: arrays whose elements the importer may hand to `parse` one at a time,
+    // each wrapped in the document's prefix and closing brackets (JsonSplitter.h), so a huge
+    // document imports in bounded memory and a malformed element costs only itself. "" is a
+    // top-level array, "data" the array under the key "data", "result.resourceSpans" nested keys.
+    // Members after the array are not seen by `parse` then, so list only arrays that come last.
+    std::vector<std::string> splitPaths = {};
 };
 
 // Every format, in detection priority order (model/import/FormatRegistry.cpp).

@@ -1,4 +1,9 @@
 #include "Format.h"
+#include "AwsJson.h"
+#include "JaegerJson.h"
+#include "LokiApi.h"
+#include "OtlpJson.h"
+#include "PrometheusApi.h"
 
 // Each format's owner adds its header below and one entry to the list: nothing else registers.
 // (Static self-registration is unreliable in a static library: the linker drops unreferenced objects.)
@@ -9,6 +14,11 @@ const std::vector<Format>& formats()
 {
     static const std::vector<Format> all = {
         // formats: one line each, e.g. otlpJsonFormat(),
+        otlpJsonFormat(),
+        jaegerJsonFormat(),
+        aws::cloudWatchLogsFormat(), aws::logsInsightsFormat(), aws::cloudWatchMetricsFormat(), aws::xrayTracesFormat(),
+        lokiApiFormat(),
+        prometheusApiFormat(),
     };
     return all;
 }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <string>
+#include <string_view>
 
 namespace rootline {
 
@@ -28,8 +29,25 @@ struct ParseContext {
     const std::atomic_bool* cancelled = nullptr; // checked between records
     bool strict = false;                         // the first bad record is an error instead of a rejection
     size_t batchSize = 5000;                     // records per batch handed to the sink
+    // Where the document starts in its file: the importer hands a large file over in pieces
+    // (runs of lines, or array elements behind the document's prefix), so byte 0 of `document`
+    // is byte `firstByte` of the file, on line `firstLine`. Use the helpers below for locations.
+    int64_t firstLine = 1;
+    int64_t firstByte = 0;
 
     bool isCancelled() const { return cancelled && cancelled->load(std::memory_order_relaxed); }
+    // "origin:line" for the 1-based line `lineInDocument` of the document.
+    std::string lineLocation(int64_t lineInDocument) const { return origin + ":" + std::to_string(firstLine + lineInDocument - 1); }
+    // "origin@byte" for a byte offset into the document.
+    std::string byteLocation(size_t offsetInDocument) const { return origin + "@" + std::to_string(firstByte + int64_t(offsetInDocument)); }
+    // "origin:line" of the byte at `offsetInDocument` (counts the newlines before it: error paths only).
+    std::string locationOf(std::string_view document, size_t offsetInDocument) const
+    {
+        int64_t line = 1;
+        for (size_t i = 0; i < offsetInDocument && i < document.size(); ++i)
+            line += document[i] == '\n';
+        return lineLocation(line);
+    }
 };
 
 // Collects everything in memory: for tests and small documents.

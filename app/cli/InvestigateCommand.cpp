@@ -1,0 +1,134 @@
+// rootline-cli investigate: from an alert (or a service and a window) to ranked root-cause
+// candidates and the guided investigation's steps, over a cache (issue 5 item 5).
+
+#include "Command.h"
+#include "cache/CacheReader.h"
+#include "cache/CacheWriter.h"
+#include "correlation/CorrelationRules.h"
+#include "investigation/Investigation.h"
+#include "investigation/InvestigationReport.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace rootline::cli {
+namespace {
+
+constexpr const char* kName = "investigate";
+
+int runInvestigate(const Args& args)
+{
+    const auto& self = commands().at(kName);
+    const auto started = std::chrono::steady_clock::now();
+    auto path = args.required("--cache");
+    if (!path)
+        return usageError(self, path.error().what);
+    const auto alertName = args.value("--alert");
+    const auto service = args.value("--service");
+    auto from = args.time("--from");
+    auto to = args.time("--to");
+    auto baseFrom = args.time("--baseline-from");
+    auto baseTo = args.time("--baseline-to");
+    auto confirm = args.time("--confirm-after");
+    for (const auto* t : {&from, &to, &baseFrom, &baseTo, &confirm})
+        if (!*t)
+            return usageError(self, t->error().what);
+    if (alertName && (service || *from || *to))
+        return usageError(self, "give either --alert or --service with --from and --to, not both");
+    if (!alertName && (service || *from || *to) && !(service && *from && *to))
+        return usageError(self, "--service, --from and --to go together");
+    if (baseFrom->has_value() != baseTo->has_value())
+        return usageError(self, "--baseline-from and --baseline-to go together");
+
+    // Rules: --rules, else the config directory's rules.yaml when there is one.
+    std::optional<CorrelationRules> rules;
+    std::string rulesPath = args.value("--rules").value_or("");
+    if (rulesPath.empty() && std::filesystem::exists(CorrelationRules::defaultPath()))
+        rulesPath = CorrelationRules::defaultPath();
+    if (!rulesPath.empty()) {
+        auto loaded = CorrelationRules::load(rulesPath);
+        if (!loaded)
+            return fail(kName, loaded.error());
+        rules = std::move(*loaded);
+    }
+    const CorrelationRules* rulesPtr = rules ? &*rules : nullptr;
+
+    auto reader = CacheReader::open(*path);
+    if (!reader)
+        return fail(kName, reader.error());
+    InvestigationOptions options;
+    options.rules = rulesPtr;
+    options.confirmAfter = *confirm;
+    if (service) {
+        options.service = *service;
+        options.window = TimeWindow{**from, **to};
+    } else {
+        auto alert = chooseAlert(**reader, alertName.value_or(""), rulesPtr);
+        if (!alert)
+            return fail(kName, alert.error());
+        options.alert = *alert;
+    }
+    if (baseFrom->has_value())
+        options.baseline = TimeWindow{**baseFrom, **baseTo};
+    auto investigation = Investigation::start(**reader, options);
+    if (!investigation)
+        return fail(kName, investigation.error());
+    if (auto s = investigation->runAll(**reader); !s)
+        return fail(kName, s.error());
+    const auto& st = investigation->state();
+
+    if (args.flag("--save")) {
+        reader->reset(); // the writer opens the file on its own connection
+        auto writer = CacheWriter::open(*path);
+        if (!writer)
+            return fail(kName, writer.error());
+        auto id = investigation->save(**writer);
+        if (!id)
+            return fail(kName, id.error());
+        std::cerr << "saved as investigation " << *id << " in " << *path << "\n";
+    }
+    if (auto report = args.value("--report")) {
+        const bool html = report->ends_with(".html") || report->ends_with(".htm");
+        std::ofstream out(*report, std::ios::binary | std::ios::trunc);
+        out << (html ? investigationHtml(st) : investigationMarkdown(st));
+        if (!out)
+            return fail(kName, Error{*report, "cannot write the report", "check the directory exists and is writable"});
+    }
+    const double totalMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (args.flag("--json")) {
+        printJson(nlohmann::ordered_json::parse(investigation->resultJson()));
+    } else {
+        std::cout << st.title << "\n  window    " << st.window.from.toRfc3339() << " .. " << st.window.to.toRfc3339() << " (UTC)\n"
+                  << "  baseline  " << st.baseline.from.toRfc3339() << " .. " << st.baseline.to.toRfc3339() << "\n\n";
+        if (st.candidates.empty())
+            std::cout << "No root-cause candidate stands out against the baseline.\n";
+        for (const auto& c : st.candidates) {
+            char score[16];
+            std::snprintf(score, sizeof score, "%.2f", c.score);
+            std::cout << "  #" << c.rank << " " << score << "  " << c.service << (c.operation.empty() ? "" : " / " + c.operation) << "  ["
+                      << c.kind << "]\n      " << c.explanation << "\n";
+        }
+        std::cout << "\n";
+        for (const auto& s : st.steps)
+            std::cout << "  [" << stepStatusName(s.status) << "] " << stepTitle(s.kind) << ": " << s.summary << "\n";
+    }
+    if (args.flag("--timings")) {
+        for (const auto& s : st.stages)
+            std::fprintf(stderr, "stage %-14s %8.1f ms\n", s.stage.c_str(), s.milliseconds);
+        std::fprintf(stderr, "total          %8.1f ms\n", totalMs);
+    }
+    return kSuccess;
+}
+
+const bool registered = registerCommand(
+    {kName, "rank root causes for an alert or a window and walk the guided investigation",
+     "investigate --cache FILE (--alert NAME | --service S --from T --to T) [--baseline-from T --baseline-to T] [--rules FILE]"
+     " [--confirm-after T] [--json] [--report OUT.md|OUT.html] [--save] [--timings]",
+     {"--cache", "--alert", "--service", "--from", "--to", "--baseline-from", "--baseline-to", "--rules", "--report", "--confirm-after"},
+     {"--json", "--save", "--timings"},
+     runInvestigate});
+
+} // namespace
+} // namespace rootline::cli

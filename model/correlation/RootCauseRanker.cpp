@@ -1,0 +1,791 @@
+#include "RootCauseRanker.h"
+
+#include "CorrelationRules.h"
+#include "CriticalPath.h"
+#include "LogTemplate.h"
+#include "ServiceDirectory.h"
+#include "cache/CacheReader.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace rootline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct LoadedTrace {
+    int64_t rowId = 0;
+    TraceId id;
+    bool incident = false;
+    bool representative = false; // from the even sample (not the failing/slowest-first pick)
+    std::vector<Span> spans;
+    std::vector<std::string> service;
+    std::vector<int64_t> resourceRow;
+    Duration duration;
+    std::string rootOp;
+    bool error = false;
+    bool bad = false;
+};
+
+struct OpKey {
+    std::string service, name;
+    bool operator==(const OpKey&) const = default;
+};
+struct OpKeyHash {
+    size_t operator()(const OpKey& k) const { return std::hash<std::string>()(k.service) * 31 + std::hash<std::string>()(k.name); }
+};
+
+struct EvidenceSpan {
+    double weight;
+    size_t trace;
+    size_t span;
+};
+
+struct OpStats {
+    int64_t spans = 0, errors = 0, bSpans = 0, bErrors = 0;
+    std::vector<double> durMs, bDurMs;
+    int64_t originTraces = 0, bOriginTraces = 0;
+    double cpSelfBad = 0, cpSelfBase = 0; // ns summed over bad / baseline traces
+    std::vector<EvidenceSpan> evidence;
+    std::map<std::string, int> statusMessages;
+    std::map<std::string, int> peers;
+    // attribute key → value → (spans in bad traces, spans in good traces)
+    std::map<std::string, std::map<std::string, std::pair<int, int>>> attrs;
+    int badSpanCount = 0, goodSpanCount = 0;
+};
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return 0;
+    const size_t k = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return v[k];
+}
+
+double clamp01(double v) { return std::isnan(v) ? 0 : std::clamp(v, 0.0, 1.0); }
+
+std::string ms(double milliseconds)
+{
+    char buf[32];
+    if (milliseconds >= 1000)
+        std::snprintf(buf, sizeof buf, "%.2f s", milliseconds / 1000);
+    else if (milliseconds >= 10)
+        std::snprintf(buf, sizeof buf, "%.0f ms", milliseconds);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f ms", milliseconds);
+    return buf;
+}
+
+std::string pct(double v)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.0f%%", v * 100);
+    return buf;
+}
+
+// Attribute keys that describe the failure rather than a cause, or identify single requests.
+bool ignoredAttribute(const std::string& key)
+{
+    static const std::set<std::string, std::less<>> consequences = {
+        "error", "error.type", "otel.status_code", "otel.status_description", "http.status_code", "http.response.status_code",
+        "rpc.grpc.status_code", "status", "status_code", "exception.message", "exception.type", "exception.stacktrace"};
+    if (consequences.count(key))
+        return true;
+    if (key.ends_with(".id") || key.ends_with("_id") || key.ends_with("Id") || key == "id")
+        return true;
+    return key.starts_with("url.") || key.starts_with("http.url") || key == "db.statement" || key == "client.address";
+}
+
+struct Timer {
+    std::vector<StageTiming>& out;
+    Clock::time_point start = Clock::now();
+    void stage(const char* name)
+    {
+        const auto now = Clock::now();
+        out.push_back({name, std::chrono::duration<double, std::milli>(now - start).count()});
+        start = now;
+    }
+};
+
+Result<std::pair<int64_t, int64_t>> countTraces(CacheReader& reader, TimeWindow w, const std::string& focusFilter)
+{
+    auto stmt = reader.database().prepare("SELECT count(*), coalesce(sum(error_count > 0), 0) FROM traces WHERE start_ts >= ?1 AND start_ts < ?2"
+                                          + focusFilter);
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, w.from.nanos());
+    stmt->bind(2, w.to.nanos());
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    return std::pair<int64_t, int64_t>{stmt->int64(0), stmt->int64(1)};
+}
+
+class Ranker {
+public:
+    Ranker(CacheReader& reader, const ServiceDirectory& services, const RankerOptions& options)
+        : m_reader(reader), m_services(services), m_options(options)
+    {
+    }
+    Result<RootCauseRanking> run();
+
+private:
+    Status selectTraces(TimeWindow window, bool incident, const std::string& order, int limit, bool representative);
+    Status loadSpans();
+    void classify();
+    void aggregate();
+    Status logTemplates();
+    Status attachLogsAndSeries();
+    std::vector<RootCauseCandidate> score();
+
+    CacheReader& m_reader;
+    const ServiceDirectory& m_services;
+    const RankerOptions& m_options;
+    RootCauseRanking m_out;
+    std::string m_focusFilter;
+    std::vector<LoadedTrace> m_traces;
+    std::unordered_map<int64_t, size_t> m_traceByRow;
+    std::unordered_map<OpKey, OpStats, OpKeyHash> m_ops;
+    int64_t m_bad = 0, m_badError = 0, m_baseline = 0;
+    double m_meanBadMs = 0, m_meanBaseMs = 0;
+    double m_errSig = 0, m_slowSig = 0, m_errFracInc = 0;
+
+    struct Template {
+        std::string service, text, example;
+        int64_t inc = 0, base = 0;
+        int maxSeverity = 0;
+        std::vector<int64_t> rows;
+    };
+    std::vector<Template> m_templates;
+    std::vector<RootCauseCandidate> m_candidates;
+};
+
+Status Ranker::selectTraces(TimeWindow window, bool incident, const std::string& order, int limit, bool representative)
+{
+    auto stmt = m_reader.database().prepare("SELECT id, trace_id FROM traces WHERE start_ts >= ?1 AND start_ts < ?2" + m_focusFilter
+                                            + " ORDER BY " + order + " LIMIT ?3");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, window.from.nanos());
+    stmt->bind(2, window.to.nanos());
+    stmt->bind(3, int64_t(limit));
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const int64_t rowId = stmt->int64(0);
+        if (auto it = m_traceByRow.find(rowId); it != m_traceByRow.end()) {
+            m_traces[it->second].representative |= representative;
+            continue;
+        }
+        const auto blob = stmt->blob(1);
+        if (blob.size() != 16)
+            continue;
+        LoadedTrace t;
+        t.rowId = rowId;
+        t.id = TraceId::fromBytes(reinterpret_cast<const unsigned char*>(blob.data()));
+        t.incident = incident;
+        t.representative = representative;
+        m_traceByRow.emplace(rowId, m_traces.size());
+        m_traces.push_back(std::move(t));
+    }
+    return {};
+}
+
+Status Ranker::loadSpans()
+{
+    auto stmt = m_reader.database().prepare("SELECT span_id, parent_span_id, name, kind, start_ts, duration, status, status_message,"
+                                            " attributes, resource FROM spans WHERE trace = ?");
+    if (!stmt)
+        return stmt.error();
+    for (auto& t : m_traces) {
+        stmt->bind(1, t.rowId);
+        for (;;) {
+            auto row = stmt->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            Span s;
+            s.traceId = t.id;
+            s.spanId = SpanId{uint64_t(stmt->int64(0))};
+            if (!stmt->isNull(1))
+                s.parentSpanId = SpanId{uint64_t(stmt->int64(1))};
+            s.name = stmt->text(2);
+            s.kind = SpanKind(stmt->int64(3));
+            s.start = Timestamp::fromNanos(stmt->int64(4));
+            s.duration = Duration::nanos(stmt->int64(5));
+            s.status = StatusCode(stmt->int64(6));
+            s.statusMessage = stmt->text(7);
+            s.attributes = Attributes::fromJson(stmt->text(8));
+            const int64_t res = stmt->isNull(9) ? 0 : stmt->int64(9);
+            s.resource = m_services.resource(res);
+            t.service.push_back(m_services.serviceOf(res));
+            t.resourceRow.push_back(res);
+            t.error |= s.isError();
+            t.spans.push_back(std::move(s));
+        }
+        stmt->reset();
+        // The root: no parent in the trace; the longest such span when the trace is partial.
+        std::unordered_set<uint64_t> ids;
+        for (const auto& s : t.spans)
+            ids.insert(s.spanId.value);
+        const Span* root = nullptr;
+        for (const auto& s : t.spans)
+            if ((!s.parentSpanId || !ids.count(s.parentSpanId->value)) && (!root || s.duration > root->duration))
+                root = &s;
+        if (root) {
+            t.duration = root->duration;
+            t.rootOp = root->name;
+        }
+    }
+    return {};
+}
+
+void Ranker::classify()
+{
+    // Slow = above 1.2 × the baseline's p95 for the same root operation (or for all roots when
+    // the baseline saw too few of that one).
+    std::map<std::string, std::vector<double>> byRoot;
+    std::vector<double> all;
+    for (const auto& t : m_traces)
+        if (!t.incident) {
+            byRoot[t.rootOp].push_back(t.duration.toMillis());
+            all.push_back(t.duration.toMillis());
+        }
+    std::map<std::string, double> threshold;
+    for (auto& [op, v] : byRoot)
+        if (v.size() >= 10)
+            threshold[op] = percentile(v, 0.95) * 1.2;
+    double fallback = all.size() >= 10 ? percentile(all, 0.95) * 1.2 : 0;
+    if (fallback == 0) { // no baseline: twice the incident median
+        std::vector<double> inc;
+        for (const auto& t : m_traces)
+            inc.push_back(t.duration.toMillis());
+        fallback = percentile(inc, 0.5) * 2;
+    }
+    int64_t representative = 0, slowRepresentative = 0;
+    double badSum = 0, baseSum = 0;
+    for (auto& t : m_traces) {
+        const auto it = threshold.find(t.rootOp);
+        const double limit = it != threshold.end() ? it->second : fallback;
+        const bool slow = limit > 0 && t.duration.toMillis() > limit;
+        if (t.incident) {
+            t.bad = t.error || slow;
+            if (t.representative) {
+                ++representative;
+                slowRepresentative += slow;
+            }
+            if (t.bad) {
+                ++m_bad;
+                m_badError += t.error;
+                badSum += t.duration.toMillis();
+            }
+        } else {
+            ++m_baseline;
+            baseSum += t.duration.toMillis();
+        }
+    }
+    m_meanBadMs = m_bad ? badSum / double(m_bad) : 0;
+    m_meanBaseMs = m_baseline ? baseSum / double(m_baseline) : 0;
+    m_out.badTraces = m_bad;
+    m_out.analysedTraces = int64_t(m_traces.size());
+    const double slowFrac = representative ? double(slowRepresentative) / double(representative) : 0;
+    m_slowSig = clamp01((slowFrac - 0.12) / 0.25);
+    m_errFracInc = m_out.incidentTraces ? double(m_out.incidentErrorTraces) / double(m_out.incidentTraces) : 0;
+    const double errFracBase = m_out.baselineTraces ? double(m_out.baselineErrorTraces) / double(m_out.baselineTraces) : 0;
+    m_errSig = clamp01((m_errFracInc - errFracBase - 0.01) / 0.1);
+}
+
+void Ranker::aggregate()
+{
+    for (size_t ti = 0; ti < m_traces.size(); ++ti) {
+        const LoadedTrace& t = m_traces[ti];
+        std::vector<Duration> offsets;
+        if (!m_out.skew.empty()) {
+            offsets.reserve(t.spans.size());
+            for (const auto& s : t.service)
+                offsets.push_back(m_out.skew.offsetOf(s));
+        }
+        const CriticalPath cp = computeCriticalPath(t.spans, offsets.empty() ? nullptr : &offsets);
+        std::unordered_set<uint64_t> hasErrorChild;
+        for (const auto& s : t.spans)
+            if (s.isError() && s.parentSpanId)
+                hasErrorChild.insert(s.parentSpanId->value);
+        std::unordered_map<OpKey, std::pair<double, bool>, OpKeyHash> perTrace; // cp self ns, is origin
+        const bool good = !t.bad;
+        for (size_t si = 0; si < t.spans.size(); ++si) {
+            const Span& s = t.spans[si];
+            OpKey key{t.service[si], s.name};
+            OpStats& op = m_ops[key];
+            const bool origin = s.isError() && !hasErrorChild.count(s.spanId.value);
+            auto& pt = perTrace[key];
+            pt.first += double(cp.empty() ? 0 : cp.selfTime[si].count());
+            pt.second |= origin;
+            if (t.incident) {
+                ++op.spans;
+                op.errors += s.isError();
+                op.durMs.push_back(s.duration.toMillis());
+            } else {
+                ++op.bSpans;
+                op.bErrors += s.isError();
+                op.bDurMs.push_back(s.duration.toMillis());
+            }
+            if (t.bad) {
+                if (s.isError() && !s.statusMessage.empty())
+                    ++op.statusMessages[s.statusMessage];
+                const double weight = (origin ? 1e15 : 0) + double(cp.empty() ? 0 : cp.selfTime[si].count());
+                if (op.evidence.size() < 64)
+                    op.evidence.push_back({weight, ti, si});
+                else {
+                    auto low = std::min_element(op.evidence.begin(), op.evidence.end(),
+                                                [](const EvidenceSpan& a, const EvidenceSpan& b) { return a.weight < b.weight; });
+                    if (low->weight < weight)
+                        *low = {weight, ti, si};
+                }
+            }
+            for (const char* peerKey : {"peer.service", "server.address", "net.peer.name", "db.system"}) {
+                if (auto v = s.attributes.text(peerKey)) {
+                    ++op.peers[*v];
+                    break;
+                }
+            }
+            // Attribute values, for separating bad from good.
+            (t.bad ? op.badSpanCount : op.goodSpanCount) += 1;
+            auto note = [&](const std::string& k, const std::string& v) {
+                if (v.empty() || v.size() > 80)
+                    return;
+                auto& values = op.attrs[k];
+                if (values.size() > 40 && !values.count(v))
+                    return; // too many values: an id, not a cause
+                auto& c = values[v];
+                (t.bad ? c.first : c.second) += 1;
+            };
+            if (s.resource) {
+                note("service.version", s.resource->serviceVersion);
+                note("host.name", s.resource->host);
+                note("k8s.pod.name", s.resource->pod);
+            }
+            for (const auto& a : s.attributes) {
+                if (ignoredAttribute(a.key) || std::holds_alternative<double>(a.value) || std::holds_alternative<JsonText>(a.value))
+                    continue;
+                note(a.key, attributeToText(a.value));
+            }
+        }
+        (void)good;
+        for (auto& [key, pt] : perTrace) {
+            OpStats& op = m_ops[key];
+            if (t.incident && t.bad) {
+                op.cpSelfBad += pt.first;
+                op.originTraces += pt.second;
+            } else if (!t.incident) {
+                op.cpSelfBase += pt.first;
+                op.bOriginTraces += pt.second;
+            }
+        }
+    }
+}
+
+Status Ranker::logTemplates()
+{
+    auto read = [&](TimeWindow w, bool incident) -> Status {
+        auto stmt = m_reader.database().prepare(
+            "SELECT id, severity, body, resource FROM logs WHERE ts >= ?1 AND ts < ?2 AND (severity >= 13 OR severity = 0) LIMIT ?3");
+        if (!stmt)
+            return stmt.error();
+        stmt->bind(1, w.from.nanos());
+        stmt->bind(2, w.to.nanos());
+        stmt->bind(3, int64_t(m_options.maxLogLines));
+        std::unordered_map<std::string, size_t> index;
+        for (size_t i = 0; i < m_templates.size(); ++i)
+            index.emplace(m_templates[i].service + '\x1f' + m_templates[i].text, i);
+        for (;;) {
+            auto row = stmt->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            const int severity = int(stmt->int64(1));
+            const std::string_view body = stmt->text(2);
+            if (severity == 0) {
+                // Unstructured lines carry no severity: keep the ones that read like trouble.
+                static const char* words[] = {"error", "ERROR", "fail", "FAIL", "exception", "Exception", "timeout", "refused", "panic", "fatal", "FATAL", "unavailable"};
+                bool trouble = false;
+                for (const char* w2 : words)
+                    if (body.find(w2) != std::string_view::npos) {
+                        trouble = true;
+                        break;
+                    }
+                if (!trouble)
+                    continue;
+            }
+            const std::string& service = m_services.serviceOf(stmt->isNull(3) ? 0 : stmt->int64(3));
+            std::string text = logTemplate(body);
+            const std::string key = service + '\x1f' + text;
+            auto it = index.find(key);
+            if (it == index.end()) {
+                it = index.emplace(key, m_templates.size()).first;
+                m_templates.push_back({service, std::move(text), std::string(body.substr(0, 300)), 0, 0, 0, {}});
+            }
+            Template& tpl = m_templates[it->second];
+            tpl.maxSeverity = std::max(tpl.maxSeverity, severity == 0 ? int(Severity::Error) : severity);
+            if (incident) {
+                ++tpl.inc;
+                ++m_out.incidentLogs;
+                if (tpl.rows.size() < 10)
+                    tpl.rows.push_back(stmt->int64(0));
+            } else {
+                ++tpl.base;
+                ++m_out.baselineLogs;
+            }
+        }
+        return {};
+    };
+    if (auto s = read(m_options.incident, true); !s)
+        return s;
+    if (m_options.baseline.isValid())
+        if (auto s = read(m_options.baseline, false); !s)
+            return s;
+    return {};
+}
+
+std::vector<RootCauseCandidate> Ranker::score()
+{
+    std::vector<RootCauseCandidate> out;
+    const double incMinutes = std::max(1.0, m_options.incident.length().toSeconds() / 60);
+    const double baseMinutes = m_options.baseline.isValid() ? std::max(1.0, m_options.baseline.length().toSeconds() / 60) : 0;
+    const double deltaTotal = m_meanBadMs - m_meanBaseMs;
+    const Timestamp onset = m_options.incident.from;
+
+    for (auto& [key, op] : m_ops) {
+        RootCauseCandidate c;
+        c.service = key.service;
+        c.operation = key.name;
+        // Error origin, discounted by how often the same op was the origin before.
+        const double originShare = m_badError ? double(op.originTraces) / double(m_badError) : 0;
+        const double originIncRate = originShare * m_errFracInc;
+        const double originBaseRate = m_baseline ? double(op.bOriginTraces) / double(m_baseline) : 0;
+        const double novelty = originIncRate > 0 ? clamp01((originIncRate - originBaseRate) / originIncRate) : 0;
+        const double origin = clamp01(originShare * novelty * m_errSig);
+        // Latency: this op's share of the extra time on the critical path.
+        double latency = 0;
+        const double avgBad = m_bad ? op.cpSelfBad / double(m_bad) / 1e6 : 0;
+        const double avgBase = m_baseline ? op.cpSelfBase / double(m_baseline) / 1e6 : 0;
+        if (deltaTotal > 0.1 * std::max(1.0, m_meanBaseMs))
+            latency = clamp01((avgBad - avgBase) / deltaTotal) * m_slowSig;
+        // Attributes separating bad from good spans of this op.
+        double bestSep = 0;
+        std::string bestKey, bestValue;
+        double bestBad = 0, bestGood = 0;
+        std::string goodValue;
+        if (op.badSpanCount >= 5 && op.goodSpanCount >= 5) {
+            for (const auto& [attr, values] : op.attrs) {
+                if (values.size() > 40 || values.size() < 2)
+                    continue; // one value everywhere separates nothing
+                for (const auto& [value, counts] : values) {
+                    if (counts.first < 3)
+                        continue;
+                    const double pBad = double(counts.first) / op.badSpanCount, pGood = double(counts.second) / op.goodSpanCount;
+                    const double sep = pBad - pGood;
+                    // Prefer service.version on ties: it is the actionable one.
+                    if (sep > bestSep + 1e-9 || (std::fabs(sep - bestSep) < 1e-9 && attr == "service.version")) {
+                        bestSep = sep;
+                        bestKey = attr;
+                        bestValue = value;
+                        bestBad = pBad;
+                        bestGood = pGood;
+                        int most = -1;
+                        for (const auto& [v2, c2] : values)
+                            if (v2 != value && c2.second > most) {
+                                most = c2.second;
+                                goodValue = v2;
+                            }
+                    }
+                }
+            }
+        }
+        const double sig = std::max(m_errSig, m_slowSig);
+        const double attribute = bestSep >= 0.4 ? clamp01(bestSep) * sig : 0;
+        double deploy = 0;
+        const DeployMarker* marker = nullptr;
+        for (const auto& d : m_out.deploys)
+            if (d.service == key.service && d.time >= onset - Duration::minutes(30) && d.time <= m_options.incident.to)
+                marker = &d;
+        if (marker && bestKey == "service.version" && bestValue == marker->toVersion)
+            deploy = attribute;
+        const double base = std::max({origin, latency, attribute});
+        if (base < 0.05)
+            continue;
+        c.components = {{"error-origin", origin}, {"latency", latency}, {"attribute", attribute}, {"deploy", deploy}};
+        c.score = 1 - (1 - 0.95 * origin) * (1 - 0.9 * latency) * (1 - 0.6 * attribute) * (1 - 0.9 * deploy);
+        const double weighted[] = {0.95 * origin, 0.9 * latency, 0.6 * attribute};
+        const char* kinds[] = {"error-origin", "latency", "attribute"};
+        c.kind = deploy >= 0.5 ? "deploy" : kinds[std::max_element(std::begin(weighted), std::end(weighted)) - std::begin(weighted)];
+
+        // Evidence: origin spans first, then most critical-path time.
+        std::sort(op.evidence.begin(), op.evidence.end(), [](const EvidenceSpan& a, const EvidenceSpan& b) { return a.weight > b.weight; });
+        std::set<size_t> seenTraces;
+        for (const auto& e : op.evidence) {
+            if (seenTraces.size() >= 5)
+                break;
+            if (!seenTraces.insert(e.trace).second)
+                continue;
+            c.evidence.traceIds.push_back(m_traces[e.trace].id.toHex());
+            c.evidence.spanIds.push_back(m_traces[e.trace].spans[e.span].spanId.toHex());
+        }
+        std::string peer;
+        int peerCount = 0;
+        for (const auto& [p, n] : op.peers)
+            if (n > peerCount) {
+                peer = p;
+                peerCount = n;
+            }
+        std::string message;
+        int messageCount = 0;
+        for (const auto& [m, n] : op.statusMessages)
+            if (n > messageCount) {
+                message = m;
+                messageCount = n;
+            }
+        const double p95 = percentile(op.durMs, 0.95), bp95 = percentile(op.bDurMs, 0.95);
+        const std::string what = key.service + " " + key.name + (peer.empty() || key.name.find(peer) != std::string::npos ? "" : " (→ " + peer + ")");
+        const std::string timing = "p95 " + ms(p95) + (op.bDurMs.empty() ? std::string(", not seen in the baseline") : " vs " + ms(bp95) + " in the baseline");
+        if (c.kind == "deploy") {
+            c.explanation = key.service + " " + bestValue + " (first seen " + marker->time.toRfc3339() + ", replacing " + marker->fromVersion
+                + ") is on " + pct(bestBad) + " of " + key.name + " spans in failing traces vs " + pct(bestGood) + " of good ones";
+        } else if (c.kind == "error-origin") {
+            c.explanation = what + " is where failures start: it fails with no failing child in " + std::to_string(op.originTraces) + " of "
+                + std::to_string(m_badError) + " failing traces" + (message.empty() ? "" : " (\"" + message + "\")") + "; " + timing;
+        } else if (c.kind == "latency") {
+            c.explanation = what + " accounts for " + pct(clamp01((avgBad - avgBase) / deltaTotal)) + " of the extra time on the critical path of slow traces (+"
+                + ms(avgBad - avgBase) + " per trace); " + timing;
+        } else {
+            c.explanation = bestKey + "=" + bestValue + " is on " + pct(bestBad) + " of " + what + " spans in bad traces vs " + pct(bestGood)
+                + " of good ones";
+        }
+        if (!bestKey.empty() && bestSep >= 0.4)
+            c.evidence.attributes.emplace_back(bestKey, bestValue + " in " + pct(bestBad) + " of bad traces; " + pct(bestGood) + " of good"
+                                                             + (goodValue.empty() ? std::string() : " (good: " + goodValue + ")"));
+        if (marker)
+            c.evidence.attributes.emplace_back("deploy", marker->fromVersion + " → " + marker->toVersion + " at " + marker->time.toRfc3339());
+        if (!message.empty())
+            c.evidence.attributes.emplace_back("status.message", message);
+        if (!peer.empty())
+            c.evidence.attributes.emplace_back("peer", peer);
+        out.push_back(std::move(c));
+    }
+
+    // Log templates per service: the strongest new or spiking one.
+    std::map<std::string, const Template*> bestTemplate;
+    std::map<std::string, double> bestLogScore;
+    for (const auto& t : m_templates) {
+        const double rateInc = double(t.inc) / incMinutes;
+        const double rateBase = baseMinutes > 0 ? double(t.base) / baseMinutes : 0;
+        const double spike = (rateInc + 0.05) / (rateBase + 0.05);
+        double s = clamp01(std::log10(spike) / 1.5) * clamp01(double(t.inc) / 20) * (t.maxSeverity >= int(Severity::Error) ? 1.0 : 0.6);
+        if (s > bestLogScore[t.service]) {
+            bestLogScore[t.service] = s;
+            bestTemplate[t.service] = &t;
+        }
+    }
+    for (const auto& [service, tpl] : bestTemplate) {
+        const double s = bestLogScore[service];
+        if (s < 0.05)
+            continue;
+        const double rateBase = baseMinutes > 0 ? double(tpl->base) / baseMinutes : 0;
+        const std::string when = tpl->base == 0 ? std::string("new in the incident window")
+                                                : "vs " + std::to_string(tpl->base) + " in the baseline ("
+                                                      + std::to_string(int(std::round((double(tpl->inc) / incMinutes) / std::max(rateBase, 1e-9)))) + "x the rate)";
+        const std::string logText = service + " logs \"" + tpl->text + "\" " + std::to_string(tpl->inc) + " times, " + when;
+        // Joins the service's strongest trace-based candidate when there is one.
+        RootCauseCandidate* host = nullptr;
+        for (auto& c : out)
+            if (c.service == service && c.score >= 0.2 && (!host || c.score > host->score))
+                host = &c;
+        if (host) {
+            host->components["log-template"] = s;
+            host->score = 1 - (1 - host->score) * (1 - 0.5 * s);
+            host->evidence.attributes.emplace_back("log.template", tpl->text);
+            host->evidence.logIds.insert(host->evidence.logIds.end(), tpl->rows.begin(), tpl->rows.end());
+            continue;
+        }
+        RootCauseCandidate c;
+        c.service = service;
+        c.kind = "log-template";
+        c.components = {{"log-template", s}};
+        c.score = 0.5 * s;
+        c.explanation = logText;
+        c.evidence.logIds = tpl->rows;
+        c.evidence.attributes.emplace_back("log.template", tpl->text);
+        c.evidence.attributes.emplace_back("log.example", tpl->example);
+        out.push_back(std::move(c));
+    }
+    // A deploy near the onset with nothing else against it is still worth a look.
+    for (const auto& d : m_out.deploys) {
+        if (d.time < onset - Duration::minutes(30) || d.time > m_options.incident.to)
+            continue;
+        if (std::any_of(out.begin(), out.end(), [&](const RootCauseCandidate& c) { return c.service == d.service; }))
+            continue;
+        RootCauseCandidate c;
+        c.service = d.service;
+        c.kind = "deploy";
+        c.components = {{"deploy", 0.15}};
+        c.score = 0.1;
+        c.explanation = d.service + " changed version " + d.fromVersion + " → " + d.toVersion + " at " + d.time.toRfc3339()
+            + ", near the onset, but nothing else points at it";
+        c.evidence.attributes.emplace_back("deploy", d.fromVersion + " → " + d.toVersion + " at " + d.time.toRfc3339());
+        out.push_back(std::move(c));
+    }
+    std::sort(out.begin(), out.end(), [](const RootCauseCandidate& a, const RootCauseCandidate& b) {
+        if (a.score != b.score)
+            return a.score > b.score;
+        return std::tie(a.service, a.operation) < std::tie(b.service, b.operation);
+    });
+    if (int(out.size()) > m_options.maxCandidates)
+        out.resize(size_t(m_options.maxCandidates));
+    for (size_t i = 0; i < out.size(); ++i)
+        out[i].rank = int(i + 1);
+    return out;
+}
+
+Status Ranker::attachLogsAndSeries()
+{
+    auto series = m_reader.listSeries();
+    if (!series)
+        return series.error();
+    for (auto& c : m_candidates) {
+        // Logs of the evidence traces written by the candidate's service, the worst first.
+        if (!c.evidence.traceIds.empty()) {
+            std::string rows;
+            for (const auto& id : c.evidence.traceIds) {
+                auto tid = parseTraceId(id);
+                if (!tid)
+                    continue;
+                for (const auto& t : m_traces)
+                    if (t.id == *tid) {
+                        rows += (rows.empty() ? "" : ",") + std::to_string(t.rowId);
+                        break;
+                    }
+            }
+            if (!rows.empty()) {
+                auto stmt = m_reader.database().prepare("SELECT id FROM logs WHERE trace IN (" + rows + ") AND resource IN ("
+                                                        + m_services.resourceList(c.service)
+                                                        + ") ORDER BY (severity >= 13) DESC, severity DESC, ts LIMIT 10");
+                if (!stmt)
+                    return stmt.error();
+                std::vector<int64_t> ids;
+                for (;;) {
+                    auto row = stmt->step();
+                    if (!row)
+                        return row.error();
+                    if (!*row)
+                        break;
+                    ids.push_back(stmt->int64(0));
+                }
+                // Trace-linked lines first; template samples after.
+                ids.insert(ids.end(), c.evidence.logIds.begin(), c.evidence.logIds.end());
+                std::vector<int64_t> unique;
+                for (int64_t id : ids)
+                    if (std::find(unique.begin(), unique.end(), id) == unique.end())
+                        unique.push_back(id);
+                if (unique.size() > 10)
+                    unique.resize(10);
+                c.evidence.logIds = std::move(unique);
+            }
+        }
+        for (const auto& info : *series) {
+            if (c.evidence.series.size() >= 3)
+                break;
+            if (m_services.serviceOf(info.series.resource) != c.service)
+                continue;
+            const std::string* status = nullptr;
+            for (const char* l : {"status_class", "status", "code", "status_code"})
+                if ((status = info.series.label(l)))
+                    break;
+            const bool interesting = (status && !status->empty() && (*status)[0] == '5') || info.series.name.find("duration") != std::string::npos;
+            if (interesting)
+                c.evidence.series.push_back(info.series.key());
+        }
+    }
+    return {};
+}
+
+Result<RootCauseRanking> Ranker::run()
+{
+    Timer timer{m_out.stages};
+    if (!m_options.service.empty())
+        m_focusFilter = " AND EXISTS (SELECT 1 FROM spans s WHERE s.trace = traces.id AND s.resource IN ("
+            + m_services.resourceList(m_options.service) + "))";
+    auto inc = countTraces(m_reader, m_options.incident, m_focusFilter);
+    if (!inc)
+        return inc.error();
+    m_out.incidentTraces = inc->first;
+    m_out.incidentErrorTraces = inc->second;
+    if (m_options.baseline.isValid()) {
+        auto base = countTraces(m_reader, m_options.baseline, m_focusFilter);
+        if (!base)
+            return base.error();
+        m_out.baselineTraces = base->first;
+        m_out.baselineErrorTraces = base->second;
+    }
+    const std::string even = "(id * 2654435761) % 4294967291";
+    const int half = m_options.maxIncidentTraces / 2;
+    if (auto s = selectTraces(m_options.incident, true, "(error_count > 0) DESC, (end_ts - start_ts) DESC", half, false); !s)
+        return s.error();
+    if (auto s = selectTraces(m_options.incident, true, even, m_options.maxIncidentTraces - half, true); !s)
+        return s.error();
+    if (m_options.baseline.isValid())
+        if (auto s = selectTraces(m_options.baseline, false, even, m_options.maxBaselineTraces, true); !s)
+            return s.error();
+    if (auto s = loadSpans(); !s)
+        return s.error();
+    timer.stage("traces");
+    if (m_options.correctClockSkew) {
+        ClockSkewEstimator estimator;
+        for (const auto& t : m_traces)
+            estimator.addTrace(t.spans, t.service);
+        m_out.skew = estimator.estimate();
+    }
+    timer.stage("clock-skew");
+    classify();
+    aggregate();
+    timer.stage("critical-path");
+    auto deploys = findDeployMarkers(m_reader, m_services,
+                                     {std::min(m_options.baseline.isValid() ? m_options.baseline.from : m_options.incident.from,
+                                               m_options.incident.from - Duration::hours(1)),
+                                      m_options.incident.to});
+    if (!deploys)
+        return deploys.error();
+    m_out.deploys = std::move(*deploys);
+    timer.stage("deploys");
+    if (auto s = logTemplates(); !s)
+        return s.error();
+    timer.stage("log-templates");
+    m_candidates = score();
+    if (auto s = attachLogsAndSeries(); !s)
+        return s.error();
+    m_out.candidates = std::move(m_candidates);
+    timer.stage("score");
+    return std::move(m_out);
+}
+
+} // namespace
+
+Result<RootCauseRanking> rankRootCauses(CacheReader& reader, const ServiceDirectory& services, const RankerOptions& options)
+{
+    if (!options.incident.isValid())
+        return Error{"root-cause ranking", "the incident window is empty", "give --from earlier than --to"};
+    Ranker ranker(reader, services, options);
+    return ranker.run();
+}
+
+} // namespace rootline

@@ -1,0 +1,668 @@
+#include "Importer.h"
+
+#include "ArchiveReader.h"
+#include "ByteSource.h"
+#include "Format.h"
+#include "JsonSplitter.h"
+#include "RecordSink.h"
+
+#include <QCryptographicHash>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+namespace rootline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kReadBlock = size_t(1) << 20;
+constexpr size_t kHeadBytes = 4096;
+
+// Refuses decompression bombs: too much output for the compressed input, or too much at all.
+class BombGuard {
+public:
+    explicit BombGuard(const ImportOptions& o) : m_options(o) {}
+    Status add(size_t produced, int64_t rawConsumed, const std::string& where)
+    {
+        m_out += int64_t(produced);
+        if (m_out > m_options.maxUncompressedBytes)
+            return Error{where, "more than " + std::to_string(m_options.maxUncompressedBytes >> 20) + " MiB after decompression; refusing it",
+                         "a decompression bomb? import the parts separately if it is genuine"};
+        if (m_out > m_options.ratioGraceBytes && rawConsumed > 0
+            && double(m_out) > m_options.maxCompressionRatio * double(rawConsumed))
+            return Error{where, "decompresses to more than " + std::to_string(int(m_options.maxCompressionRatio)) + "× its size; refusing it",
+                         "a decompression bomb? decompress it yourself if it is genuine"};
+        return {};
+    }
+
+private:
+    const ImportOptions& m_options;
+    int64_t m_out = 0;
+};
+
+struct Scanned {
+    std::string hash; // SHA-256 of the decompressed bytes, hex
+    std::string head; // the first few KiB, for detection
+    int64_t bytes = 0;
+};
+
+std::string oneLine(std::string_view text, size_t max = 80)
+{
+    std::string out;
+    for (char c : text.substr(0, max))
+        out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    return out;
+}
+
+// The importer's sink: gathers the parser's batches (which may be small when a document arrives
+// element by element) into batches of batchSize for the unit, and lists the first rejections.
+class UnitSink final : public RecordSink {
+public:
+    UnitSink(WriteUnit& unit, ImportFileResult& result, const ImportOptions& options)
+        : m_unit(unit), m_result(result), m_options(options)
+    {
+    }
+
+    Status batch(TelemetryBatch&& b) override
+    {
+        if (!m_failure.ok())
+            return m_failure;
+        if (m_pending.empty()) {
+            m_pending = std::move(b);
+        } else {
+            auto append = [](auto& to, auto& from) {
+                to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+            };
+            append(m_pending.logs, b.logs);
+            append(m_pending.spans, b.spans);
+            append(m_pending.series, b.series);
+            append(m_pending.alerts, b.alerts);
+        }
+        if (m_pending.recordCount() >= m_options.batchSize)
+            return flush();
+        return {};
+    }
+
+    void reject(std::string location, std::string message, std::string snippet) override
+    {
+        ++m_result.rejected;
+        if (m_result.errors.size() < m_options.maxRejectionsListed)
+            m_result.errors.push_back({m_result.path, location, message});
+        m_unit.reject(std::move(location), std::move(message), std::move(snippet));
+    }
+
+    Status flush()
+    {
+        if (!m_failure.ok())
+            return m_failure;
+        if (m_pending.empty())
+            return {};
+        m_failure = m_unit.append(std::move(m_pending));
+        m_pending = TelemetryBatch();
+        return m_failure;
+    }
+
+    const Status& failure() const { return m_failure; }
+
+private:
+    WriteUnit& m_unit;
+    ImportFileResult& m_result;
+    const ImportOptions& m_options;
+    TelemetryBatch m_pending;
+    Status m_failure;
+};
+
+bool unsafeArchivePath(std::string name)
+{
+    std::replace(name.begin(), name.end(), '\\', '/');
+    if (name.empty() || name[0] == '/' || (name.size() > 1 && name[1] == ':'))
+        return true;
+    size_t start = 0;
+    while (start <= name.size()) {
+        const size_t end = std::min(name.find('/', start), name.size());
+        if (name.compare(start, end - start, "..") == 0 && end - start == 2)
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+} // namespace
+
+struct Importer::Impl {
+    CacheWriter& writer;
+    const ImportOptions& options;
+    const std::atomic_bool* cancelFlag;
+    const std::function<void(const ImportProgress&)>& progressFn;
+    std::chrono::milliseconds interval;
+
+    ImportProgress progress;
+    int64_t doneBase = 0; // raw bytes of passes already finished
+    std::chrono::steady_clock::time_point lastReport{};
+
+    bool cancelled() const { return cancelFlag && cancelFlag->load(std::memory_order_relaxed); }
+
+    void report(const std::string& path, const char* phase, int64_t currentRaw, bool force = false)
+    {
+        if (!progressFn)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (!force && now - lastReport < interval)
+            return;
+        lastReport = now;
+        progress.path = path;
+        progress.phase = phase;
+        progress.bytesDone = std::min(doneBase + currentRaw, progress.bytesTotal);
+        progressFn(progress);
+    }
+
+    Error cancelledError(const std::string& where) const { return Error{where, "cancelled", {}}; }
+
+    // Pass 1: hash, head, bomb check.
+    Result<Scanned> scan(ByteSource& source, const std::string& display, BombGuard& guard, int64_t rawBase = 0)
+    {
+        Scanned s;
+        QCryptographicHash sha(QCryptographicHash::Sha256);
+        std::string buffer(kReadBlock, '\0');
+        for (;;) {
+            if (cancelled())
+                return cancelledError(display);
+            auto n = source.read(buffer.data(), buffer.size());
+            if (!n)
+                return n.error();
+            if (*n == 0)
+                break;
+            sha.addData(QByteArrayView(buffer.data(), qsizetype(*n)));
+            if (s.head.size() < kHeadBytes)
+                s.head.append(buffer.data(), std::min(*n, kHeadBytes - s.head.size()));
+            s.bytes += int64_t(*n);
+            if (Status g = guard.add(*n, source.rawBytes(), display); !g)
+                return g.error();
+            report(display, "checking", source.rawBytes() - rawBase);
+        }
+        s.hash = sha.result().toHex().toStdString();
+        return s;
+    }
+
+    // Decides what to do with a scanned input; returns the format to import with, or nullptr
+    // after filling `result` (unrecognised or duplicate).
+    const Format* decide(const Scanned& s, ImportFileResult& result)
+    {
+        const Format* format = options.format.empty() ? detectFormat(s.head) : formatByName(options.format);
+        if (!format) {
+            result.outcome = options.format.empty() ? ImportFileResult::Outcome::Unrecognized : ImportFileResult::Outcome::Failed;
+            result.note = options.format.empty()
+                ? (s.bytes == 0 ? std::string("empty file") : "no known format recognises this content (it starts with \"" + oneLine(s.head) + "\")")
+                : "unknown format \"" + options.format + "\"";
+            result.errors.push_back({result.path, {}, result.note});
+            return nullptr;
+        }
+        result.format = format->name;
+        auto seen = writer.hasContentHash(s.hash);
+        if (!seen) {
+            result.outcome = ImportFileResult::Outcome::Failed;
+            result.note = seen.error().message();
+            result.errors.push_back({result.path, {}, result.note});
+            return nullptr;
+        }
+        if (*seen) {
+            result.outcome = ImportFileResult::Outcome::Duplicate;
+            result.note = "already imported (same content, sha256 " + s.hash.substr(0, 12) + "…); skipped";
+            return nullptr;
+        }
+        return format;
+    }
+
+    // Pass 2: parse into one write unit.
+    void import(ByteSource& source, const Format& format, const std::string& hash, ImportFileResult& result, int64_t rawBase = 0)
+    {
+        FetchRecord fetch;
+        fetch.source = "file";
+        fetch.kind = "import";
+        fetch.query = result.path;
+        fetch.fetchedAt = Timestamp::now();
+        fetch.contentHash = hash;
+        auto unit = writer.begin(fetch);
+        UnitSink sink(*unit, result, options);
+
+        ParseContext base;
+        base.origin = result.path;
+        base.cancelled = cancelFlag;
+        base.strict = options.strict;
+        base.batchSize = options.batchSize;
+
+        auto parseDocument = [&](std::string_view doc, int64_t firstLine, int64_t firstByte, int64_t startByte) -> Status {
+            ParseContext ctx = base;
+            ctx.firstLine = firstLine;
+            ctx.firstByte = firstByte;
+            Status s = format.parse(doc, ctx, sink);
+            if (s)
+                return {};
+            if (!sink.failure().ok())
+                return sink.failure();
+            if (cancelled())
+                return cancelledError(result.path);
+            if (options.strict)
+                return s.error();
+            // The parser refused this document (or element) as a whole: reject it, keep going.
+            const std::string location = s.error().where.empty() || s.error().where == base.origin
+                ? base.origin + "@" + std::to_string(startByte)
+                : s.error().where;
+            const size_t skip = size_t(std::max<int64_t>(0, startByte - firstByte));
+            sink.reject(location, s.error().what, std::string(doc.substr(std::min(skip, doc.size()), 240)));
+            return {};
+        };
+
+        Status status;
+        std::string buffer(kReadBlock, '\0');
+        if (format.lineOriented) {
+            std::string carry;
+            int64_t carryLine = 1, carryByte = 0;
+            bool end = false;
+            while (status.ok() && !end) {
+                if (cancelled()) {
+                    status = cancelledError(result.path);
+                    break;
+                }
+                auto n = source.read(buffer.data(), buffer.size());
+                if (!n) {
+                    status = n.error();
+                    break;
+                }
+                end = *n == 0;
+                carry.append(buffer.data(), *n);
+                report(result.path, "importing", source.rawBytes() - rawBase);
+                if (!end && carry.size() < options.lineChunkBytes)
+                    continue;
+                size_t cut = end ? carry.size() : carry.rfind('\n');
+                if (cut == std::string::npos) {
+                    if (carry.size() > options.maxPieceBytes)
+                        status = Error{result.path + ":" + std::to_string(carryLine),
+                                       "a line longer than " + std::to_string(options.maxPieceBytes >> 20) + " MiB", {}};
+                    continue;
+                }
+                if (!end)
+                    ++cut; // keep the newline with its line
+                if (cut > 0) {
+                    const std::string_view doc(carry.data(), cut);
+                    status = parseDocument(doc, carryLine, carryByte, carryByte);
+                    carryLine += std::count(doc.begin(), doc.end(), '\n');
+                    carryByte += int64_t(cut);
+                    carry.erase(0, cut);
+                }
+            }
+        } else {
+            JsonSplitterOptions so;
+            so.splitPaths = format.splitPaths;
+            so.maxPieceBytes = options.maxPieceBytes;
+            JsonSplitter splitter(so);
+            auto emit = [&](const JsonPiece& piece) -> Status {
+                if (piece.broken) {
+                    const std::string location = result.path + ":" + std::to_string(piece.startLine);
+                    const std::string message = std::string("malformed JSON: ") + piece.broken;
+                    if (options.strict)
+                        return Error{location, message, {}};
+                    const size_t skip = size_t(piece.startByte - piece.firstByte);
+                    sink.reject(location, message, std::string(piece.document.substr(std::min(skip, piece.document.size()), 240)));
+                    return {};
+                }
+                return parseDocument(piece.document, piece.firstLine, piece.firstByte, piece.startByte);
+            };
+            for (;;) {
+                if (cancelled()) {
+                    status = cancelledError(result.path);
+                    break;
+                }
+                auto n = source.read(buffer.data(), buffer.size());
+                if (!n) {
+                    status = n.error();
+                    break;
+                }
+                if (*n == 0) {
+                    status = splitter.finish(emit);
+                    break;
+                }
+                status = splitter.feed(std::string_view(buffer.data(), *n), emit);
+                if (!status) {
+                    if (status.error().where.rfind('@', 0) == 0) // the splitter names only the offset
+                        status = Error{result.path + status.error().where, status.error().what, status.error().hint};
+                    break;
+                }
+                report(result.path, "importing", source.rawBytes() - rawBase);
+            }
+        }
+        if (status.ok())
+            status = sink.flush();
+        if (!status.ok()) {
+            unit->rollback();
+            const bool wasCancelled = cancelled();
+            result.outcome = wasCancelled ? ImportFileResult::Outcome::Cancelled : ImportFileResult::Outcome::Failed;
+            result.note = wasCancelled ? std::string("cancelled; nothing of this file was stored")
+                                       : status.error().message() + " — nothing of this file was stored";
+            result.errors.push_back({result.path, wasCancelled ? std::string() : status.error().where, status.error().what});
+            result.stats = WriteStats();
+            return;
+        }
+        std::string message = format.name;
+        if (result.rejected)
+            message += "; " + std::to_string(result.rejected) + " records rejected";
+        auto stats = unit->commit(result.rejected == 0, message);
+        if (!stats) {
+            result.outcome = ImportFileResult::Outcome::Failed;
+            result.note = stats.error().message();
+            result.errors.push_back({result.path, {}, stats.error().message()});
+            return;
+        }
+        result.stats = *stats;
+        result.outcome = ImportFileResult::Outcome::Imported;
+    }
+
+    Result<std::unique_ptr<ByteSource>> openSingle(const std::string& path, const std::string& display)
+    {
+        auto file = openFileSource(path);
+        if (!file)
+            return file.error();
+        return decompressing(std::move(*file), display);
+    }
+
+    void fail(ImportFileResult& result, const Error& error)
+    {
+        result.outcome = cancelled() ? ImportFileResult::Outcome::Cancelled : ImportFileResult::Outcome::Failed;
+        result.note = error.message();
+        result.errors.push_back({result.path, error.where == result.path ? std::string() : error.where, error.what});
+    }
+
+    void importSingle(const std::string& path, int64_t size, ImportSummary& summary)
+    {
+        ImportFileResult result;
+        result.path = path;
+        BombGuard guard(options);
+        auto source = openSingle(path, path);
+        Result<Scanned> scanned = source ? scan(**source, path, guard) : Result<Scanned>(source.error());
+        doneBase += size;
+        if (!scanned) {
+            fail(result, scanned.error());
+            doneBase += size;
+            summary.files.push_back(std::move(result));
+            return;
+        }
+        const Format* format = decide(*scanned, result);
+        if (format) {
+            auto again = openSingle(path, path);
+            if (!again) {
+                fail(result, again.error());
+            } else {
+                import(**again, *format, scanned->hash, result);
+            }
+        }
+        doneBase += size;
+        summary.files.push_back(std::move(result));
+    }
+
+    void importArchive(const std::string& path, int64_t size, ImportSummary& summary)
+    {
+        struct Entry {
+            std::string name;
+            ImportFileResult result;
+            Scanned scanned;
+            const Format* format = nullptr;
+            bool processed = false;
+        };
+        std::vector<Entry> entries;
+        ImportFileResult archiveResult;
+        archiveResult.path = path;
+
+        // Pass 1: every member hashed and sniffed; an unsafe path or a bomb refuses the archive.
+        {
+            auto reader = ArchiveReader::open(path);
+            if (!reader) {
+                fail(archiveResult, reader.error());
+                doneBase += 2 * size;
+                summary.files.push_back(std::move(archiveResult));
+                return;
+            }
+            BombGuard guard(options);
+            for (;;) {
+                auto next = (*reader)->next();
+                if (!next) {
+                    fail(archiveResult, next.error());
+                    break;
+                }
+                if (!*next)
+                    break;
+                const ArchiveMember& member = **next;
+                if (unsafeArchivePath(member.name)) {
+                    fail(archiveResult, Error{path, "the archive holds an entry \"" + member.name + "\" that points outside it; refusing the archive",
+                                              "someone may be trying a path-traversal attack; extract it yourself if you trust it"});
+                    break;
+                }
+                if (!member.regularFile)
+                    continue;
+                Entry entry;
+                entry.name = member.name;
+                entry.result.path = path + "!/" + member.name;
+                auto source = decompressing((*reader)->memberSource(), entry.result.path);
+                Result<Scanned> scanned = source ? scan(**source, entry.result.path, guard) : Result<Scanned>(source.error());
+                if (!scanned) {
+                    Error e = scanned.error();
+                    fail(archiveResult, Error{e.where, e.what + " (in the archive; refusing it)", e.hint});
+                    break;
+                }
+                entry.scanned = std::move(*scanned);
+                entries.push_back(std::move(entry));
+            }
+        }
+        doneBase += size;
+        if (!archiveResult.errors.empty()) {
+            doneBase += size;
+            summary.files.push_back(std::move(archiveResult));
+            return;
+        }
+        if (entries.empty()) {
+            archiveResult.outcome = ImportFileResult::Outcome::Unrecognized;
+            archiveResult.note = "the archive holds no files";
+            archiveResult.errors.push_back({path, {}, archiveResult.note});
+            doneBase += size;
+            summary.files.push_back(std::move(archiveResult));
+            return;
+        }
+        bool anyToImport = false;
+        for (auto& e : entries) {
+            e.format = decide(e.scanned, e.result);
+            anyToImport = anyToImport || e.format;
+        }
+
+        // Pass 2: the members to import, each in its own unit.
+        if (anyToImport) {
+            auto reader = ArchiveReader::open(path);
+            size_t index = 0;
+            if (!reader) {
+                for (auto& e : entries)
+                    if (e.format)
+                        fail(e.result, reader.error());
+            } else {
+                for (;;) {
+                    if (cancelled())
+                        break;
+                    auto next = (*reader)->next();
+                    if (!next || !*next)
+                        break;
+                    if (!(*next)->regularFile || unsafeArchivePath((*next)->name))
+                        continue;
+                    if (index >= entries.size())
+                        break;
+                    Entry& e = entries[index++];
+                    if (!e.format)
+                        continue;
+                    e.processed = true;
+                    auto source = decompressing((*reader)->memberSource(), e.result.path);
+                    if (!source) {
+                        fail(e.result, source.error());
+                        continue;
+                    }
+                    import(**source, *e.format, e.scanned.hash, e.result);
+                    if (e.result.outcome == ImportFileResult::Outcome::Cancelled)
+                        break;
+                }
+            }
+            for (auto& e : entries)
+                if (e.format && !e.processed) {
+                    e.result.outcome = cancelled() ? ImportFileResult::Outcome::Cancelled : ImportFileResult::Outcome::Failed;
+                    e.result.note = cancelled() ? "cancelled before this member" : "the archive changed between reads";
+                    e.result.errors.push_back({e.result.path, {}, e.result.note});
+                }
+        }
+        doneBase += size;
+        for (auto& e : entries)
+            summary.files.push_back(std::move(e.result));
+    }
+
+    bool isArchive(const std::string& path)
+    {
+        auto file = openFileSource(path);
+        if (!file)
+            return false;
+        std::string head(1024, '\0');
+        auto n = readFully(**file, head.data(), head.size());
+        if (!n)
+            return false;
+        head.resize(*n);
+        if (head.rfind("PK\x03\x04", 0) == 0 || head.rfind("PK\x05\x06", 0) == 0)
+            return true;
+        auto tarMagic = [](const std::string& h) { return h.size() >= 262 && h.compare(257, 5, "ustar") == 0; };
+        if (tarMagic(head))
+            return true;
+        const Compression c = compressionOf(head);
+        if (c == Compression::Bzip2 || c == Compression::Xz)
+            return true; // libarchive reads these; a single compressed file is then refused by it with a hint
+        if (c == Compression::None)
+            return false;
+        auto again = openSingle(path, path);
+        if (!again)
+            return false;
+        std::string inner(1024, '\0');
+        auto m = readFully(**again, inner.data(), inner.size());
+        if (!m)
+            return false;
+        inner.resize(*m);
+        return tarMagic(inner);
+    }
+
+    void importPath(const std::string& path, int64_t size, ImportSummary& summary)
+    {
+        if (isArchive(path))
+            importArchive(path, size, summary);
+        else
+            importSingle(path, size, summary);
+        ++progress.filesDone;
+        report(path, "importing", 0, true);
+    }
+};
+
+Importer::Importer(CacheWriter& writer, ImportOptions options) : m_writer(writer), m_options(std::move(options)) {}
+
+void Importer::setProgressCallback(std::function<void(const ImportProgress&)> callback, std::chrono::milliseconds interval)
+{
+    m_progress = std::move(callback);
+    m_interval = interval;
+}
+
+ImportSummary Importer::run(const std::vector<std::string>& inputs)
+{
+    Impl impl{m_writer, m_options, m_cancelled, m_progress, m_interval, {}, 0, {}};
+    ImportSummary summary;
+
+    // Expand directories (recursively, in a stable order) and size everything for progress.
+    struct Input {
+        std::string path;
+        int64_t size = 0;
+        std::string error;
+    };
+    std::vector<Input> files;
+    for (const auto& input : inputs) {
+        std::error_code ec;
+        const fs::file_status st = fs::status(input, ec);
+        if (ec || !fs::exists(st)) {
+            files.push_back({input, 0, "no such file or directory"});
+        } else if (fs::is_directory(st)) {
+            std::vector<std::string> found;
+            for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+                 !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+                if (it->is_regular_file(ec))
+                    found.push_back(it->path().string());
+            std::sort(found.begin(), found.end());
+            for (auto& f : found)
+                files.push_back({f, int64_t(fs::file_size(f, ec)), {}});
+        } else {
+            files.push_back({input, int64_t(fs::file_size(input, ec)), {}});
+        }
+    }
+    for (const auto& f : files)
+        impl.progress.bytesTotal += 2 * f.size;
+
+    for (const auto& f : files) {
+        if (impl.cancelled()) {
+            summary.cancelled = true;
+            break;
+        }
+        if (!f.error.empty()) {
+            ImportFileResult r;
+            r.path = f.path;
+            r.outcome = ImportFileResult::Outcome::Failed;
+            r.note = f.error;
+            r.errors.push_back({f.path, {}, f.error});
+            summary.files.push_back(std::move(r));
+            continue;
+        }
+        impl.importPath(f.path, f.size, summary);
+    }
+    if (impl.cancelled())
+        summary.cancelled = true;
+    for (const auto& r : summary.files)
+        if (r.outcome == ImportFileResult::Outcome::Imported)
+            summary.totals += r.stats;
+    return summary;
+}
+
+bool ImportSummary::anyFailed() const
+{
+    return cancelled || std::any_of(files.begin(), files.end(), [](const ImportFileResult& r) {
+               return r.outcome == ImportFileResult::Outcome::Failed || r.outcome == ImportFileResult::Outcome::Cancelled;
+           });
+}
+
+bool ImportSummary::anyRejectedOrUnrecognized() const
+{
+    return std::any_of(files.begin(), files.end(), [](const ImportFileResult& r) {
+        return r.rejected > 0 || r.outcome == ImportFileResult::Outcome::Unrecognized;
+    });
+}
+
+int ImportSummary::exitCode() const
+{
+    if (anyFailed())
+        return 2;
+    return anyRejectedOrUnrecognized() ? 1 : 0;
+}
+
+const char* outcomeName(ImportFileResult::Outcome outcome)
+{
+    switch (outcome) {
+    case ImportFileResult::Outcome::Imported:
+        return "imported";
+    case ImportFileResult::Outcome::Duplicate:
+        return "duplicate";
+    case ImportFileResult::Outcome::Unrecognized:
+        return "unrecognized";
+    case ImportFileResult::Outcome::Failed:
+        return "failed";
+    case ImportFileResult::Outcome::Cancelled:
+        return "cancelled";
+    }
+    return "";
+}
+
+} // namespace rootline

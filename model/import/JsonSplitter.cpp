@@ -1,0 +1,385 @@
+#include "JsonSplitter.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
+namespace rootline {
+
+namespace {
+
+constexpr size_t kMaxKeyDepth = 4; // split paths are shallow; deeper keys are not tracked
+constexpr const char* kTruncated = "the input ends inside a JSON value (truncated?)";
+
+bool isScalarChar(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
+}
+
+} // namespace
+
+JsonSplitter::JsonSplitter(JsonSplitterOptions options) : m_options(std::move(options)) {}
+
+int64_t JsonSplitter::lineAt(size_t pos)
+{
+    const auto d = data();
+    if (pos > m_countedPos) {
+        m_line += std::count(d.begin() + std::ptrdiff_t(m_countedPos), d.begin() + std::ptrdiff_t(pos), '\n');
+        m_countedPos = pos;
+    }
+    return m_line;
+}
+
+int64_t JsonSplitter::linesSeen() const
+{
+    const auto d = data();
+    return m_line + std::count(d.begin() + std::ptrdiff_t(m_countedPos), d.end(), '\n');
+}
+
+bool JsonSplitter::pathMatches() const
+{
+    if (m_options.splitPaths.empty() || m_stack.size() >= kMaxKeyDepth)
+        return false;
+    std::string path;
+    for (size_t i = 0; i < m_stack.size(); ++i) {
+        if (m_stack[i] != '{')
+            return false; // only objects lead to a split array (a top-level array is "")
+        if (i)
+            path += '.';
+        path += m_keys[i];
+    }
+    return std::find(m_options.splitPaths.begin(), m_options.splitPaths.end(), path) != m_options.splitPaths.end();
+}
+
+void JsonSplitter::resetValue()
+{
+    m_stack.clear();
+    m_inString = m_escape = m_stringIsKey = m_expectKey = false;
+    m_valueStart = -1;
+    m_broken = nullptr;
+    m_garbage = false;
+    m_splitting = m_splitDone = false;
+    m_elementStart = -1;
+    m_elementBroken = nullptr;
+}
+
+Status JsonSplitter::emitValue(size_t begin, size_t end, const char* broken, const Emit& emit)
+{
+    JsonPiece piece;
+    piece.document = data().substr(begin, end - begin);
+    piece.firstByte = piece.startByte = m_base + int64_t(begin);
+    piece.firstLine = piece.startLine = m_valueLine;
+    piece.broken = broken;
+    return emit(piece);
+}
+
+Status JsonSplitter::emitElement(size_t begin, size_t end, const char* broken, const Emit& emit)
+{
+    while (end > begin && (data()[end - 1] == ' ' || data()[end - 1] == '\n' || data()[end - 1] == '\r' || data()[end - 1] == '\t'))
+        --end;
+    m_doc.clear();
+    m_doc.append(m_prefix).append(data().substr(begin, end - begin)).append(m_suffix);
+    JsonPiece piece;
+    piece.document = m_doc;
+    piece.startByte = m_base + int64_t(begin);
+    piece.startLine = m_elementLine;
+    piece.firstByte = piece.startByte - int64_t(m_prefix.size());
+    piece.firstLine = m_elementLine - m_prefixNewlines;
+    piece.broken = broken;
+    piece.element = true;
+    m_elementStart = -1;
+    m_elementBroken = nullptr;
+    return emit(piece);
+}
+
+// JSON lines: a line ended inside a value. Report what the line held and start afresh on the next.
+Status JsonSplitter::emitBrokenRest(size_t end, const char* reason, const Emit& emit)
+{
+    Status s;
+    if (m_splitting) {
+        if (m_elementStart >= 0)
+            s = emitElement(size_t(m_elementStart), end, reason, emit);
+    } else if (m_valueStart >= 0) {
+        s = emitValue(size_t(m_valueStart), end, reason, emit);
+    }
+    resetValue();
+    return s;
+}
+
+Status JsonSplitter::run(const Emit& emit, bool atEnd)
+{
+    const std::string_view d = data();
+    const char* p = d.data();
+    const size_t n = d.size();
+    if (m_base == 0 && m_pos == 0 && n >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        m_pos = 3; // UTF-8 byte order mark
+
+    auto startValueIfTop = [&] {
+        if (m_stack.empty()) {
+            m_valueStart = int64_t(m_pos);
+            m_valueLine = lineAt(m_pos);
+            m_broken = nullptr;
+            m_splitDone = false;
+        }
+    };
+    auto startElement = [&] {
+        if (m_splitting && m_stack.size() == m_splitDepth && m_elementStart < 0) {
+            m_elementStart = int64_t(m_pos);
+            m_elementLine = lineAt(m_pos);
+            m_elementBroken = nullptr;
+        }
+    };
+    auto markBroken = [&](const char* reason) {
+        if (m_splitting && m_elementStart >= 0) {
+            if (!m_elementBroken)
+                m_elementBroken = reason;
+        } else if (!m_broken) {
+            m_broken = reason;
+        }
+    };
+    auto valueEnded = [&]() -> Status {
+        Status s;
+        if (!m_splitting && !m_splitDone)
+            s = emitValue(size_t(m_valueStart), m_pos, m_broken, emit);
+        if (!m_firstValueDone) {
+            m_firstValueDone = true;
+            m_jsonLines = lineAt(m_pos) == m_valueLine; // one value per line so far
+        }
+        resetValue();
+        return s;
+    };
+
+    while (m_pos < n) {
+        if (m_garbage) {
+            const void* nl = std::memchr(p + m_pos, '\n', n - m_pos);
+            if (!nl) {
+                m_pos = n;
+                break;
+            }
+            const size_t end = size_t(static_cast<const char*>(nl) - p);
+            m_pos = end + 1;
+            Status s = emitValue(size_t(m_valueStart), end, "not JSON", emit);
+            resetValue();
+            if (!s)
+                return s;
+            continue;
+        }
+        if (m_inString) {
+            size_t i = m_pos;
+            while (i < n) {
+                const char c = p[i];
+                if (m_escape) {
+                    m_escape = false;
+                } else if (c == '\\') {
+                    m_escape = true;
+                } else if (c == '"' || c == '\n') {
+                    break;
+                }
+                ++i;
+            }
+            if (i >= n) {
+                m_pos = n;
+                break;
+            }
+            m_pos = i;
+            if (p[i] == '\n') {
+                if (m_jsonLines) {
+                    if (Status s = emitBrokenRest(i, "the line ends inside a JSON string", emit); !s)
+                        return s;
+                    ++m_pos;
+                    continue;
+                }
+                markBroken("a line break inside a JSON string");
+                ++m_pos;
+                continue;
+            }
+            m_inString = false;
+            ++m_pos;
+            if (m_stringIsKey && m_stack.size() <= kMaxKeyDepth)
+                m_keys[m_stack.size() - 1].assign(p + m_stringStart + 1, i - m_stringStart - 1);
+            if (m_splitting && m_stack.size() == m_splitDepth && m_elementStart >= 0) {
+                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                    return s;
+            } else if (m_stack.empty()) {
+                if (Status s = valueEnded(); !s)
+                    return s;
+            }
+            continue;
+        }
+        const char c = p[m_pos];
+        switch (c) {
+        case ' ':
+        case '\t':
+        case '\r':
+            ++m_pos;
+            break;
+        case '\n':
+            if (m_jsonLines && !m_stack.empty()) {
+                if (Status s = emitBrokenRest(m_pos, "the line ends inside a JSON value", emit); !s)
+                    return s;
+            }
+            ++m_pos;
+            break;
+        case '"':
+            startValueIfTop();
+            startElement();
+            m_inString = true;
+            m_escape = false;
+            m_stringStart = m_pos;
+            m_stringIsKey = !m_stack.empty() && m_stack.back() == '{' && m_expectKey;
+            ++m_pos;
+            break;
+        case '{':
+        case '[':
+            startValueIfTop();
+            startElement();
+            if (c == '[' && !m_splitting && !m_splitDone && pathMatches()
+                && m_pos + 1 - size_t(m_valueStart) <= m_options.maxPrefixBytes) {
+                m_prefix.assign(p + m_valueStart, m_pos + 1 - size_t(m_valueStart));
+                m_prefixNewlines = std::count(m_prefix.begin(), m_prefix.end(), '\n');
+                m_suffix = "]";
+                for (auto it = m_stack.rbegin(); it != m_stack.rend(); ++it)
+                    m_suffix += *it == '{' ? '}' : ']';
+                m_splitting = true;
+                m_splitDepth = m_stack.size() + 1;
+            }
+            m_stack.push_back(c);
+            m_expectKey = c == '{';
+            if (c == '{' && m_stack.size() <= kMaxKeyDepth) {
+                if (m_keys.size() < m_stack.size())
+                    m_keys.resize(m_stack.size());
+                m_keys[m_stack.size() - 1].clear();
+            }
+            ++m_pos;
+            break;
+        case '}':
+        case ']': {
+            if (m_stack.empty()) {
+                m_garbage = true;
+                m_valueStart = int64_t(m_pos);
+                m_valueLine = lineAt(m_pos);
+                break;
+            }
+            if ((c == '}') != (m_stack.back() == '{'))
+                markBroken("mismatched brackets");
+            // A scalar element ends at the array's closing bracket.
+            if (m_splitting && m_stack.size() == m_splitDepth && m_elementStart >= 0) {
+                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                    return s;
+            }
+            m_stack.pop_back();
+            ++m_pos;
+            m_expectKey = false;
+            if (m_splitting) {
+                if (m_stack.size() == m_splitDepth && m_elementStart >= 0) {
+                    if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                        return s;
+                } else if (m_stack.size() + 1 == m_splitDepth) {
+                    m_splitting = false; // the array closed: the rest of the value is not read
+                    m_splitDone = true;
+                }
+            }
+            if (m_stack.empty()) {
+                if (Status s = valueEnded(); !s)
+                    return s;
+            }
+            break;
+        }
+        case ',':
+            if (!m_stack.empty() && m_stack.back() == '{')
+                m_expectKey = true;
+            if (m_splitting && m_stack.size() == m_splitDepth && m_elementStart >= 0) {
+                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                    return s;
+            }
+            ++m_pos;
+            break;
+        case ':':
+            m_expectKey = false;
+            ++m_pos;
+            break;
+        default:
+            if (m_stack.empty()) {
+                // Bare words or numbers at top level: not a telemetry document; skip the line.
+                m_garbage = true;
+                m_valueStart = int64_t(m_pos);
+                m_valueLine = lineAt(m_pos);
+                break;
+            }
+            startElement();
+            if (!isScalarChar(c))
+                markBroken("unexpected character");
+            ++m_pos;
+            while (m_pos < n && isScalarChar(p[m_pos]))
+                ++m_pos;
+            break;
+        }
+    }
+
+    if (!atEnd)
+        return {};
+    if (m_garbage) {
+        Status s = emitValue(size_t(m_valueStart), n, "not JSON", emit);
+        resetValue();
+        return s;
+    }
+    if (m_inString || !m_stack.empty())
+        return emitBrokenRest(n, kTruncated, emit);
+    return {};
+}
+
+void JsonSplitter::compact()
+{
+    size_t keep = m_pos;
+    if (m_valueStart >= 0 && !m_splitting && !m_splitDone)
+        keep = std::min(keep, size_t(m_valueStart));
+    if (m_splitting && m_elementStart >= 0)
+        keep = std::min(keep, size_t(m_elementStart));
+    if (keep == 0 || (keep < (size_t(1) << 20) && keep < m_buf.size() / 2))
+        return;
+    lineAt(keep);
+    m_buf.erase(0, keep);
+    m_base += int64_t(keep);
+    m_pos -= keep;
+    m_countedPos -= keep;
+    m_stringStart = m_stringStart >= keep ? m_stringStart - keep : 0;
+    if (m_valueStart >= 0)
+        m_valueStart = m_valueStart >= int64_t(keep) ? m_valueStart - int64_t(keep) : 0;
+    if (m_elementStart >= 0)
+        m_elementStart -= int64_t(keep);
+}
+
+Status JsonSplitter::feed(std::string_view bytes, const Emit& emit)
+{
+    m_buf.append(bytes);
+    if (Status s = run(emit, false); !s)
+        return s;
+    compact();
+    size_t pending = 0;
+    if (m_splitting && m_elementStart >= 0)
+        pending = m_buf.size() - size_t(m_elementStart);
+    else if (m_valueStart >= 0 && !m_splitting && !m_splitDone)
+        pending = m_buf.size() - size_t(m_valueStart);
+    if (pending > m_options.maxPieceBytes) {
+        const int64_t at = m_base + (m_splitting ? m_elementStart : m_valueStart);
+        return Error{"@" + std::to_string(at),
+                     "a JSON " + std::string(m_splitting ? "array element" : "value") + " larger than "
+                         + std::to_string(m_options.maxPieceBytes >> 20) + " MiB",
+                     "the importer reads huge documents element by element only under the keys it knows; split the file"};
+    }
+    return {};
+}
+
+Status JsonSplitter::finish(const Emit& emit)
+{
+    return run(emit, true);
+}
+
+Status JsonSplitter::scan(std::string_view input, const JsonSplitterOptions& options, const Emit& emit)
+{
+    JsonSplitter splitter(options);
+    splitter.m_external = input.data() ? input : std::string_view("", 0);
+    return splitter.run(emit, true);
+}
+
+} // namespace rootline

@@ -1,0 +1,1 @@
+rootline_test(tst_log_search LIBS rootline_model)

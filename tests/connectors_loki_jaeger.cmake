@@ -1,0 +1,9 @@
+# Loki and Jaeger: the Loki API parser, and both connectors against faithful fake servers.
+rootline_test(tst_loki_parse LIBS rootline_model)
+
+# Fake servers (loopback, own threads) shared by the Loki and Jaeger connector tests.
+add_library(rootline_test_lokijaeger STATIC support/MiniHttpServer.cpp support/FakeLokiServer.cpp)
+target_include_directories(rootline_test_lokijaeger PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(rootline_test_lokijaeger PUBLIC Threads::Threads rootline_build_flags)
+
+rootline_test(tst_loki_connector LIBS rootline_connectors rootline_test_lokijaeger)

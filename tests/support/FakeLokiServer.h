@@ -1,0 +1,97 @@
+#pragma once
+
+// A faithful fake Loki 3.x (wire-formats.md §1 and the §7 checklist) on 127.0.0.1. It answers
+// query_range / query / labels / label values / buildinfo / ready from streams the test gives it,
+// the way Loki does: `start` inclusive, `end` exclusive, `limit` over all streams merged in `direction`
+// order, the ≤1e10 seconds-vs-ns timestamp rule, 3-element entries and `encodingFlags` only when
+// `X-Loki-Response-Encoding-Flags: categorize-labels` is sent (otherwise structured metadata is folded
+// into the stream labels, splitting streams), HTML-escaped lines, a `stats` block, plain-text errors,
+// 401 `no org id` without the tenant header, 400 for a limit above max_entries_limit_per_query.
+// It CHECKS every request and lists what a real client should not have sent in problems().
+// Faults are injected per query_range / query request on command.
+
+#include "MiniHttpServer.h"
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rootline::test {
+
+using FakeLabels = std::vector<std::pair<std::string, std::string>>;
+
+struct FakeLokiEntry {
+    int64_t ns = 0;
+    std::string line;
+    FakeLabels structuredMetadata;
+};
+
+struct FakeLokiStream {
+    FakeLabels labels;
+    std::vector<FakeLokiEntry> entries; // any order: the server sorts
+};
+
+enum class LokiFault {
+    None,
+    Slow,            // no answer for faultDelay
+    DropMidBody,     // half the body, then the connection closes
+    TooManyRequests, // 429 text/plain with Retry-After: 1
+    ServerError,     // 500 text/plain
+    MalformedJson,   // 200 with a body that is not valid JSON
+    Huge,            // 200 with a valid body of hugeBytes
+    Endless,         // 200 chunked body that never ends
+};
+
+class FakeLokiServer {
+public:
+    FakeLokiServer();
+    ~FakeLokiServer();
+
+    bool start();
+    std::string url() const { return m_http.baseUrl(); }
+
+    void addStream(FakeLokiStream stream);
+    void setTenant(std::string tenant);             // required X-Scope-OrgID; empty = single-tenant
+    void setMaxEntriesLimit(int64_t limit);         // default 5000
+    void setBuildInfoAvailable(bool available);     // false: /loki/api/v1/status/buildinfo answers 404
+    // The next query requests (query_range and query) after `after` of them get `fault`, `times` times
+    // (-1 = forever).
+    void injectFault(LokiFault fault, int after = 0, int times = -1);
+    void setFaultDelay(std::chrono::milliseconds delay);
+    void setHugeBytes(size_t bytes);
+
+    std::vector<FakeRequest> requests() const { return m_http.requests(); }
+    std::vector<FakeRequest> queryRequests() const; // query_range and query only
+    // Everything a careful client would not have sent (wrong units, missing header, …).
+    std::vector<std::string> problems() const;
+    int queryCount() const;
+
+private:
+    FakeResponse handle(const FakeRequest& request);
+    FakeResponse queryRange(const FakeRequest& request, bool categorize);
+    FakeResponse instantQuery(const FakeRequest& request);
+    void problem(std::string text);
+
+    MiniHttpServer m_http;
+    mutable std::mutex m_mutex;
+    std::vector<FakeLokiStream> m_streams;
+    std::string m_tenant;
+    int64_t m_maxEntries = 5000;
+    bool m_buildInfo = true;
+    LokiFault m_fault = LokiFault::None;
+    int m_faultAfter = 0;
+    int m_faultTimes = -1;
+    std::chrono::milliseconds m_faultDelay{3000};
+    size_t m_hugeBytes = 1 << 20;
+    int m_queries = 0;
+    std::vector<std::string> m_problems;
+};
+
+// Loki's timestamp rule (pkg/loghttp/params.go): integer > 1e10 → ns, ≤ 1e10 → seconds, with '.' →
+// float seconds rounded to ms, otherwise RFC 3339. Returns false when unreadable.
+bool parseLokiTimeParam(const std::string& text, int64_t& ns);
+
+} // namespace rootline::test

@@ -1,0 +1,97 @@
+#pragma once
+
+// A tiny HTTP/1.1 server on 127.0.0.1 for connector tests: its own threads (so a blocking client in
+// the test thread can talk to it), one request per connection, every request recorded for the test to
+// check, and misbehaviour on command — a slow answer, a connection dropped mid-body, an endless body.
+// Fake backends (FakeLokiServer, FakeJaegerServer) are handlers on top of it.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace rootline::test {
+
+struct FakeRequest {
+    std::string method;
+    std::string target; // as sent: "/loki/api/v1/query_range?query=..."
+    std::string path;   // percent-decoded path without the query
+    std::vector<std::pair<std::string, std::string>> query;   // decoded, in order, repeats kept
+    std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
+    std::string body;
+
+    const std::string* header(std::string_view lowerName) const;
+    std::optional<std::string> param(std::string_view name) const; // the first value
+    std::vector<std::string> params(std::string_view name) const;
+};
+
+enum class Misbehaviour {
+    None,
+    SlowHeaders, // wait `delay` before answering at all
+    SlowBody,    // headers at once, then the body in small pieces `delay` apart
+    DropMidBody, // announce the full Content-Length, send half, close the connection
+    Endless,     // chunked body that never ends: `body` first, then `endlessChunk` forever
+};
+
+struct FakeResponse {
+    int status = 200;
+    std::string contentType = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    Misbehaviour misbehaviour = Misbehaviour::None;
+    std::chrono::milliseconds delay{0};
+    std::string endlessChunk;
+
+    static FakeResponse json(std::string body, int status = 200);
+    static FakeResponse text(std::string body, int status);
+};
+
+class MiniHttpServer {
+public:
+    using Handler = std::function<FakeResponse(const FakeRequest&)>;
+
+    explicit MiniHttpServer(Handler handler);
+    ~MiniHttpServer();
+    MiniHttpServer(const MiniHttpServer&) = delete;
+    MiniHttpServer& operator=(const MiniHttpServer&) = delete;
+
+    bool start(); // binds 127.0.0.1 on a free port
+    void stop();  // ends slow and endless answers too, joins every thread
+    uint16_t port() const { return m_port; }
+    std::string baseUrl() const; // "http://127.0.0.1:<port>"
+
+    std::vector<FakeRequest> requests() const;
+    void clearRequests();
+    int connectionsHandled() const { return m_connections.load(); }
+
+    // Percent-decoding as a server does it ('+' is a space in query strings).
+    static std::string decode(std::string_view text, bool plusIsSpace);
+
+private:
+    void acceptLoop();
+    void serve(int fd);
+    bool sendAll(int fd, std::string_view data);
+    bool waitFor(std::chrono::milliseconds delay); // false when stopping
+
+    Handler m_handler;
+    int m_listenFd = -1;
+    uint16_t m_port = 0;
+    std::atomic_bool m_stopping{false};
+    std::atomic_int m_connections{0};
+    std::thread m_acceptThread;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_stopCv;
+    std::vector<std::thread> m_workers;
+    std::vector<int> m_openFds;
+    std::vector<FakeRequest> m_requests;
+};
+
+} // namespace rootline::test

@@ -1,0 +1,299 @@
+// Opening files that are not (or not quite) Rootline caches: each is refused with an error naming
+// the file and what is wrong, and its bytes are the same afterwards. And migration of old schemas.
+
+#include "CacheTestUtil.h"
+#include "cache/Schema.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+#include <sys/stat.h>
+
+using namespace rootline;
+using namespace rootline::testutil;
+
+namespace {
+
+bool writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+bool execSql(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    bool ok = sqlite3_open(path.toUtf8().constData(), &db) == SQLITE_OK;
+    char* err = nullptr;
+    ok = ok && sqlite3_exec(db, sql, nullptr, nullptr, &err) == SQLITE_OK;
+    if (err) {
+        qWarning("%s", err);
+        sqlite3_free(err);
+    }
+    sqlite3_close(db);
+    return ok;
+}
+
+LogRecord logAt(int64_t seconds, std::string body)
+{
+    LogRecord l;
+    l.time = Timestamp::fromSeconds(seconds);
+    l.body = std::move(body);
+    return l;
+}
+
+// A real cache with enough rows to span many pages, writer closed (WAL checkpointed away).
+bool makeRealCache(const QString& path, int rows = 3000)
+{
+    auto w = openWriter(path.toStdString());
+    if (!w)
+        return false;
+    TelemetryBatch b;
+    for (int i = 0; i < rows; ++i)
+        b.logs.push_back(logAt(1000 + i, "line " + std::to_string(i) + " with some text to fill pages"));
+    FetchRecord f;
+    f.source = "file";
+    f.kind = "import";
+    return w->write(b, f).ok();
+}
+
+} // namespace
+
+class TestCacheOpen : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString file(const QString& name) const { return m_dir.filePath(name); }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void refused_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("why");    // a piece of the error, the same for reader and writer
+        QTest::addColumn<bool>("readerToo"); // false: only a writer must refuse it
+
+        // Each row's file is made in refused() from its name.
+        QTest::newRow("text file") << "notes.txt" << "not a SQLite database" << true;
+        QTest::newRow("empty file") << "empty.rootline" << "empty" << true;
+        QTest::newRow("png") << "picture.png" << "not a SQLite database" << true;
+        QTest::newRow("shorter than a header") << "short.rootline" << "shorter than a SQLite header" << true;
+        QTest::newRow("other app's database") << "other.sqlite" << "not a Rootline cache (application id differs)" << true;
+        QTest::newRow("other app's database, open in WAL") << "otherwal.sqlite" << "application id differs" << true;
+        QTest::newRow("newer schema") << "newer.rootline" << "newer Rootline (schema 99" << true;
+        QTest::newRow("truncated") << "truncated.rootline" << "truncated" << true;
+        QTest::newRow("read-only file") << "readonly.rootline" << "read-only" << false;
+        QTest::newRow("directory") << "adir.rootline" << "is a directory" << true;
+    }
+
+    void refused()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, why);
+        QFETCH(bool, readerToo);
+        const QString path = file(name);
+        sqlite3* holder = nullptr; // keeps "otherwal" open, as another program would
+        if (name == QLatin1String("notes.txt")) {
+            QVERIFY(writeFile(path, QByteArray("just some notes\nnot a database at all\n").repeated(20)));
+        } else if (name == QLatin1String("empty.rootline")) {
+            QVERIFY(writeFile(path, QByteArray()));
+        } else if (name == QLatin1String("picture.png")) {
+            QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+            for (int i = 0; i < 500; ++i)
+                png.append(char(i * 37 % 256));
+            QVERIFY(writeFile(path, png));
+        } else if (name == QLatin1String("short.rootline")) {
+            QVERIFY(writeFile(path, QByteArray("SQLite format 3\0\x10\0", 19)));
+        } else if (name == QLatin1String("other.sqlite")) {
+            QVERIFY(execSql(path, "CREATE TABLE contacts(name TEXT, phone TEXT); INSERT INTO contacts VALUES('Ada', '123');"));
+        } else if (name == QLatin1String("otherwal.sqlite")) {
+            QCOMPARE(sqlite3_open(path.toUtf8().constData(), &holder), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(holder,
+                                  "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE t(x);"
+                                  " INSERT INTO t VALUES(1),(2),(3);",
+                                  nullptr, nullptr, nullptr),
+                     SQLITE_OK);
+            QVERIFY(QFileInfo(path + QStringLiteral("-wal")).size() > 0);
+        } else if (name == QLatin1String("newer.rootline")) {
+            QVERIFY(execSql(path, "CREATE TABLE future(x); PRAGMA application_id = 1383034740; PRAGMA user_version = 99;"));
+        } else if (name == QLatin1String("truncated.rootline")) {
+            const QString whole = file(QStringLiteral("whole.rootline"));
+            QVERIFY(makeRealCache(whole));
+            QFile in(whole);
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            const QByteArray bytes = in.readAll();
+            QVERIFY(bytes.size() > 64 * 1024);
+            QVERIFY(writeFile(path, bytes.left(bytes.size() / 2)));
+        } else if (name == QLatin1String("readonly.rootline")) {
+            QVERIFY(makeRealCache(path, 100));
+            QVERIFY(::chmod(path.toUtf8().constData(), 0444) == 0);
+        } else if (name == QLatin1String("adir.rootline")) {
+            QVERIFY(QDir(m_dir.path()).mkdir(name));
+        }
+        const QByteArray before = fileChecksum(path);
+        const auto walBefore = QFileInfo(path + QStringLiteral("-wal")).size();
+
+        auto w = CacheWriter::open(path.toStdString());
+        QVERIFY2(!w.ok(), "the writer opened it");
+        const QString message = QString::fromStdString(w.error().message());
+        QVERIFY2(message.contains(why), qPrintable(message));
+        QVERIFY2(message.contains(path), qPrintable(message)); // names the file
+
+        auto r = CacheReader::open(path.toStdString());
+        if (readerToo) {
+            QVERIFY2(!r.ok(), "the reader opened it");
+            const QString readerMessage = QString::fromStdString(r.error().message());
+            QVERIFY2(readerMessage.contains(why), qPrintable(readerMessage));
+            QVERIFY2(readerMessage.contains(path), qPrintable(readerMessage));
+        } else {
+            QVERIFY2(r.ok(), r.ok() ? "" : r.error().message().c_str());
+            QCOMPARE(*(*r)->countLogs({}), int64_t(100));
+            r = Error{}; // close before comparing bytes
+        }
+        // Nothing was written: not the file, nor a WAL beside it.
+        QCOMPARE(fileChecksum(path), before);
+        if (holder) {
+            QCOMPARE(QFileInfo(path + QStringLiteral("-wal")).size(), walBefore);
+            sqlite3_close(holder);
+        } else if (!QFileInfo(path).isDir()) {
+            QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+        }
+    }
+
+    void missingFile()
+    {
+        const QString path = file(QStringLiteral("nothing-here.rootline"));
+        auto r = CacheReader::open(path.toStdString());
+        QVERIFY(!r.ok());
+        QVERIFY(QString::fromStdString(r.error().message()).contains(QLatin1String("no such file")));
+        QVERIFY(!QFileInfo::exists(path)); // a reader never creates one
+        auto w = CacheWriter::open(path.toStdString());
+        QVERIFY(w.ok()); // a writer does
+        QVERIFY(QFileInfo::exists(path));
+    }
+
+    void readerWhileWriterHoldsUncheckpointedWal()
+    {
+        // A new cache whose schema is still only in the WAL: its main file's header says nothing yet.
+        const QString path = file(QStringLiteral("live.rootline"));
+        auto w = openWriter(path.toStdString());
+        QVERIFY(w);
+        TelemetryBatch b;
+        b.logs.push_back(logAt(1, "hello"));
+        QVERIFY(w->write(b, FetchRecord{}).ok());
+        QVERIFY(QFileInfo(path + QStringLiteral("-wal")).size() > 0);
+        auto r = CacheReader::open(path.toStdString());
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message().c_str());
+        QCOMPARE(*(*r)->countLogs({}), int64_t(1));
+        // A second writer on the same file (another window) also opens it.
+        auto w2 = CacheWriter::open(path.toStdString());
+        QVERIFY2(w2.ok(), w2.ok() ? "" : w2.error().message().c_str());
+    }
+
+    void migrationFromSchema1()
+    {
+        const QString path = file(QStringLiteral("v1.rootline"));
+        const std::string v1 = cache::schemaAtVersion(1);
+        QVERIFY(execSql(path, v1.c_str()));
+        QVERIFY(execSql(path,
+                        "INSERT INTO resources VALUES(1, 'k', 'legacy', '', '', '', '', '', '', '{}');"
+                        "INSERT INTO fetches(id, source, kind, query, fetched_at, rows, complete) VALUES(1, 'file', 'import', 'old.json', 5, 2, 1);"
+                        "INSERT INTO logs VALUES(1, 1000000000, 1000000000, 9, 'INFO', 'old line one', '{}', NULL, NULL, 1, 1);"
+                        "INSERT INTO logs VALUES(2, 2000000000, 2000000000, 17, 'ERROR', 'old line two', '{\"a\":1}', NULL, NULL, 1, 1);"
+                        "INSERT INTO logs_fts(rowid, body) VALUES(1, 'old line one'), (2, 'old line two');"
+                        "INSERT INTO series VALUES(1, 'up{}', 'up', '{}', 0, '', 1);"));
+        {
+            sqlite3* db = nullptr;
+            QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+            sqlite3_stmt* st = nullptr;
+            sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+            QCOMPARE(sqlite3_step(st), SQLITE_ROW);
+            QCOMPARE(sqlite3_column_int(st, 0), 1);
+            sqlite3_finalize(st);
+            sqlite3_close(db);
+        }
+        // A reader refuses an old schema without touching it.
+        const QByteArray before = fileChecksum(path);
+        auto old = CacheReader::open(path.toStdString());
+        QVERIFY(!old.ok());
+        QVERIFY2(QString::fromStdString(old.error().message()).contains(QLatin1String("older schema (1)")), old.error().message().c_str());
+        QCOMPARE(fileChecksum(path), before);
+
+        // A writer migrates it in place; the old rows are all still there.
+        {
+            auto w = openWriter(path.toStdString());
+            QVERIFY(w);
+            auto unit = w->begin(FetchRecord{});
+            TelemetryBatch b;
+            b.logs.push_back(logAt(3, "new line three"));
+            QVERIFY(unit->append(b).ok());
+            unit->reject("x.json:1", "bad", "{"); // needs the version-2 table
+            QVERIFY(unit->commit().ok());
+        }
+        auto r = openReader(path.toStdString());
+        QVERIFY(r);
+        QCOMPARE(*r->database().queryInt("PRAGMA user_version"), int64_t(cache::kSchemaVersion));
+        QCOMPARE(*r->database().queryInt("PRAGMA application_id"), int64_t(cache::kApplicationId));
+        auto logs = r->logPage({}, std::nullopt, 10);
+        QVERIFY(logs.ok());
+        QCOMPARE(logs->size(), size_t(3));
+        QCOMPARE(QString::fromStdString((*logs)[0].body), QStringLiteral("old line one"));
+        QCOMPARE((*logs)[1].severity, 17);
+        QCOMPARE(QString::fromStdString((*logs)[1].resource->serviceName), QStringLiteral("legacy"));
+        LogQuery search;
+        search.text = "old";
+        QCOMPARE(*r->countLogs(search), int64_t(2));
+        QCOMPARE(r->listSeries()->size(), size_t(1));
+        QCOMPARE(r->fetches()->size(), size_t(2));
+        QCOMPARE(r->rejections()->size(), size_t(1));
+    }
+
+    void schemaAtVersionMatchesMigration()
+    {
+        // A file made fresh and a file migrated from version 1 end with the same schema.
+        const QString fresh = file(QStringLiteral("fresh.rootline"));
+        const QString migrated = file(QStringLiteral("migrated.rootline"));
+        QVERIFY(openWriter(fresh.toStdString()));
+        QVERIFY(execSql(migrated, cache::schemaAtVersion(1).c_str()));
+        QVERIFY(openWriter(migrated.toStdString()));
+        auto schemaOf = [](const QString& path) {
+            std::vector<std::string> lines;
+            for (const auto& line : contentDump(path.toStdString()))
+                if (line.rfind("schema ", 0) == 0 || line.rfind("PRAGMA", 0) == 0)
+                    lines.push_back(line);
+            return lines;
+        };
+        QCOMPARE(schemaOf(migrated), schemaOf(fresh));
+        QVERIFY(!schemaOf(fresh).empty());
+    }
+
+    void unreadableGarbageAfterHeader()
+    {
+        // A valid header followed by garbage pages: refused with an error, never a crash.
+        const QString whole = file(QStringLiteral("whole2.rootline"));
+        QVERIFY(makeRealCache(whole, 500));
+        QFile in(whole);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray bytes = in.readAll();
+        for (qsizetype i = 4096; i < bytes.size(); ++i)
+            bytes[i] = char(i * 31 % 251);
+        const QString path = file(QStringLiteral("garbage.rootline"));
+        QVERIFY(writeFile(path, bytes));
+        const QByteArray before = fileChecksum(path);
+        auto r = CacheReader::open(path.toStdString());
+        if (r.ok()) {
+            auto count = (*r)->countLogs({});
+            QVERIFY(!count.ok());
+            QVERIFY(QString::fromStdString(count.error().message()).contains(path));
+        }
+        QCOMPARE(fileChecksum(path), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCacheOpen)
+#include "tst_cache_open.moc"

@@ -1,0 +1,199 @@
+#include "LogPane.h"
+
+#include "CacheSession.h"
+#include "Focus.h"
+#include "Format.h"
+#include "LogTableModel.h"
+#include "SearchText.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace rootline {
+
+LogPane::LogPane(CacheSession* session, Focus* focus, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_focus(focus)
+    , m_model(new LogTableModel(this))
+    , m_view(new QTableView(this))
+    , m_search(new QLineEdit(this))
+    , m_level(new QComboBox(this))
+    , m_traceOnly(new QCheckBox(tr("Selected trace only"), this))
+    , m_countLabel(new QLabel(this))
+    , m_debounce(new QTimer(this))
+{
+    auto* title = new QLabel(tr("<b>Logs</b>"), this);
+    m_search->setPlaceholderText(tr("Search messages (full text)…"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(220);
+    m_level->addItem(tr("All levels"), 0);
+    m_level->addItem(tr("Debug and above"), int(Severity::Debug));
+    m_level->addItem(tr("Info and above"), int(Severity::Info));
+    m_level->addItem(tr("Warn and above"), int(Severity::Warn));
+    m_level->addItem(tr("Errors only"), int(Severity::Error));
+    m_traceOnly->setEnabled(false);
+    m_traceOnly->setToolTip(tr("Only the log lines of the trace selected in the trace list"));
+    m_countLabel->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 4, 6, 2);
+    bar->addWidget(title);
+    bar->addSpacing(6);
+    bar->addWidget(m_search, 1);
+    bar->addWidget(m_level);
+    bar->addWidget(m_traceOnly);
+    bar->addWidget(m_countLabel);
+
+    m_view->setModel(m_model);
+    m_view->setShowGrid(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_view->verticalHeader()->hide();
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_view->verticalHeader()->setDefaultSectionSize(QFontMetrics(mono).height() + 4);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setHighlightSections(false);
+    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    const int digit = QFontMetrics(mono).horizontalAdvance(QLatin1Char('0'));
+    m_view->setColumnWidth(LogTableModel::TimeColumn, digit * 24 + 12);
+    m_view->setColumnWidth(LogTableModel::SeverityColumn, 56);
+    m_view->setColumnWidth(LogTableModel::ServiceColumn, 96);
+    m_view->setColumnWidth(LogTableModel::TraceColumn, digit * 13 + 12);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(300); // typing pauses, then one query (style.md §5)
+    connect(m_debounce, &QTimer::timeout, this, &LogPane::requery);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_debounce->start(); });
+    connect(m_search, &QLineEdit::returnPressed, this, &LogPane::applySearchNow);
+    connect(m_level, &QComboBox::currentIndexChanged, this, &LogPane::requery);
+    connect(m_traceOnly, &QCheckBox::toggled, this, &LogPane::requery);
+
+    connect(m_view, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        if (index.column() == LogTableModel::TraceColumn) {
+            if (const TraceId id = m_model->traceIdAt(index.row()); id.isValid()) {
+                m_focus->setTrace(id);
+                return;
+            }
+        }
+        m_focus->setLogRow(m_model->rowIdAt(index.row()));
+    });
+    connect(m_model, &LogTableModel::errorOccurred, this, [this](const QString& message) {
+        m_countLabel->setText(tr("error: %1").arg(message));
+        m_countLabel->setToolTip(message);
+    });
+
+    connect(m_session, &CacheSession::opened, this, [this] {
+        m_model->setReader(m_session->reader());
+        requery();
+    });
+    connect(m_session, &CacheSession::closed, this, [this] {
+        m_model->setReader(nullptr);
+        m_count = -1;
+        updateCountLabel();
+    });
+    connect(m_focus, &Focus::windowChanged, this, &LogPane::requery);
+    connect(m_focus, &Focus::serviceChanged, this, &LogPane::requery);
+    connect(m_focus, &Focus::traceChanged, this, [this](TraceId id) {
+        m_traceOnly->setEnabled(id.isValid());
+        m_traceOnly->setText(id.isValid() ? tr("Trace %1 only").arg(fmt::shortTraceId(id)) : tr("Selected trace only"));
+        if (m_traceOnly->isChecked())
+            requery();
+    });
+    updateCountLabel();
+}
+
+LogPane::~LogPane()
+{
+    if (m_countJob)
+        m_countJob->store(true);
+}
+
+const LogQuery& LogPane::query() const { return m_model->query(); }
+
+void LogPane::setSearchText(const QString& text) { m_search->setText(text); }
+
+void LogPane::applySearchNow()
+{
+    m_debounce->stop();
+    requery();
+}
+
+void LogPane::setMinimumSeverity(int severity)
+{
+    const int i = m_level->findData(severity);
+    if (i >= 0)
+        m_level->setCurrentIndex(i);
+}
+
+void LogPane::requery()
+{
+    m_debounce->stop();
+    LogQuery q;
+    q.window = m_focus->window();
+    if (!m_focus->service().isEmpty())
+        q.services = {m_focus->service().toStdString()};
+    q.minSeverity = m_level->currentData().toInt();
+    if (m_traceOnly->isChecked() && m_focus->traceId().isValid())
+        q.traceId = m_focus->traceId();
+    q.text = ftsQueryFromUserText(m_search->text());
+    if (m_session->isOpen())
+        m_model->setQuery(q); // one bounded page, on this thread
+    if (m_countJob)
+        m_countJob->store(true);
+    m_count = -1;
+    updateCountLabel();
+    if (!m_session->isOpen())
+        return;
+    // Counting is proportional to the matches: a worker does it.
+    m_countJob = m_session->run<int64_t>(
+        this, [q](CacheReader& reader, const std::atomic_bool&) { return reader.countLogs(q); },
+        [this](Result<int64_t> n) {
+            if (!n) {
+                m_countLabel->setText(tr("count failed"));
+                m_countLabel->setToolTip(QString::fromStdString(n.error().message()));
+                return;
+            }
+            m_count = *n;
+            updateCountLabel();
+            emit countChanged(m_count);
+        });
+}
+
+void LogPane::updateCountLabel()
+{
+    if (!m_session->isOpen()) {
+        m_countLabel->setText(tr("no cache"));
+        return;
+    }
+    m_countLabel->setToolTip({});
+    if (m_count < 0) {
+        m_countLabel->setText(tr("counting…"));
+        return;
+    }
+    const bool filtered = m_focus->window() != TimeWindow::all() || !m_focus->service().isEmpty() || !m_search->text().isEmpty()
+                          || m_level->currentIndex() > 0 || m_traceOnly->isChecked();
+    m_countLabel->setText(filtered ? tr("%1 matching lines").arg(fmt::count(m_count)) : tr("%1 lines").arg(fmt::count(m_count)));
+}
+
+} // namespace rootline

@@ -1,0 +1,61 @@
+#pragma once
+
+// The log pane: the focus window's (and service's) log lines from the cache, paged by keyset
+// (LogTableModel), narrowed by a full-text search (debounced) and a minimum level. The row count
+// is computed on a worker. Clicking a trace id opens that trace through the Focus.
+
+#include "cache/CacheReader.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTimer;
+
+namespace rootline {
+
+class CacheSession;
+class Focus;
+class LogTableModel;
+
+class LogPane final : public QWidget {
+    Q_OBJECT
+public:
+    LogPane(CacheSession* session, Focus* focus, QWidget* parent = nullptr);
+    ~LogPane() override;
+
+    LogTableModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    // The query the table shows now (window and service from the Focus, plus this pane's filters).
+    const LogQuery& query() const;
+    // Sets the search text as if typed (applied after the debounce; applySearchNow() skips it).
+    void setSearchText(const QString& text);
+    void applySearchNow();
+    void setMinimumSeverity(int severity);
+    // The number of lines matching the query; -1 while it is being counted.
+    qint64 matchCount() const { return m_count; }
+
+signals:
+    void countChanged(qint64 count);
+
+private:
+    void requery();
+    void updateCountLabel();
+
+    CacheSession* m_session;
+    Focus* m_focus;
+    LogTableModel* m_model;
+    QTableView* m_view;
+    QLineEdit* m_search;
+    QComboBox* m_level;
+    QCheckBox* m_traceOnly;
+    QLabel* m_countLabel;
+    QTimer* m_debounce;
+    std::shared_ptr<std::atomic_bool> m_countJob;
+    qint64 m_count = -1;
+};
+
+} // namespace rootline

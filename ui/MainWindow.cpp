@@ -1,0 +1,278 @@
+#include "MainWindow.h"
+
+#include "CacheSession.h"
+#include "Focus.h"
+#include "Format.h"
+#include "LogPane.h"
+#include "TimelinePane.h"
+#include "TracePane.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+
+namespace rootline {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const QString kRecentKey = QStringLiteral("recentCaches");
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_session(new CacheSession(this))
+    , m_focus(new Focus(this))
+    , m_serviceBox(new QComboBox(this))
+    , m_rangeLabel(new QLabel(this))
+    , m_countsLabel(new QLabel(this))
+    , m_focusLabel(new QLabel(this))
+    , m_busyLabel(new QLabel(this))
+    , m_errorLabel(new QLabel(this))
+{
+    setWindowTitle(tr("Rootline"));
+    setAcceptDrops(true);
+
+    m_timeline = new TimelinePane(m_session, m_focus, this);
+    m_logs = new LogPane(m_session, m_focus, this);
+    m_traces = new TracePane(m_session, m_focus, this);
+    m_horizontal = new QSplitter(Qt::Horizontal, this);
+    m_horizontal->addWidget(m_logs);
+    m_horizontal->addWidget(m_traces);
+    m_horizontal->setStretchFactor(0, 3);
+    m_horizontal->setStretchFactor(1, 2);
+    m_horizontal->setChildrenCollapsible(false);
+    m_vertical = new QSplitter(Qt::Vertical, this);
+    m_vertical->addWidget(m_timeline);
+    m_vertical->addWidget(m_horizontal);
+    m_vertical->setStretchFactor(0, 2);
+    m_vertical->setStretchFactor(1, 3);
+    m_vertical->setChildrenCollapsible(false);
+    setCentralWidget(m_vertical);
+
+    createActions();
+
+    m_rangeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_errorLabel->setStyleSheet(QStringLiteral("color: #d32f2f"));
+    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_rangeLabel);
+    statusBar()->addWidget(m_countsLabel, 1);
+    statusBar()->addPermanentWidget(m_errorLabel);
+    statusBar()->addPermanentWidget(m_busyLabel);
+    m_rangeLabel->setText(tr("No cache open — File → Open, or drop a .rootline file"));
+
+    connect(m_session, &CacheSession::overviewReady, this, &MainWindow::onOverview);
+    connect(m_session, &CacheSession::busyChanged, this, [this](bool busy) { m_busyLabel->setText(busy ? tr("loading…") : QString()); });
+    connect(m_session, &CacheSession::jobFailed, this, &MainWindow::showError);
+    connect(m_session, &CacheSession::loaded, this, [this] {
+        if (!m_loadedOnce) {
+            m_loadedOnce = true;
+            emit loaded();
+        }
+    });
+    connect(m_focus, &Focus::changed, this, &MainWindow::updateFocusLabel);
+    connect(m_timeline, &TimelinePane::statusChanged, this, [this](const QString& text) { m_timeline->setToolTip(text); });
+    connect(m_serviceBox, &QComboBox::activated, this, [this](int index) { m_focus->setService(m_serviceBox->itemData(index).toString()); });
+    connect(m_focus, &Focus::serviceChanged, this, [this](const QString& service) {
+        const int i = m_serviceBox->findData(service);
+        m_serviceBox->setCurrentIndex(i < 0 ? 0 : i);
+    });
+    updateFocusLabel();
+    resize(1440, 900);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::chooseFile);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    QAction* closeCache = file->addAction(tr("&Close cache"), this, [this] {
+        m_session->close();
+        m_focus->reset();
+        m_rangeLabel->setText(tr("No cache open"));
+        m_countsLabel->clear();
+        setWindowTitle(tr("Rootline"));
+    });
+    closeCache->setShortcut(QKeySequence::Close);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_focus->backAction());
+    view->addAction(m_focus->forwardAction());
+    view->addSeparator();
+    QAction* clearWindow = view->addAction(tr("Clear time &window"), m_focus, &Focus::clearWindow);
+    clearWindow->setShortcut(Qt::Key_Escape);
+    view->addAction(tr("&Reset timeline zoom"), m_timeline, &TimelinePane::resetView);
+    view->addAction(tr("Clear selected &trace"), this, [this] { m_focus->setTrace({}); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Rootline"), this, [this] {
+        QMessageBox::about(this, tr("About Rootline"),
+                           tr("<h3>Rootline %1</h3><p>An observability correlation workbench: metrics, logs and traces of an "
+                              "incident in one local cache, on one time axis.</p><p>Drag on the timeline to select a window; "
+                              "click an exemplar or a trace id to open the trace.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(open);
+    bar->addSeparator();
+    bar->addAction(m_focus->backAction());
+    bar->addAction(m_focus->forwardAction());
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" Service "), this));
+    m_serviceBox->addItem(tr("All services"), QString());
+    m_serviceBox->setMinimumContentsLength(14);
+    m_serviceBox->setToolTip(tr("Show the logs of one service"));
+    bar->addWidget(m_serviceBox);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" Window "), this));
+    m_focusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bar->addWidget(m_focusLabel);
+    bar->addAction(clearWindow);
+}
+
+Status MainWindow::openCache(const QString& path)
+{
+    m_loadedOnce = false;
+    m_errorLabel->clear();
+    m_focus->reset();
+    auto status = m_session->open(path);
+    if (!status) {
+        m_loadedOnce = true;
+        return status;
+    }
+    setWindowTitle(tr("%1 — Rootline").arg(QFileInfo(path).fileName()));
+    m_rangeLabel->setText(tr("%1 · reading…").arg(QFileInfo(path).fileName()));
+    remember(QFileInfo(path).absoluteFilePath());
+    return status;
+}
+
+bool MainWindow::openCacheInteractive(const QString& path)
+{
+    auto status = openCache(path);
+    if (status)
+        return true;
+    QMessageBox box(QMessageBox::Critical, tr("Cannot open cache"), QString::fromStdString(status.error().what), QMessageBox::Ok, this);
+    box.setInformativeText(QString::fromStdString(status.error().hint));
+    box.setDetailedText(QString::fromStdString(status.error().message()));
+    box.exec();
+    return false;
+}
+
+bool MainWindow::isLoaded() const { return m_session->isLoaded() && m_timeline->isLoaded() && m_traces->isLoaded(); }
+
+void MainWindow::chooseFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a Rootline cache"), {},
+                                                      tr("Rootline caches (*.rootline);;All files (*)"));
+    if (!path.isEmpty())
+        openCacheInteractive(path);
+}
+
+void MainWindow::remember(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(kRecentKey, recent.mid(0, kMaxRecent));
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openCacheInteractive(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+    if (!recent.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear list"), this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::onOverview(const CacheOverview& o)
+{
+    const QString name = QFileInfo(m_session->path()).fileName();
+    m_rangeLabel->setText(o.range ? tr("%1 · %2").arg(name, fmt::window(*o.range)) : tr("%1 · empty").arg(name));
+    m_countsLabel->setText(tr("%1 logs · %2 traces · %3 spans · %4 series · %5 exemplars · %6 alerts · %7 services")
+                               .arg(fmt::count(o.logs), fmt::count(o.traces), fmt::count(o.spans), fmt::count(o.series),
+                                    fmt::count(o.exemplars), fmt::count(o.alerts), fmt::count(qint64(o.services.size()))));
+    const QString current = m_focus->service();
+    m_serviceBox->clear();
+    m_serviceBox->addItem(tr("All services"), QString());
+    for (const auto& s : o.services)
+        m_serviceBox->addItem(QString::fromStdString(s), QString::fromStdString(s));
+    const int i = m_serviceBox->findData(current);
+    m_serviceBox->setCurrentIndex(i < 0 ? 0 : i);
+}
+
+void MainWindow::updateFocusLabel()
+{
+    const TimeWindow w = m_focus->window();
+    m_focusLabel->setText(w == TimeWindow::all() ? tr("whole cache ") : fmt::window(w) + QLatin1Char(' '));
+}
+
+void MainWindow::showError(const QString& message)
+{
+    m_errorLabel->setText(fontMetrics().elidedText(message, Qt::ElideMiddle, 420));
+    m_errorLabel->setToolTip(message);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls()) {
+        for (const QUrl& url : event->mimeData()->urls())
+            if (url.isLocalFile()) {
+                event->acceptProposedAction();
+                return;
+            }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (url.isLocalFile()) {
+            event->acceptProposedAction();
+            // After the drop returns: a modal error dialog inside a drop handler blocks the source.
+            const QString path = url.toLocalFile();
+            QMetaObject::invokeMethod(this, [this, path] { openCacheInteractive(path); }, Qt::QueuedConnection);
+            return;
+        }
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_session->close(); // cancels workers before the panes go
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace rootline

@@ -1,0 +1,104 @@
+#pragma once
+
+// The metrics timeline (style.md §7): the cache's series as stacked QCustomPlot rows sharing one
+// UTC time axis, downsampled on a worker to about one point per pixel column; exemplars as
+// clickable diamonds (click → Focus trace), firing alerts as markers, the focus window shaded.
+// Dragging selects a time window (→ Focus window), the wheel zooms, and the series shown are
+// chosen from the "Series" menu. qcustomplot.h is included by the .cpp only.
+
+#include "PlotSpec.h"
+#include "TimelineData.h"
+
+#include <QWidget>
+#include <optional>
+
+class QCustomPlot;
+class QCPAxisRect;
+class QLabel;
+class QMenu;
+class QTimer;
+class QToolButton;
+class QMouseEvent;
+
+namespace rootline {
+
+class CacheSession;
+class Focus;
+
+class TimelinePane final : public QWidget {
+    Q_OBJECT
+public:
+    TimelinePane(CacheSession* session, Focus* focus, QWidget* parent = nullptr);
+    ~TimelinePane() override;
+
+    // What a drag on the plot does: makes `window` the focus window.
+    void selectWindow(TimeWindow window);
+    // The cache's whole range, and the part of it the axis shows.
+    TimeWindow fullRange() const { return m_fullRange; }
+    TimeWindow viewWindow() const;
+    void setViewWindow(TimeWindow window); // zoom; reloads at the new resolution
+    void resetView();
+
+    // Everything the cache can draw, and the ids (PlotSpec::id) shown now.
+    const std::vector<PlotSpec>& availableSeries() const { return m_specs; }
+    QStringList selectedSeries() const { return m_selected; }
+    void setSelectedSeries(const QStringList& ids);
+
+    // What is on screen: for the status bar and tests.
+    int lineCount() const;
+    qint64 pointCount() const { return m_data ? m_data->pointCount() : 0; }
+    int exemplarCount() const { return m_data ? int(m_data->exemplars.size()) : 0; }
+    int rowCount() const { return int(m_rects.size()); }
+    bool isLoaded() const { return m_data.has_value(); }
+
+    // The exemplar nearest to a point of the plot widget within `radius` pixels, if any.
+    std::optional<PlotExemplar> exemplarAt(QPoint plotPos, double radius = 8) const;
+    // Where an exemplar is drawn, in plot widget coordinates (for tests that click it).
+    std::optional<QPoint> exemplarPosition(int index) const;
+    QCustomPlot* plotWidget() const { return m_plot; }
+
+signals:
+    void loaded();
+    // A short note for the status bar ("312 points · 24 exemplars").
+    void statusChanged(const QString& text);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    void onOpened();
+    void onClosed();
+    void startLoad(bool listSeries);
+    void scheduleReload();
+    void apply(TimelineData data);
+    void rebuild();
+    void updateShading();
+    void updateTicker();
+    void rebuildSeriesMenu();
+    void onRangeChanged();
+    void onMouseRelease(QMouseEvent* event);
+    void onMouseMove(QMouseEvent* event);
+    void showMessage(const QString& text);
+    QColor colorFor(const QString& service, const QString& label) const;
+    int pixelWidth() const;
+
+    CacheSession* m_session;
+    Focus* m_focus;
+    QCustomPlot* m_plot;
+    QToolButton* m_seriesButton;
+    QMenu* m_seriesMenu;
+    QLabel* m_hint;
+    QTimer* m_reloadTimer;
+    std::vector<QCPAxisRect*> m_rects;
+    std::vector<PlotSpec> m_specs;
+    QStringList m_selected;
+    QStringList m_services; // colour order
+    std::optional<TimelineData> m_data;
+    TimeWindow m_fullRange = TimeWindow::all();
+    std::shared_ptr<std::atomic_bool> m_job;
+    QPoint m_pressPos;
+    bool m_applying = false;
+};
+
+} // namespace rootline
