@@ -2,6 +2,7 @@
 
 #include "cloudwatch/CloudWatchConnector.h"
 #include "http/HttpClient.h"
+#include "loki/LokiConnector.h"
 #include "prometheus/PrometheusConnector.h"
 
 namespace rootline {
@@ -12,6 +13,7 @@ Result<std::unique_ptr<Connector>> makeConnector(const Source& source, http::Htt
     switch (source.type) {
     case SourceType::Prometheus: return std::unique_ptr<Connector>(std::make_unique<PrometheusConnector>(source, http));
     case SourceType::CloudWatch: return std::unique_ptr<Connector>(std::make_unique<CloudWatchConnector>(source, http));
+    case SourceType::Loki: return std::unique_ptr<Connector>(std::make_unique<LokiConnector>(source, http));
     // Each backend adds its line here, e.g.:
     // case SourceType::Loki: return std::unique_ptr<Connector>(std::make_unique<LokiConnector>(source, http));
     default: break;

@@ -5,3 +5,4 @@ target_link_libraries(rootline_test_aws PUBLIC Qt6::Core Qt6::Network rootline_b
 
 rootline_test(tst_aws_parse LIBS rootline_model)
 rootline_test(tst_sigv4_verifier LIBS rootline_test_aws)
+rootline_test(tst_cloudwatch_connector LIBS rootline_connectors rootline_test_aws)

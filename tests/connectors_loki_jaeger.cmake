@@ -2,8 +2,9 @@
 rootline_test(tst_loki_parse LIBS rootline_model)
 
 # Fake servers (loopback, own threads) shared by the Loki and Jaeger connector tests.
-add_library(rootline_test_lokijaeger STATIC support/MiniHttpServer.cpp support/FakeLokiServer.cpp)
+add_library(rootline_test_lokijaeger STATIC support/MiniHttpServer.cpp support/FakeLokiServer.cpp support/FakeJaegerServer.cpp)
 target_include_directories(rootline_test_lokijaeger PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(rootline_test_lokijaeger PUBLIC Threads::Threads rootline_build_flags)
+target_link_libraries(rootline_test_lokijaeger PUBLIC Threads::Threads rootline_build_flags PRIVATE nlohmann_json::nlohmann_json)
 
 rootline_test(tst_loki_connector LIBS rootline_connectors rootline_test_lokijaeger)
+rootline_test(tst_jaeger_connector LIBS rootline_connectors rootline_test_lokijaeger)

@@ -4,3 +4,6 @@ rootline_test(tst_prometheus_parse LIBS rootline_model)
 rootline_test(tst_sources LIBS rootline_connectors)
 rootline_test(tst_fetch_planner LIBS rootline_connectors)
 rootline_test(tst_prometheus_live LIBS rootline_connectors)
+# The live test also drives `rootline-cli fetch` end to end.
+add_dependencies(tst_prometheus_live rootline-cli)
+target_compile_definitions(tst_prometheus_live PRIVATE ROOTLINE_CLI="$<TARGET_FILE:rootline-cli>")

@@ -445,6 +445,21 @@ private slots:
         QVERIFY(!e.what.empty());
     }
 
+    void malformedJsonOffsetIsExact()
+    {
+        const std::string doc = R"({"events":[{"timestamp":1700000000000,,"message":"a"}]})";
+        CollectingSink sink;
+        auto r = aws::parseLogEvents(doc, context("f.json"), sink);
+        QVERIFY(!r.ok());
+        QCOMPARE(QString::fromStdString(r.error().where), QString::fromStdString("f.json@" + std::to_string(doc.find(",,") + 1)));
+        QVERIFY(r.error().what.find("malformed JSON") != std::string::npos);
+
+        // Valid JSON of the wrong shape is not "malformed".
+        auto shape = aws::parseLogEvents(R"({"events":{"timestamp":1}})", context("g.json"), sink);
+        QVERIFY(!shape.ok());
+        QVERIFY2(shape.error().what.find("unexpected JSON value") != std::string::npos, shape.error().what.c_str());
+    }
+
     void errorBodies_data()
     {
         QTest::addColumn<QByteArray>("body");

@@ -625,11 +625,19 @@ private slots:
         for (int i = 0; i < 50; ++i)
             b.logs.push_back(makeLog(ts(i), i % 10 == 0 ? "needle here" : "hay"));
         QVERIFY(w->write(b, fetch("file", "import")).ok());
-        QVERIFY(w->rebuildFullTextIndex().ok());
         auto r = openReader(path);
         LogQuery lq;
         lq.text = "needle";
+        // Until the index is rebuilt a search is refused, not silently empty.
+        auto early = r->countLogs(lq);
+        QVERIFY(!early.ok());
+        QVERIFY2(QString::fromStdString(early.error().message()).contains(QLatin1String("not in the full-text index")),
+                 early.error().message().c_str());
+        QVERIFY(!r->logPage(lq, std::nullopt, 10).ok());
+        QCOMPARE(*r->countLogs({}), int64_t(50)); // everything else reads as usual
+        QVERIFY(w->rebuildFullTextIndex().ok());
         QCOMPARE(*r->countLogs(lq), int64_t(5));
+        QCOMPARE(r->logPage(lq, std::nullopt, 10)->size(), size_t(5));
     }
 
     void keysetPaging_data()

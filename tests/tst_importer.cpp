@@ -1,4 +1,513 @@
+// The import engine: fixtures into a real cache and queried back, containers (directory, gzip,
+// zstd, tar.gz, zip), bounded-memory splitting of huge documents, malformed records at several
+// offsets, truncated gzip, path traversal, decompression bombs, duplicates, strict mode, cancel.
+// (Member functions are defined after the class: moc mis-lexes some raw strings inside it.)
+
+#include "cache/CacheReader.h"
+#include "cache/CacheWriter.h"
+#include "import/Importer.h"
+
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
-class TestImporter : public QObject { Q_OBJECT };
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <fstream>
+
+using namespace rootline;
+
+namespace {
+
+std::string readFixture(const std::string& relative)
+{
+    QFile f(QStringLiteral(ROOTLINE_FIXTURES "/") + QString::fromStdString(relative));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", relative.c_str());
+    return f.readAll().toStdString();
+}
+
+void writeFile(const std::string& path, std::string_view data)
+{
+    std::ofstream out(path, std::ios::binary);
+    out.write(data.data(), std::streamsize(data.size()));
+}
+
+std::string gzip(std::string_view data)
+{
+    z_stream z{};
+    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    std::string out(deflateBound(&z, uLong(data.size())) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = uInt(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = uInt(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+std::string zstd(std::string_view data)
+{
+    std::string out(ZSTD_compressBound(data.size()), '\0');
+    out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
+    return out;
+}
+
+// Writes a .zip (zip = true) or .tar.gz with the given members.
+void writeArchive(const std::string& path, const std::vector<std::pair<std::string, std::string>>& members, bool zip)
+{
+    archive* a = archive_write_new();
+    if (zip) {
+        archive_write_set_format_zip(a);
+    } else {
+        archive_write_set_format_pax_restricted(a);
+        archive_write_add_filter_gzip(a);
+    }
+    archive_write_open_filename(a, path.c_str());
+    for (const auto& [name, data] : members) {
+        archive_entry* e = archive_entry_new();
+        archive_entry_set_pathname(e, name.c_str());
+        archive_entry_set_size(e, la_int64_t(data.size()));
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_write_header(a, e);
+        archive_write_data(a, data.data(), data.size());
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
+std::string otlpLogLine(int i, const std::string& body = "hello")
+{
+    return R"({"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"api"}}]},"scopeLogs":[{"logRecords":[{"timeUnixNano":")"
+        + std::to_string(1700000000000000000LL + i) + R"(","severityNumber":9,"body":{"stringValue":")" + body + " " + std::to_string(i) + R"("}}]}]}]})";
+}
+
+std::string otlpJsonLines(int lines)
+{
+    std::string out;
+    for (int i = 0; i < lines; ++i)
+        out += otlpLogLine(i) + "\n";
+    return out;
+}
+
+// One big pretty document: {"resourceLogs":[block, block, ...]} with one block per line.
+std::string otlpBigDocument(int blocks, int badBlock = -1)
+{
+    std::string out = "{\n  \"resourceLogs\": [\n";
+    for (int i = 0; i < blocks; ++i) {
+        std::string line = otlpLogLine(i);
+        line = line.substr(std::string(R"({"resourceLogs":[)").size());
+        line.resize(line.size() - 2); // the block itself
+        if (i == badBlock)
+            line.insert(line.size() / 2, "\"oops\" ::");
+        out += "    " + line + (i + 1 < blocks ? ",\n" : "\n");
+    }
+    out += "  ]\n}\n";
+    return out;
+}
+
+CacheOverview overviewOf(const std::string& cache)
+{
+    auto reader = CacheReader::open(cache);
+    if (!reader)
+        qFatal("cannot open cache: %s", reader.error().message().c_str());
+    auto o = (*reader)->overview();
+    if (!o)
+        qFatal("overview failed");
+    return *o;
+}
+
+struct Run {
+    ImportSummary summary;
+    std::string cache;
+};
+
+ImportSummary importInto(const std::string& cache, const std::vector<std::string>& inputs, ImportOptions options = {},
+                         const std::atomic_bool* cancel = nullptr, std::function<void(const ImportProgress&)> progress = {})
+{
+    auto writer = CacheWriter::open(cache);
+    if (!writer)
+        qFatal("cannot open writer: %s", writer.error().message().c_str());
+    Importer importer(**writer, options);
+    importer.setCancelFlag(cancel);
+    if (progress)
+        importer.setProgressCallback(std::move(progress), std::chrono::milliseconds(0));
+    return importer.run(inputs);
+}
+
+const ImportFileResult* resultFor(const ImportSummary& s, const std::string& suffix)
+{
+    for (const auto& f : s.files)
+        if (f.path.size() >= suffix.size() && f.path.compare(f.path.size() - suffix.size(), suffix.size(), suffix) == 0)
+            return &f;
+    return nullptr;
+}
+
+} // namespace
+
+class TestImporter : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void fixturesIntoCacheAndQueried();
+    void nonTelemetryReportedByName();
+    void jsonLinesAreStreamed();
+    void hugeDocumentSplitIntoElements();
+    void malformedAtSeveralOffsets_data();
+    void malformedAtSeveralOffsets();
+    void compressedSingleFiles();
+    void archives();
+    void truncatedGzipLeavesCacheUnchanged();
+    void zipWithPathTraversalRefused();
+    void zipBombRefused();
+    void gzipBombRefused();
+    void duplicateImportSkipped();
+    void strictFailsTheFile();
+    void cancelMidFileLeavesCacheUnchanged();
+    void progressReachesTotal();
+    void missingInputIsFatal();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::string path(const std::string& name) const { return m_dir->filePath(QString::fromStdString(name)).toStdString(); }
+};
+
+void TestImporter::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestImporter::fixturesIntoCacheAndQueried()
+{
+    QDir().mkpath(QString::fromStdString(path("in/sub")));
+    const std::vector<std::string> fixtures = {"otlp/otlp-proto-examples-trace.json", "otlp/otlp-proto-examples-logs.json",
+                                               "jaeger/jaeger-uimodel-ui_01.json", "jaeger/jaeger-ui-otlp2jaeger-out.json"};
+    for (const auto& f : fixtures)
+        writeFile(path("in/sub/" + f.substr(f.find('/') + 1)), readFixture(f));
+    const std::string cache = path("c.rootline");
+    const ImportSummary s = importInto(cache, {path("in")});
+    QCOMPARE(s.files.size(), size_t(4));
+    QCOMPARE(s.exitCode(), 0);
+    QCOMPARE(resultFor(s, "otlp-proto-examples-trace.json")->format, std::string("otlp-json"));
+    QCOMPARE(resultFor(s, "jaeger-uimodel-ui_01.json")->format, std::string("jaeger-json"));
+    QCOMPARE(resultFor(s, "jaeger-uimodel-ui_01.json")->stats.spans, int64_t(5));
+    QCOMPARE(s.totals.spans, int64_t(1 + 5 + 2));
+    QCOMPARE(s.totals.logs, int64_t(1));
+
+    const CacheOverview o = overviewOf(cache);
+    QCOMPARE(o.spans, int64_t(8));
+    QCOMPARE(o.logs, int64_t(1));
+    QCOMPARE(o.fetches, int64_t(4));
+    auto reader = CacheReader::open(cache);
+    QVERIFY(reader);
+    auto trace = parseTraceId("5b8efff798038103d269b633813fc60c");
+    QVERIFY(trace);
+    auto spans = (*reader)->traceSpans(*trace);
+    QVERIFY(spans);
+    QCOMPARE(spans->size(), size_t(1));
+    QCOMPARE((*spans)[0].name, std::string("I'm a server span"));
+    QCOMPARE((*spans)[0].resource->serviceName, std::string("my.service"));
+    // The log shares the trace id: the correlation the panes rely on survives the import.
+    LogQuery q;
+    q.traceId = *trace;
+    auto logs = (*reader)->logPage(q, std::nullopt, 10);
+    QVERIFY(logs);
+    QCOMPARE(logs->size(), size_t(1));
+    QCOMPARE((*logs)[0].body, std::string("Example log record"));
+    QCOMPARE((*logs)[0].time.nanos(), int64_t(1544712660300000000));
+    auto jaeger = (*reader)->traceSpans(*parseTraceId("1"));
+    QVERIFY(jaeger);
+    QCOMPARE(jaeger->size(), size_t(5));
+}
+
+void TestImporter::nonTelemetryReportedByName()
+{
+    writeFile(path("notes.txt"), "Dear colleague,\nhere are the files.\n");
+    writeFile(path("config.json"), R"({"name":"not telemetry","items":[1,2,3]})");
+    writeFile(path("empty.json"), "");
+    writeFile(path("good.jsonl"), otlpJsonLines(3));
+    const ImportSummary s = importInto(path("c.rootline"), {path("notes.txt"), path("config.json"), path("empty.json"), path("good.jsonl")});
+    QCOMPARE(s.files.size(), size_t(4));
+    for (const char* name : {"notes.txt", "config.json", "empty.json"}) {
+        const ImportFileResult* r = resultFor(s, name);
+        QVERIFY(r);
+        QCOMPARE(r->outcome, ImportFileResult::Outcome::Unrecognized);
+        QCOMPARE(r->errors.size(), size_t(1));
+        QCOMPARE(r->errors[0].path, path(name)); // reported by name, not guessed at
+    }
+    QCOMPARE(resultFor(s, "good.jsonl")->stats.logs, int64_t(3));
+    QCOMPARE(s.exitCode(), 1);
+}
+
+void TestImporter::jsonLinesAreStreamed()
+{
+    writeFile(path("a.jsonl"), otlpJsonLines(3000));
+    ImportOptions o;
+    o.batchSize = 250; // many flushes, coalesced from one-record documents
+    const ImportSummary s = importInto(path("c.rootline"), {path("a.jsonl")}, o);
+    QCOMPARE(s.exitCode(), 0);
+    QCOMPARE(s.files[0].stats.logs, int64_t(3000));
+    QCOMPARE(overviewOf(path("c.rootline")).logs, int64_t(3000));
+}
+
+void TestImporter::hugeDocumentSplitIntoElements()
+{
+    // The document is far larger than the largest piece the importer may hold: it only imports
+    // because the importer hands it over element by element.
+    const std::string doc = otlpBigDocument(4000);
+    QVERIFY(doc.size() > 600 * 1024);
+    writeFile(path("big.json"), doc);
+    std::string jaeger = R"({"data":[)";
+    for (int i = 0; i < 3000; ++i)
+        jaeger += std::string(i ? "," : "") + R"({"traceID":")" + std::to_string(i + 1)
+            + R"(","spans":[{"spanID":"1","operationName":"op","startTime":1700000000000000,"duration":5,"processID":"p1"}],"processes":{"p1":{"serviceName":"s"}}})";
+    jaeger += R"(],"total":0,"limit":0,"offset":0,"errors":null})";
+    writeFile(path("traces.json"), jaeger);
+    ImportOptions o;
+    o.maxPieceBytes = 64 * 1024;
+    const ImportSummary s = importInto(path("c.rootline"), {path("big.json"), path("traces.json")}, o);
+    QCOMPARE(s.exitCode(), 0);
+    QCOMPARE(s.files[0].stats.logs, int64_t(4000));
+    QCOMPARE(s.files[1].stats.spans, int64_t(3000));
+    QCOMPARE(overviewOf(path("c.rootline")).traces, int64_t(3000));
+
+    // Without a split path the same document is one piece, too large for the limit: the file fails cleanly.
+    writeFile(path("single.json"), R"({"traceID":"1","spans":[)" + std::string(100 * 1024, ' ') + "]}");
+    const ImportSummary t = importInto(path("c.rootline"), {path("single.json")}, o);
+    QCOMPARE(t.files[0].outcome, ImportFileResult::Outcome::Failed);
+    QVERIFY(t.files[0].note.find("larger than") != std::string::npos);
+}
+
+void TestImporter::malformedAtSeveralOffsets_data()
+{
+    QTest::addColumn<int>("badBlock");
+    QTest::addColumn<int>("expectedLine");
+    // Blocks start on line 3 (after "{" and "  \"resourceLogs\": [").
+    QTest::newRow("first") << 0 << 3;
+    QTest::newRow("middle") << 50 << 53;
+    QTest::newRow("last") << 99 << 102;
+}
+
+void TestImporter::malformedAtSeveralOffsets()
+{
+    QFETCH(int, badBlock);
+    QFETCH(int, expectedLine);
+    writeFile(path("m.json"), otlpBigDocument(100, badBlock));
+    const ImportSummary s = importInto(path("c.rootline"), {path("m.json")});
+    QCOMPARE(s.files.size(), size_t(1));
+    const ImportFileResult& r = s.files[0];
+    QCOMPARE(r.outcome, ImportFileResult::Outcome::Imported);
+    QCOMPARE(r.stats.logs, int64_t(99)); // the others still import
+    QCOMPARE(r.rejected, int64_t(1));
+    QCOMPARE(r.errors.size(), size_t(1));
+    QCOMPARE(r.errors[0].location, path("m.json") + ":" + std::to_string(expectedLine));
+    QCOMPARE(s.exitCode(), 1);
+    auto reader = CacheReader::open(path("c.rootline"));
+    auto rejections = (*reader)->rejections();
+    QVERIFY(rejections);
+    QCOMPARE(rejections->size(), size_t(1));
+    QVERIFY2(rejections->at(0).snippet.find("oops") != std::string::npos, rejections->at(0).snippet.c_str());
+
+    // JSON lines: a broken line costs that line only.
+    std::string lines = otlpJsonLines(10);
+    const size_t third = [&] { size_t p = 0; for (int i = 0; i < 2; ++i) p = lines.find('\n', p) + 1; return p; }();
+    lines.insert(third + 20, "\x01garbage");
+    writeFile(path("l.jsonl"), lines);
+    const ImportSummary t = importInto(path("c2.rootline"), {path("l.jsonl")});
+    QCOMPARE(t.files[0].stats.logs, int64_t(9));
+    QCOMPARE(t.files[0].errors.at(0).location, path("l.jsonl") + ":3");
+}
+
+void TestImporter::compressedSingleFiles()
+{
+    const std::string data = otlpJsonLines(500);
+    writeFile(path("a.gz"), gzip(data));
+    writeFile(path("b.zst"), zstd(otlpJsonLines(400)));
+    writeFile(path("c.bin"), gzip(otlpJsonLines(7)) + gzip(otlpJsonLines(3).substr(0))); // two gzip members
+    const ImportSummary s = importInto(path("c.rootline"), {path("a.gz"), path("b.zst"), path("c.bin")});
+    QCOMPARE(s.exitCode(), 0);
+    QCOMPARE(resultFor(s, "a.gz")->stats.logs, int64_t(500));
+    QCOMPARE(resultFor(s, "a.gz")->format, std::string("otlp-json"));
+    QCOMPARE(resultFor(s, "b.zst")->stats.logs, int64_t(400));
+    QCOMPARE(resultFor(s, "c.bin")->stats.logs, int64_t(10));
+}
+
+void TestImporter::archives()
+{
+    writeArchive(path("bundle.tar.gz"), {{"otlp/logs.jsonl", otlpJsonLines(20)},
+                                         {"jaeger/trace.json", readFixture("jaeger/jaeger-uimodel-ui_01.json")},
+                                         {"README.txt", "not telemetry"},
+                                         {"nested/more.jsonl.gz", gzip(otlpJsonLines(5))}},
+                 false);
+    writeArchive(path("bundle.zip"), {{"x/trace.json", readFixture("otlp/otlp-proto-examples-trace.json")}}, true);
+    const ImportSummary s = importInto(path("c.rootline"), {path("bundle.tar.gz"), path("bundle.zip")});
+    QCOMPARE(s.files.size(), size_t(5));
+    QCOMPARE(resultFor(s, "bundle.tar.gz!/otlp/logs.jsonl")->stats.logs, int64_t(20));
+    QCOMPARE(resultFor(s, "bundle.tar.gz!/jaeger/trace.json")->stats.spans, int64_t(5));
+    QCOMPARE(resultFor(s, "bundle.tar.gz!/README.txt")->outcome, ImportFileResult::Outcome::Unrecognized);
+    QCOMPARE(resultFor(s, "bundle.tar.gz!/nested/more.jsonl.gz")->stats.logs, int64_t(5));
+    QCOMPARE(resultFor(s, "bundle.zip!/x/trace.json")->stats.spans, int64_t(1));
+    const CacheOverview o = overviewOf(path("c.rootline"));
+    QCOMPARE(o.logs, int64_t(25));
+    QCOMPARE(o.spans, int64_t(6));
+}
+
+void TestImporter::truncatedGzipLeavesCacheUnchanged()
+{
+    writeFile(path("ok.jsonl"), otlpJsonLines(5));
+    const std::string gz = gzip(otlpJsonLines(2000));
+    writeFile(path("cut.jsonl.gz"), std::string_view(gz).substr(0, gz.size() / 2));
+    const ImportSummary s = importInto(path("c.rootline"), {path("ok.jsonl"), path("cut.jsonl.gz")});
+    const ImportFileResult* cut = resultFor(s, "cut.jsonl.gz");
+    QVERIFY(cut);
+    QCOMPARE(cut->outcome, ImportFileResult::Outcome::Failed);
+    QVERIFY2(cut->note.find("ends early") != std::string::npos, cut->note.c_str());
+    QCOMPARE(s.exitCode(), 2);
+    const CacheOverview o = overviewOf(path("c.rootline"));
+    QCOMPARE(o.logs, int64_t(5)); // only the good file
+    QCOMPARE(o.fetches, int64_t(1));
+}
+
+void TestImporter::zipWithPathTraversalRefused()
+{
+    writeArchive(path("evil.zip"), {{"good.jsonl", otlpJsonLines(3)}, {"../x.jsonl", otlpJsonLines(3)}}, true);
+    writeArchive(path("abs.tar.gz"), {{"/etc/x.jsonl", otlpJsonLines(3)}}, false);
+    const ImportSummary s = importInto(path("c.rootline"), {path("evil.zip"), path("abs.tar.gz")});
+    QCOMPARE(s.files.size(), size_t(2));
+    QCOMPARE(s.files[0].outcome, ImportFileResult::Outcome::Failed);
+    QVERIFY(s.files[0].note.find("../x.jsonl") != std::string::npos);
+    QCOMPARE(s.files[1].outcome, ImportFileResult::Outcome::Failed);
+    QCOMPARE(overviewOf(path("c.rootline")).logs, int64_t(0)); // not even the good member
+}
+
+void TestImporter::zipBombRefused()
+{
+    writeArchive(path("bomb.zip"), {{"a.jsonl", otlpJsonLines(2)}, {"zeros.json", std::string(24 << 20, ' ')}}, true);
+    ImportOptions o;
+    o.ratioGraceBytes = 1 << 20;
+    const ImportSummary s = importInto(path("c.rootline"), {path("bomb.zip")}, o);
+    QCOMPARE(s.files.size(), size_t(1));
+    QCOMPARE(s.files[0].outcome, ImportFileResult::Outcome::Failed);
+    QVERIFY2(s.files[0].note.find("100×") != std::string::npos, s.files[0].note.c_str());
+    QCOMPARE(overviewOf(path("c.rootline")).logs, int64_t(0));
+
+    // The absolute cap holds even for data that does not compress well.
+    ImportOptions cap;
+    cap.maxUncompressedBytes = 100 * 1024;
+    writeArchive(path("big.zip"), {{"a.jsonl", otlpJsonLines(2000)}}, true);
+    const ImportSummary t = importInto(path("c.rootline"), {path("big.zip")}, cap);
+    QCOMPARE(t.files[0].outcome, ImportFileResult::Outcome::Failed);
+    QVERIFY(t.files[0].note.find("after decompression") != std::string::npos);
+}
+
+void TestImporter::gzipBombRefused()
+{
+    writeFile(path("bomb.json.gz"), gzip(std::string(24 << 20, '[')));
+    ImportOptions o;
+    o.ratioGraceBytes = 1 << 20;
+    const ImportSummary s = importInto(path("c.rootline"), {path("bomb.json.gz")}, o);
+    QCOMPARE(s.files[0].outcome, ImportFileResult::Outcome::Failed);
+    QVERIFY(s.files[0].note.find("refusing") != std::string::npos);
+}
+
+void TestImporter::duplicateImportSkipped()
+{
+    const std::string data = otlpJsonLines(10);
+    writeFile(path("a.jsonl"), data);
+    writeFile(path("a-copy.jsonl.gz"), gzip(data)); // the same content, compressed
+    const ImportSummary first = importInto(path("c.rootline"), {path("a.jsonl")});
+    QCOMPARE(first.files[0].stats.logs, int64_t(10));
+    const ImportSummary second = importInto(path("c.rootline"), {path("a.jsonl"), path("a-copy.jsonl.gz")});
+    QCOMPARE(second.files[0].outcome, ImportFileResult::Outcome::Duplicate);
+    QCOMPARE(second.files[1].outcome, ImportFileResult::Outcome::Duplicate);
+    QVERIFY(second.files[0].note.find("already imported") != std::string::npos);
+    QCOMPARE(second.exitCode(), 0);
+    const CacheOverview o = overviewOf(path("c.rootline"));
+    QCOMPARE(o.logs, int64_t(10));
+    QCOMPARE(o.fetches, int64_t(1));
+}
+
+void TestImporter::strictFailsTheFile()
+{
+    std::string lines = otlpJsonLines(5);
+    lines += R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":true}]}]}]})" "\n";
+    lines += otlpLogLine(99) + "\n";
+    writeFile(path("s.jsonl"), lines);
+    ImportOptions strict;
+    strict.strict = true;
+    const ImportSummary s = importInto(path("c.rootline"), {path("s.jsonl")}, strict);
+    QCOMPARE(s.files[0].outcome, ImportFileResult::Outcome::Failed);
+    QCOMPARE(s.files[0].errors.back().location, path("s.jsonl") + ":6");
+    QCOMPARE(s.exitCode(), 2);
+    QCOMPARE(overviewOf(path("c.rootline")).logs, int64_t(0));
+
+    const ImportSummary lax = importInto(path("c.rootline"), {path("s.jsonl")});
+    QCOMPARE(lax.files[0].stats.logs, int64_t(6));
+    QCOMPARE(lax.files[0].rejected, int64_t(1));
+    QCOMPARE(lax.exitCode(), 1);
+}
+
+void TestImporter::cancelMidFileLeavesCacheUnchanged()
+{
+    writeFile(path("first.jsonl"), otlpJsonLines(50));
+    QVERIFY(importInto(path("c.rootline"), {path("first.jsonl")}).exitCode() == 0);
+    const CacheOverview before = overviewOf(path("c.rootline"));
+
+    writeFile(path("big.jsonl"), otlpJsonLines(60000)); // ~14 MB: many read blocks
+    std::atomic_bool cancel{false};
+    int importingReports = 0;
+    const ImportSummary s = importInto(path("c.rootline"), {path("big.jsonl")}, {}, &cancel, [&](const ImportProgress& p) {
+        if (std::string_view(p.phase) == "importing" && ++importingReports == 3)
+            cancel = true; // part of the file is already in the unit
+    });
+    QVERIFY(importingReports >= 3);
+    QVERIFY(s.cancelled);
+    QCOMPARE(s.files[0].outcome, ImportFileResult::Outcome::Cancelled);
+    QCOMPARE(s.exitCode(), 2);
+    const CacheOverview after = overviewOf(path("c.rootline"));
+    QCOMPARE(after.logs, before.logs);
+    QCOMPARE(after.fetches, before.fetches);
+    QCOMPARE(after.services, before.services);
+    auto reader = CacheReader::open(path("c.rootline"));
+    auto rejections = (*reader)->rejections();
+    QVERIFY(rejections && rejections->empty());
+
+    // And the cancelled file imports whole afterwards (its hash was not recorded).
+    const ImportSummary again = importInto(path("c.rootline"), {path("big.jsonl")});
+    QCOMPARE(again.files[0].stats.logs, int64_t(60000));
+}
+
+void TestImporter::progressReachesTotal()
+{
+    writeFile(path("a.jsonl"), otlpJsonLines(3000));
+    writeFile(path("b.jsonl.gz"), gzip(otlpJsonLines(3000)));
+    int64_t last = -1, total = 0;
+    bool monotonic = true;
+    importInto(path("c.rootline"), {path("a.jsonl"), path("b.jsonl.gz")}, {}, nullptr, [&](const ImportProgress& p) {
+        monotonic = monotonic && p.bytesDone >= last;
+        last = p.bytesDone;
+        total = p.bytesTotal;
+    });
+    QVERIFY(monotonic);
+    QVERIFY(total > 0);
+    QCOMPARE(last, total);
+}
+
+void TestImporter::missingInputIsFatal()
+{
+    const ImportSummary s = importInto(path("c.rootline"), {path("nope.json")});
+    QCOMPARE(s.files.size(), size_t(1));
+    QCOMPARE(s.files[0].outcome, ImportFileResult::Outcome::Failed);
+    QCOMPARE(s.exitCode(), 2);
+}
+
 QTEST_GUILESS_MAIN(TestImporter)
 #include "tst_importer.moc"

@@ -7,6 +7,7 @@
 #include "http/HttpClient.h"
 #include "import/WriterSink.h"
 #include "loki/LokiConnector.h"
+#include "loki/LokiPager.h"
 #include "support/FakeLokiServer.h"
 
 #include <QElapsedTimer>
@@ -171,6 +172,7 @@ private slots:
         FakeLokiServer server;
         QVERIFY(server.start());
         server.setTenant("team-a");
+        server.setShuffleTies(true);
         const auto streams = crowdedStreams();
         for (const auto& s : streams)
             server.addStream(s);
@@ -208,6 +210,47 @@ private slots:
         }
         QCOMPARE(q(*requests.front().param("start")), QString::number(kT0));
         QCOMPARE(q(*requests.front().param("end")), QString::number(kT0 + 40000000));
+    }
+
+    void pagerKeepsIdentityAcrossReorderedBoundary()
+    {
+        // Page 1 ends inside t2; page 2 repeats t2 in another order and adds a line from a third
+        // stream with the same text. Identity is (stream, ts, line, metadata) with multiplicity.
+        auto entry = [](int64_t ns, const char* line) { return LokiEntry{Timestamp::fromNanos(ns), line, {}, {}}; };
+        const LokiLabels a{{"app", "a"}}, b{{"app", "b"}}, c{{"app", "c"}};
+        LokiPager pager({Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0 + 100)}, false);
+        LokiResponse page1;
+        page1.streams = {{a, {entry(kT0 + 1, "one"), entry(kT0 + 2, "x"), entry(kT0 + 2, "x")}}, {c, {entry(kT0 + 2, "x")}}};
+        auto p1 = pager.accept(page1, 4);
+        QCOMPARE(p1.fresh.size(), size_t(4));
+        QVERIFY(!p1.exhausted && !p1.stuck);
+        QCOMPARE(pager.nextWindow().from.nanos(), kT0 + 2); // start is inclusive: the boundary comes back
+        QCOMPARE(pager.overlap(), int64_t(3));
+
+        LokiResponse page2;
+        page2.streams = {{c, {entry(kT0 + 2, "x")}}, {b, {entry(kT0 + 2, "x")}}, {a, {entry(kT0 + 2, "x"), entry(kT0 + 2, "x"), entry(kT0 + 3, "y")}}};
+        auto p2 = pager.accept(page2, 7);
+        QVERIFY(p2.exhausted);
+        QCOMPARE(p2.fresh.size(), size_t(2));
+        QCOMPARE(page2.streams[p2.fresh[0].first].labels, b); // the new "x" is b's, not a third copy of a's
+        QCOMPARE(q(page2.streams[p2.fresh[1].first].entries[p2.fresh[1].second].line), QStringLiteral("y"));
+        QVERIFY(!pager.nextWindow().isValid());
+
+        // Backward: the cursor moves `end` to the last ts + 1 ns (end is exclusive).
+        LokiPager back({Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0 + 100)}, true);
+        LokiResponse bp;
+        bp.streams = {{a, {entry(kT0 + 9, "late"), entry(kT0 + 5, "mid")}}};
+        auto b1 = back.accept(bp, 2);
+        QCOMPARE(b1.fresh.size(), size_t(2));
+        QCOMPARE(back.nextWindow().to.nanos(), kT0 + 6);
+        QCOMPARE(back.nextWindow().from.nanos(), kT0);
+
+        // A full page of nothing new is "stuck", not an endless loop.
+        LokiPager stuck({Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0 + 100)}, false);
+        LokiResponse same;
+        same.streams = {{a, {entry(kT0 + 4, "s"), entry(kT0 + 4, "s")}}};
+        QVERIFY(!stuck.accept(same, 2).stuck);
+        QVERIFY(stuck.accept(same, 2).stuck);
     }
 
     void limitMakesResultPartial()

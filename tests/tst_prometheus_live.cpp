@@ -326,14 +326,15 @@ private slots:
         QVERIFY(again.ok());
         QVERIFY(again->fromCache());
         QCOMPARE(again->requests, 0);
-        // A window that extends it fetches only the missing hour.
+        // A window that extends it fetches only the missing half hour (still inside the history).
         FetchRequest wider = req;
-        wider.window.to = wider.window.to + Duration::hours(1);
+        wider.window.to = wider.window.to + Duration::minutes(30);
         auto more = fetchInto(cache, wider, *m_connector);
         QVERIFY(more.ok());
         QCOMPARE(more->fetched.size(), size_t(1));
         QCOMPARE(more->fetched[0].from, window.to);
-        QCOMPARE(more->stored.samples, int64_t(3600));
+        QCOMPARE(more->stored.samples, int64_t(1800));
+        QCOMPARE(more->requests, 1);
     }
 
     void responseOverTheCapIsSplitNotTruncated()
@@ -543,6 +544,51 @@ private slots:
         QVERIFY(out.ok());
         QVERIFY(!out->complete);
         QCOMPARE(out->partialReason, std::string("cancelled"));
+    }
+
+    void cliFetch()
+    {
+        // rootline-cli fetch end to end: a sources file, a cache, JSON output, exit codes, reuse.
+        const QString sources = m_dir.filePath(QStringLiteral("sources.yaml"));
+        writeFile(sources, "sources:\n  - {name: live, kind: prometheus, url: '" + m_source.url + "'}\n");
+        const QString cache = m_dir.filePath(QStringLiteral("cli.rootline"));
+        const QString from = QString::number(m_backfillFrom.seconds());
+        const QString to = QString::number((m_backfillFrom + Duration::hours(1)).seconds());
+        auto run = [&](const QStringList& args, int* exitCode) {
+            QProcess cli;
+            cli.start(QStringLiteral(ROOTLINE_CLI), args);
+            cli.waitForFinished(60000);
+            *exitCode = cli.exitCode();
+            return json::parse(cli.readAllStandardOutput().toStdString(), nullptr, false);
+        };
+        const QStringList args = {QStringLiteral("fetch"), QStringLiteral("--cache"), cache, QStringLiteral("--sources"), sources,
+                                  QStringLiteral("--source"), QStringLiteral("live"), QStringLiteral("--from"), from,
+                                  QStringLiteral("--to"), to, QStringLiteral("--query"), QStringLiteral("backfill_temperature"),
+                                  QStringLiteral("--step"), QStringLiteral("10"), QStringLiteral("--json")};
+        int code = -1;
+        json first = run(args, &code);
+        QCOMPARE(code, 0);
+        QVERIFY2(!first.is_discarded(), "no JSON on stdout");
+        QCOMPARE(first["from"].get<std::string>(), std::string("network"));
+        QCOMPARE(first["rows"]["samples"].get<int64_t>(), int64_t(360));
+        QCOMPARE(first["complete"].get<bool>(), true);
+        json second = run(args, &code);
+        QCOMPARE(code, 0);
+        QCOMPARE(second["from"].get<std::string>(), std::string("cache"));
+        QCOMPARE(second["rows"]["samples"].get<int64_t>(), int64_t(0));
+
+        // Errors: a bad query is exit 2 with the server's message; an unknown source too.
+        QProcess bad;
+        QStringList badArgs = args;
+        badArgs[badArgs.indexOf(QStringLiteral("backfill_temperature"))] = QStringLiteral("sum(");
+        bad.start(QStringLiteral(ROOTLINE_CLI), badArgs);
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 2);
+        QVERIFY(bad.readAllStandardError().contains("bad_data"));
+        QStringList unknown = args;
+        unknown[unknown.indexOf(QStringLiteral("live"))] = QStringLiteral("nope");
+        json none = run(unknown, &code);
+        QCOMPARE(code, 2);
     }
 
     void factoryMakesThePrometheusConnector()

@@ -442,6 +442,15 @@ private slots:
         QCOMPARE(w.widened(Duration::seconds(1)), (TimeWindow{Timestamp::fromSeconds(9), Timestamp::fromSeconds(21)}));
         QVERIFY(!(TimeWindow{Timestamp::fromSeconds(1), Timestamp::fromSeconds(1)}).isValid());
         QVERIFY(TimeWindow::all().contains(Timestamp::fromSeconds(-5)));
+        // The unbounded window stays unbounded when widened or measured (no overflow).
+        QCOMPARE(TimeWindow::all().widened(Duration::hours(1)), TimeWindow::all());
+        QCOMPARE(TimeWindow::all().length().count(), std::numeric_limits<int64_t>::max());
+        QCOMPARE(Timestamp::max() + Duration::nanos(1), Timestamp::max());
+        QCOMPARE(Timestamp::min() - Duration::nanos(1), Timestamp::min());
+        QCOMPARE(Timestamp::min() + Duration::nanos(-1), Timestamp::min());
+        QCOMPARE(Timestamp::max() - Duration::nanos(-1), Timestamp::max());
+        QCOMPARE((Timestamp::min() - Timestamp::max()).count(), std::numeric_limits<int64_t>::min());
+        QCOMPARE(Timestamp::fromNanos(5) - Duration::nanos(7), Timestamp::fromNanos(-2));
     }
 };
 

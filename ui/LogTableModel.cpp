@@ -19,6 +19,7 @@ void LogTableModel::setReader(CacheReader* reader)
 
 void LogTableModel::setQuery(const LogQuery& query)
 {
+    m_notifying = true;
     beginResetModel();
     m_query = query;
     m_rows.clear();
@@ -26,6 +27,7 @@ void LogTableModel::setQuery(const LogQuery& query)
     if (m_reader)
         m_rows = readPage(std::nullopt);
     endResetModel();
+    m_notifying = false;
 }
 
 std::vector<LogTableModel::Row> LogTableModel::readPage(std::optional<LogCursor> after)
@@ -148,15 +150,19 @@ bool LogTableModel::canFetchMore(const QModelIndex& parent) const { return !pare
 
 void LogTableModel::fetchMore(const QModelIndex& parent)
 {
-    if (!canFetchMore(parent) || m_rows.empty())
+    // Listeners of our own reset/insert signals (QAbstractItemModelTester does) may ask for more
+    // while the change is still being announced; views ask again from their delayed layout.
+    if (m_notifying || !canFetchMore(parent) || m_rows.empty())
         return;
     const Row& last = m_rows.back();
     auto rows = readPage(LogCursor{last.time, last.rowId});
     if (rows.empty())
         return;
+    m_notifying = true;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + rows.size()) - 1);
     m_rows.insert(m_rows.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
     endInsertRows();
+    m_notifying = false;
 }
 
 } // namespace rootline

@@ -64,6 +64,7 @@ private:
     std::vector<Row> m_rows;
     int m_pageSize = 200;
     bool m_atEnd = true;
+    bool m_notifying = false;
     QString m_error;
     QFont m_mono;
 };

@@ -253,7 +253,10 @@ void HttpClient::Impl::startAttempt(std::unique_ptr<Transfer> t)
         curl_easy_setopt(e, CURLOPT_PASSWORD, r.password.c_str());
     }
     // Bodies over 1 MiB would otherwise wait for "100 Continue" (a stall against servers that ignore it).
-    add("Expect:");
+    // Not with SigV4: libcurl 7.88.1 signs every CURLOPT_HTTPHEADER entry, so the "Expect:" removal
+    // would be signed as an `expect` header the request never carries (AWS answers 100 Continue).
+    if (!r.sigv4)
+        add("Expect:");
     t->headerList = list;
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
 

@@ -26,7 +26,7 @@ std::string streamKey(const LokiStream& stream)
 
 std::string entryKey(const std::string& stream, const LokiEntry& entry)
 {
-    std::string key; (void)stream;
+    std::string key = stream;
     key += '\x1d';
     key += entry.line;
     key += '\x1d';

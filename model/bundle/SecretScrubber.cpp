@@ -20,7 +20,7 @@ const std::vector<Rule>& rules()
         const std::pair<const char*, const char*> specs[] = {
             // Header lines and header-like pairs: everything after the name up to the line's end.
             {R"re((?i)\b((?:proxy-)?authorization|x-api-key|api-key|x-auth-token|x-amz-security-token|cookie)(\s*[:=]\s*)[^\r\n]*)re", "\\1\\2[REDACTED]"},
-            {R"re((?i)\b(bearer|basic|token)\s+[A-Za-z0-9\-._~+/]{6,}=*)re", "\\1 [REDACTED]"},
+            {R"re((?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]{6,}=*)re", "\\1 [REDACTED]"},
             // Query-string and JSON style secrets: api_key=..., "password": "...".
             {R"re((?i)\b((?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|password|passwd|secret|client[_-]?secret|aws_secret_access_key|aws_session_token)"?\s*[:=]\s*"?)[^\s&,;"']+)re",
              "\\1[REDACTED]"},

@@ -90,6 +90,23 @@ Filter logFilter(const LogQuery& q, TextPlan plan = TextPlan::CollectMatches)
 
 std::string readerWhere(const std::string& path) { return "cache " + path; }
 
+// A writer with WriterOptions::fullTextIndex off leaves new logs out of the index until
+// rebuildFullTextIndex(); a search then would silently miss them, so it is refused instead. Bulk
+// loads append, so comparing the newest row of each is enough, and costs two index lookups.
+Status requireSearchable(sql::Database& db)
+{
+    auto logs = db.queryInt("SELECT coalesce(max(id), 0) FROM logs");
+    if (!logs)
+        return logs.error();
+    auto indexed = db.queryInt("SELECT coalesce(max(id), 0) FROM logs_fts_docsize");
+    if (!indexed)
+        return indexed.error();
+    if (*indexed < *logs)
+        return Error{readerWhere(db.path()), "log search is not available yet: the newest logs are not in the full-text index",
+                     "wait for the import to finish (it rebuilds the index at the end)"};
+    return {};
+}
+
 } // namespace
 
 Result<std::unique_ptr<CacheReader>> CacheReader::open(const std::string& path)
@@ -232,6 +249,8 @@ Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query, std::
 {
     TextPlan plan = TextPlan::CollectMatches;
     if (!query.text.empty()) {
+        if (auto s = requireSearchable(m_db); !s)
+            return s.error();
         auto probe = m_db.prepare("SELECT count(*) FROM (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ? LIMIT "
                                   + std::to_string(kFewMatches + 1) + ")");
         if (!probe)
@@ -374,6 +393,10 @@ Result<std::vector<LogRecord>> CacheReader::searchByBlocks(const LogQuery& query
 
 Result<int64_t> CacheReader::countLogs(const LogQuery& query)
 {
+    if (!query.text.empty()) {
+        if (auto s = requireSearchable(m_db); !s)
+            return s.error();
+    }
     Filter f = logFilter(query);
     auto stmt = m_db.prepare("SELECT count(*) FROM logs l" + f.where);
     if (!stmt)

@@ -296,6 +296,76 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         traceIds[traceId] = rowId;
     }
 
+    // Everything that may need a statement journal (upserts, lookups that insert, deletes, replaces)
+    // runs before the batch's plain inserts. A statement savepoint makes FTS5 flush its pending
+    // in-memory index, so interleaving such statements with log inserts wrote a tiny FTS segment
+    // per new trace id (measured: 40% of ingest time). After this pass every id below is a map hit.
+    for (LogRecord& log : batch.logs) {
+        if (!log.traceId)
+            applyTraceContext(log, options.correlationRules.get());
+        if (auto r = resourceOf(log.resource); !r)
+            return r.error();
+        if (log.traceId) {
+            if (auto t = traceRowId(*log.traceId); !t)
+                return t.error();
+        }
+    }
+    for (const Span& span : batch.spans) {
+        if (auto r = resourceOf(span.resource); !r)
+            return r.error();
+    }
+    for (SeriesData& data : batch.series) {
+        auto res = resourceOf(data.series.resource);
+        if (!res)
+            return res.error();
+        auto seriesId = seriesRowId(data.series, *res);
+        if (!seriesId)
+            return seriesId.error();
+        for (const Exemplar& e : data.exemplars) {
+            if (e.traceId) {
+                if (auto t = traceRowId(*e.traceId); !t)
+                    return t.error();
+            }
+        }
+        for (const HistogramSample& h : data.histograms) {
+            const std::string buckets = codec::bucketsToJson(h.buckets);
+            insertHistogram.bind(1, *seriesId);
+            insertHistogram.bind(2, h.time.nanos());
+            insertHistogram.bind(3, h.count);
+            insertHistogram.bind(4, h.sum);
+            insertHistogram.bindText(5, buckets);
+            auto s = insertHistogram.run();
+            insertHistogram.reset();
+            if (!s)
+                return s;
+        }
+        stats.histograms += int64_t(data.histograms.size());
+    }
+    for (const Alert& alert : batch.alerts) {
+        const std::string labels = codec::labelsToJson(alert.labels);
+        const std::string annotations = codec::labelsToJson(alert.annotations);
+        deleteAlert.bindText(1, alert.name);
+        deleteAlert.bindText(2, labels);
+        deleteAlert.bindText(3, alert.source);
+        auto d = deleteAlert.run();
+        deleteAlert.reset();
+        if (!d)
+            return d;
+        insertAlert.bindText(1, alert.name);
+        insertAlert.bindText(2, labels);
+        insertAlert.bindText(3, annotations);
+        insertAlert.bind(4, int(alert.state));
+        if (alert.activeSince != Timestamp())
+            insertAlert.bind(5, alert.activeSince.nanos());
+        insertAlert.bind(6, alert.value);
+        insertAlert.bindText(7, alert.source);
+        auto s = insertAlert.run();
+        insertAlert.reset();
+        if (!s)
+            return s;
+    }
+    stats.alerts += int64_t(batch.alerts.size());
+
     std::string attrs;
     struct Block {
         int64_t first = 0, last = 0, count = 0;
@@ -313,9 +383,7 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         block = Block{};
         return s;
     };
-    for (LogRecord& log : batch.logs) {
-        if (!log.traceId)
-            applyTraceContext(log, options.correlationRules.get());
+    for (const LogRecord& log : batch.logs) {
         auto res = resourceOf(log.resource);
         if (!res)
             return res.error();
@@ -428,19 +496,6 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
                 return s;
         }
         stats.samples += int64_t(samples.size());
-        for (const HistogramSample& h : data.histograms) {
-            const std::string buckets = codec::bucketsToJson(h.buckets);
-            insertHistogram.bind(1, *seriesId);
-            insertHistogram.bind(2, h.time.nanos());
-            insertHistogram.bind(3, h.count);
-            insertHistogram.bind(4, h.sum);
-            insertHistogram.bindText(5, buckets);
-            auto s = insertHistogram.run();
-            insertHistogram.reset();
-            if (!s)
-                return s;
-        }
-        stats.histograms += int64_t(data.histograms.size());
         for (const Exemplar& e : data.exemplars) {
             attrs = e.labels.toJson();
             insertExemplar.bind(1, *seriesId);
@@ -463,30 +518,6 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         stats.exemplars += int64_t(data.exemplars.size());
     }
 
-    for (const Alert& alert : batch.alerts) {
-        const std::string labels = codec::labelsToJson(alert.labels);
-        const std::string annotations = codec::labelsToJson(alert.annotations);
-        deleteAlert.bindText(1, alert.name);
-        deleteAlert.bindText(2, labels);
-        deleteAlert.bindText(3, alert.source);
-        auto d = deleteAlert.run();
-        deleteAlert.reset();
-        if (!d)
-            return d;
-        insertAlert.bindText(1, alert.name);
-        insertAlert.bindText(2, labels);
-        insertAlert.bindText(3, annotations);
-        insertAlert.bind(4, int(alert.state));
-        if (alert.activeSince != Timestamp())
-            insertAlert.bind(5, alert.activeSince.nanos());
-        insertAlert.bind(6, alert.value);
-        insertAlert.bindText(7, alert.source);
-        auto s = insertAlert.run();
-        insertAlert.reset();
-        if (!s)
-            return s;
-    }
-    stats.alerts += int64_t(batch.alerts.size());
     return {};
 }
 

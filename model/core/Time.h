@@ -66,9 +66,11 @@ public:
     constexpr double toSecondsDouble() const { return double(m_ns) / 1e9; }
 
     constexpr auto operator<=>(const Timestamp&) const = default;
-    constexpr Timestamp operator+(Duration d) const { return Timestamp(m_ns + d.count()); }
-    constexpr Timestamp operator-(Duration d) const { return Timestamp(m_ns - d.count()); }
-    constexpr Duration operator-(Timestamp o) const { return Duration::nanos(m_ns - o.m_ns); }
+    // Saturating: min() and max() stand for "unbounded" (TimeWindow::all()), and widening or
+    // measuring such a window must stay there rather than overflow (undefined behaviour).
+    constexpr Timestamp operator+(Duration d) const { return Timestamp(saturate(m_ns, d.count(), false)); }
+    constexpr Timestamp operator-(Duration d) const { return Timestamp(saturate(m_ns, d.count(), true)); }
+    constexpr Duration operator-(Timestamp o) const { return Duration::nanos(saturate(m_ns, o.m_ns, true)); }
 
     // RFC 3339 in UTC with as many fractional digits as needed (0, 3, 6 or 9): "2026-11-23T14:46:00Z",
     // "2026-11-23T14:46:00.123456789Z".
@@ -76,6 +78,13 @@ public:
 
 private:
     static constexpr int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b) != 0 && ((a < 0) != (b < 0))); }
+    static constexpr int64_t saturate(int64_t a, int64_t b, bool subtract)
+    {
+        int64_t r = 0;
+        if (subtract ? __builtin_sub_overflow(a, b, &r) : __builtin_add_overflow(a, b, &r))
+            return (subtract ? b < 0 : b > 0) ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+        return r;
+    }
     constexpr explicit Timestamp(int64_t ns) : m_ns(ns) {}
     int64_t m_ns = 0;
 };

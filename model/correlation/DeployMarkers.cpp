@@ -5,69 +5,123 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace rootline {
 
+namespace {
+
+struct Seen {
+    Timestamp first = Timestamp::max();
+    Timestamp last = Timestamp::min();
+    std::string signal;
+    void take(Timestamp f, Timestamp l, const char* s)
+    {
+        if (f < first) {
+            first = f;
+            signal = s;
+        }
+        last = std::max(last, l);
+    }
+};
+
+std::string idList(const std::vector<int64_t>& ids)
+{
+    std::string out;
+    for (int64_t id : ids)
+        out += (out.empty() ? "" : ",") + std::to_string(id);
+    return out;
+}
+
+} // namespace
+
 Result<std::vector<DeployMarker>> findDeployMarkers(CacheReader& reader, const ServiceDirectory& services, TimeWindow window)
 {
-    struct Seen {
-        Timestamp first = Timestamp::max();
-        Timestamp last = Timestamp::min();
-        std::string signal;
-    };
-    // (service, version) → when seen
-    std::map<std::pair<std::string, std::string>, Seen> seen;
-    Timestamp dataStart = Timestamp::max();
-    const char* queries[][2] = {
-        {"spans", "SELECT resource, min(start_ts), max(start_ts) FROM spans WHERE start_ts >= ?1 AND start_ts < ?2 GROUP BY resource"},
-        {"logs", "SELECT resource, min(ts), max(ts) FROM logs WHERE ts >= ?1 AND ts < ?2 GROUP BY resource"},
-        {"metrics", "SELECT s.resource, min(c.start_ts), max(c.end_ts) FROM sample_chunks c JOIN series s ON s.id = c.series"
-                    " WHERE c.end_ts >= ?1 AND c.start_ts < ?2 GROUP BY s.resource"},
-    };
-    for (const auto& q : queries) {
-        auto stmt = reader.database().prepare(q[1]);
+    // Only services the resources table knows in two or more versions can have a deploy: usually
+    // none or a few, so the telemetry tables are only probed for their resources.
+    std::map<std::string, std::set<std::string>> versions;
+    for (const auto& [row, res] : services.all())
+        if (res && !res->serviceVersion.empty())
+            versions[services.serviceOf(row)].insert(res->serviceVersion);
+    std::vector<int64_t> rows;
+    for (const auto& [row, res] : services.all())
+        if (res && !res->serviceVersion.empty() && versions[services.serviceOf(row)].size() >= 2)
+            rows.push_back(row);
+    if (rows.empty())
+        return std::vector<DeployMarker>{};
+
+    std::map<int64_t, Seen> seen;
+    auto probe = [&](const char* signal, const std::string& sql, bool perRow) -> Status {
+        auto stmt = reader.database().prepare(sql);
         if (!stmt)
             return stmt.error();
-        stmt->bind(1, window.from.nanos());
-        stmt->bind(2, window.to.nanos());
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
-            if (stmt->isNull(0) || stmt->isNull(1))
-                continue;
-            const ResourcePtr& res = services.resource(stmt->int64(0));
-            if (!res)
-                continue;
-            const Timestamp first = Timestamp::fromNanos(stmt->int64(1)), last = Timestamp::fromNanos(stmt->int64(2));
-            dataStart = std::min(dataStart, first);
-            if (res->serviceVersion.empty())
-                continue;
-            Seen& s = seen[{services.serviceOf(stmt->int64(0)), res->serviceVersion}];
-            if (first < s.first) {
-                s.first = first;
-                s.signal = q[0];
+        for (size_t i = 0; i < (perRow ? rows.size() : size_t(1)); ++i) {
+            stmt->reset();
+            stmt->bind(1, window.from.nanos());
+            stmt->bind(2, window.to.nanos());
+            if (perRow)
+                stmt->bind(3, rows[i]);
+            for (;;) {
+                auto row = stmt->step();
+                if (!row)
+                    return row.error();
+                if (!*row)
+                    break;
+                if (stmt->isNull(0) || stmt->isNull(1))
+                    continue;
+                seen[stmt->int64(0)].take(Timestamp::fromNanos(stmt->int64(1)), Timestamp::fromNanos(stmt->int64(2)), signal);
             }
-            s.last = std::max(s.last, last);
         }
+        return {};
+    };
+    const std::string list = idList(rows);
+    // Metrics: every pod is scraped all the time, and chunks are indexed by series.
+    if (auto s = probe("metrics",
+                       "SELECT ?3, min(c.start_ts), max(c.end_ts) FROM sample_chunks c WHERE c.series IN (SELECT id FROM series WHERE resource = ?3)"
+                       " AND c.end_ts >= ?1 AND c.start_ts < ?2",
+                       true);
+        !s)
+        return s.error();
+    if (auto s = probe("spans",
+                       "SELECT resource, min(start_ts), max(start_ts) FROM spans WHERE start_ts >= ?1 AND start_ts < ?2 AND resource IN (" + list
+                           + ") GROUP BY resource",
+                       false);
+        !s)
+        return s.error();
+    // Logs only for resources no other signal has shown (log tables are the largest).
+    std::vector<int64_t> unseen;
+    for (int64_t r : rows)
+        if (!seen.count(r))
+            unseen.push_back(r);
+    if (!unseen.empty())
+        if (auto s = probe("logs",
+                           "SELECT resource, min(ts), max(ts) FROM logs WHERE ts >= ?1 AND ts < ?2 AND resource IN (" + idList(unseen)
+                               + ") GROUP BY resource",
+                           false);
+            !s)
+            return s.error();
+
+    // (service, version) → when seen; the data's start is where the earliest of them begins.
+    std::map<std::string, std::map<std::string, Seen>> byService;
+    for (const auto& [row, s] : seen) {
+        const ResourcePtr& res = services.resource(row);
+        Seen& v = byService[services.serviceOf(row)][res->serviceVersion];
+        v.take(s.first, s.last, s.signal.c_str());
     }
-    std::map<std::string, std::vector<std::pair<std::string, Seen>>> byService;
-    for (auto& [key, s] : seen)
-        byService[key.first].emplace_back(key.second, s);
     std::vector<DeployMarker> out;
-    // A version first seen within this margin of the data's start was already running.
+    // A version first seen within this margin of the service's first record was already running.
     const Duration margin = Duration::minutes(2);
-    for (auto& [service, versions] : byService) {
-        if (versions.size() < 2)
+    for (auto& [service, vs] : byService) {
+        std::vector<std::pair<std::string, Seen>> ordered(vs.begin(), vs.end());
+        if (ordered.size() < 2)
             continue;
-        std::sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
-        for (size_t i = 1; i < versions.size(); ++i) {
-            const Seen& s = versions[i].second;
-            if (s.first - dataStart < margin)
+        std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
+        const Timestamp start = std::max(ordered.front().second.first, window.from);
+        for (size_t i = 1; i < ordered.size(); ++i) {
+            const Seen& s = ordered[i].second;
+            if (s.first - start < margin)
                 continue;
-            out.push_back({service, versions[i - 1].first, versions[i].first, s.first, s.signal});
+            out.push_back({service, ordered[i - 1].first, ordered[i].first, s.first, s.signal});
         }
     }
     std::sort(out.begin(), out.end(), [](const DeployMarker& a, const DeployMarker& b) { return a.time < b.time; });

@@ -172,6 +172,16 @@ std::string_view logMessage(std::string_view body)
                 return v;
         }
     }
+    // logfmt: the quoted msg="..." is the message; the other pairs are context.
+    for (std::string_view key : {std::string_view("msg=\""), std::string_view("message=\"")}) {
+        const size_t p = body.find(key);
+        if (p == std::string_view::npos || (p > 0 && body[p - 1] != ' '))
+            continue;
+        const size_t from = p + key.size();
+        const size_t close = body.find('"', from);
+        if (close != std::string_view::npos && close > from)
+            return body.substr(from, close - from);
+    }
     return body;
 }
 

@@ -13,7 +13,8 @@ namespace rootline {
 
 std::string logTemplate(std::string_view body);
 
-// The human message of a body: a JSON body's "msg", "message" or "error" field, else the body.
+// The human message of a body: a JSON body's "msg", "message" or "error" field, a logfmt line's
+// quoted msg="...", else the body.
 std::string_view logMessage(std::string_view body);
 
 } // namespace rootline

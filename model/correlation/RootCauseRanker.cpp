@@ -31,6 +31,7 @@ struct LoadedTrace {
     std::string rootOp;
     bool error = false;
     bool bad = false;
+    std::set<std::string> originServices; // services with an erroring span that has no erroring child
 };
 
 struct OpKey {
@@ -162,6 +163,10 @@ private:
         int64_t inc = 0, base = 0;
         int maxSeverity = 0;
         std::vector<int64_t> rows;
+        // Lines linked to analysed failing traces, and those whose trace fails first elsewhere:
+        // a service logging its callee's failure is a symptom, not a cause.
+        int64_t linked = 0, elsewhere = 0;
+        std::map<std::string, int64_t> failsFirstIn;
     };
     std::vector<Template> m_templates;
     std::vector<RootCauseCandidate> m_candidates;
@@ -310,6 +315,7 @@ void Ranker::aggregate()
 {
     for (size_t ti = 0; ti < m_traces.size(); ++ti) {
         const LoadedTrace& t = m_traces[ti];
+        m_traces[ti].originServices.clear();
         std::vector<Duration> offsets;
         if (!m_out.skew.empty()) {
             offsets.reserve(t.spans.size());
@@ -328,6 +334,8 @@ void Ranker::aggregate()
             OpKey key{t.service[si], s.name};
             OpStats& op = m_ops[key];
             const bool origin = s.isError() && !hasErrorChild.count(s.spanId.value);
+            if (origin)
+                m_traces[ti].originServices.insert(t.service[si]);
             auto& pt = perTrace[key];
             pt.first += double(cp.empty() ? 0 : cp.selfTime[si].count());
             pt.second |= origin;
@@ -399,7 +407,7 @@ Status Ranker::logTemplates()
 {
     auto read = [&](TimeWindow w, bool incident) -> Status {
         auto stmt = m_reader.database().prepare(
-            "SELECT id, severity, body, resource FROM logs WHERE ts >= ?1 AND ts < ?2 AND (severity >= 13 OR severity = 0) LIMIT ?3");
+            "SELECT id, severity, body, resource, trace FROM logs WHERE ts >= ?1 AND ts < ?2 AND (severity >= 13 OR severity = 0) LIMIT ?3");
         if (!stmt)
             return stmt.error();
         stmt->bind(1, w.from.nanos());
@@ -438,6 +446,16 @@ Status Ranker::logTemplates()
             }
             Template& tpl = m_templates[it->second];
             tpl.maxSeverity = std::max(tpl.maxSeverity, severity == 0 ? int(Severity::Error) : severity);
+            if (incident && !stmt->isNull(4)) {
+                if (auto t = m_traceByRow.find(stmt->int64(4)); t != m_traceByRow.end() && !m_traces[t->second].originServices.empty()) {
+                    const auto& origins = m_traces[t->second].originServices;
+                    ++tpl.linked;
+                    if (!origins.count(service)) {
+                        ++tpl.elsewhere;
+                        ++tpl.failsFirstIn[*origins.begin()];
+                    }
+                }
+            }
             if (incident) {
                 ++tpl.inc;
                 ++m_out.incidentLogs;
@@ -592,6 +610,8 @@ std::vector<RootCauseCandidate> Ranker::score()
         const double rateBase = baseMinutes > 0 ? double(t.base) / baseMinutes : 0;
         const double spike = (rateInc + 0.05) / (rateBase + 0.05);
         double s = clamp01(std::log10(spike) / 1.5) * clamp01(double(t.inc) / 20) * (t.maxSeverity >= int(Severity::Error) ? 1.0 : 0.6);
+        if (t.linked >= 5 && 2 * t.elsewhere >= t.linked)
+            s *= 0.3; // a symptom
         if (s > bestLogScore[t.service]) {
             bestLogScore[t.service] = s;
             bestTemplate[t.service] = &t;
@@ -605,7 +625,13 @@ std::vector<RootCauseCandidate> Ranker::score()
         const std::string when = tpl->base == 0 ? std::string("new in the incident window")
                                                 : "vs " + std::to_string(tpl->base) + " in the baseline ("
                                                       + std::to_string(int(std::round((double(tpl->inc) / incMinutes) / std::max(rateBase, 1e-9)))) + "x the rate)";
-        const std::string logText = service + " logs \"" + tpl->text + "\" " + std::to_string(tpl->inc) + " times, " + when;
+        std::string logText = service + " logs \"" + tpl->text + "\" " + std::to_string(tpl->inc) + " times, " + when;
+        if (tpl->linked >= 5 && 2 * tpl->elsewhere >= tpl->linked) {
+            const auto first = std::max_element(tpl->failsFirstIn.begin(), tpl->failsFirstIn.end(),
+                                                [](const auto& a, const auto& b) { return a.second < b.second; });
+            logText += "; a symptom: " + std::to_string(tpl->elsewhere) + " of the " + std::to_string(tpl->linked)
+                + " traced lines belong to traces that fail first in " + first->first;
+        }
         // Joins the service's strongest trace-based candidate when there is one.
         RootCauseCandidate* host = nullptr;
         for (auto& c : out)

@@ -1,5 +1,6 @@
 #include "AwsJson.h"
 
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -148,9 +149,48 @@ size_t offsetIn(od::document& doc, const simdjson::padded_string& json)
     return json.size();
 }
 
-Error malformed(const ParseContext& ctx, size_t offset, const simdjson::simdjson_error& e, std::string_view expected)
+// Where a document stops being JSON. Only on the error path: simdjson's ondemand errors carry no
+// position, nlohmann's SAX parser (no DOM built) reports the byte.
+struct ErrorPosition final : nlohmann::json_sax<nlohmann::json> {
+    size_t position = std::string::npos;
+    std::string token;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t pos, const std::string& last, const nlohmann::detail::exception&) override
+    {
+        position = pos;
+        token = last;
+        return false;
+    }
+};
+
+Error malformed(const ParseContext& ctx, std::string_view body, size_t recordOffset, const simdjson::simdjson_error& e, std::string_view expected)
 {
-    return Error{ctx.origin + "@" + std::to_string(offset), std::string("malformed JSON: ") + e.what(),
+    ErrorPosition where;
+    nlohmann::json::sax_parse(body.begin(), body.end(), &where, nlohmann::json::input_format_t::json, false);
+    // nlohmann counts from 1 and points past the offending token; report the token's start.
+    size_t offset = recordOffset;
+    std::string near;
+    if (where.position != std::string::npos) {
+        offset = where.position > 0 ? where.position - 1 : 0;
+        if (where.token.size() <= offset)
+            offset -= where.token.empty() ? 0 : where.token.size() - 1;
+        near = " near \"" + where.token.substr(0, 40) + "\"";
+    }
+    if (where.position == std::string::npos) // valid JSON, but not the shape we read
+        return Error{ctx.origin + "@" + std::to_string(offset), std::string("unexpected JSON value: ") + e.what(),
+                     "expected " + std::string(expected)};
+    return Error{ctx.origin + "@" + std::to_string(offset), std::string("malformed JSON") + near + ": " + e.what(),
                  "expected " + std::string(expected) + "; the file may be truncated or not AWS CLI/API output"};
 }
 
@@ -896,7 +936,7 @@ Result<LogEventsPage> parseLogEvents(std::string_view body, const ParseContext& 
         if (!sawEvents)
             return Error{ctx.origin, "no `events` array", "expected the output of `aws logs filter-log-events` or `get-log-events`"};
     } catch (const simdjson::simdjson_error& e) {
-        return malformed(ctx, std::max(at, offsetIn(doc, json)), e, "a CloudWatch Logs events object");
+        return malformed(ctx, body, at, e, "a CloudWatch Logs events object");
     }
     if (auto st = emit.flush(); !st)
         return st.error();
@@ -1022,7 +1062,7 @@ Result<InsightsPage> parseInsightsResults(std::string_view body, const ParseCont
         if (!sawResults && page.status.empty())
             return Error{ctx.origin, "no `results` array", "expected the output of `aws logs get-query-results`"};
     } catch (const simdjson::simdjson_error& e) {
-        return malformed(ctx, std::max(at, offsetIn(doc, json)), e, "a Logs Insights GetQueryResults object");
+        return malformed(ctx, body, at, e, "a Logs Insights GetQueryResults object");
     }
     if (auto st = emit.flush(); !st)
         return st.error();
@@ -1170,7 +1210,7 @@ Result<MetricDataPage> parseMetricData(std::string_view body, const ParseContext
         if (!sawResults)
             return Error{ctx.origin, "no `MetricDataResults` array", "expected the output of `aws cloudwatch get-metric-data`"};
     } catch (const simdjson::simdjson_error& e) {
-        return malformed(ctx, std::max(at, offsetIn(doc, json)), e, "a GetMetricData response");
+        return malformed(ctx, body, at, e, "a GetMetricData response");
     } catch (const std::exception& e) {
         return Error{ctx.origin + "@" + std::to_string(at), std::string("bad number: ") + e.what(), {}};
     }
@@ -1243,7 +1283,7 @@ Result<TraceSummariesPage> parseTraceSummaries(std::string_view body, const Pars
         if (!saw)
             return Error{ctx.origin, "no `TraceSummaries` array", "expected the output of `aws xray get-trace-summaries`"};
     } catch (const simdjson::simdjson_error& e) {
-        return malformed(ctx, std::max(at, offsetIn(doc, json)), e, "a GetTraceSummaries response");
+        return malformed(ctx, body, at, e, "a GetTraceSummaries response");
     } catch (const std::exception& e) {
         return Error{ctx.origin + "@" + std::to_string(at), std::string("bad number: ") + e.what(), {}};
     }
@@ -1325,7 +1365,7 @@ Result<BatchTracesPage> parseBatchGetTraces(std::string_view body, const ParseCo
         if (!saw)
             return Error{ctx.origin, "no `Traces` array", "expected the output of `aws xray batch-get-traces`"};
     } catch (const simdjson::simdjson_error& e) {
-        return malformed(ctx, std::max(at, offsetIn(doc, json)), e, "a BatchGetTraces response");
+        return malformed(ctx, body, at, e, "a BatchGetTraces response");
     }
     if (auto st = emit.flush(); !st)
         return st.error();

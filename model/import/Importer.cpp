@@ -49,11 +49,20 @@ struct Scanned {
     int64_t bytes = 0;
 };
 
+// The start of `text` on one line, cut on a UTF-8 character boundary, control bytes as '?'.
 std::string oneLine(std::string_view text, size_t max = 80)
 {
+    if (text.size() > max) {
+        size_t cut = max;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+            --cut; // do not split a multi-byte character
+        text = text.substr(0, cut);
+    }
     std::string out;
-    for (char c : text.substr(0, max))
-        out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : (u < 0x20 || u == 0x7f) ? '?' : c;
+    }
     return out;
 }
 
@@ -217,7 +226,7 @@ struct Importer::Impl {
     }
 
     // Pass 2: parse into one write unit.
-    void import(ByteSource& source, const Format& format, const std::string& hash, ImportFileResult& result, int64_t rawBase = 0)
+    void importSource(ByteSource& source, const Format& format, const std::string& hash, ImportFileResult& result, int64_t rawBase = 0)
     {
         FetchRecord fetch;
         fetch.source = "file";
@@ -299,7 +308,7 @@ struct Importer::Impl {
             so.splitPaths = format.splitPaths;
             so.maxPieceBytes = options.maxPieceBytes;
             JsonSplitter splitter(so);
-            auto emit = [&](const JsonPiece& piece) -> Status {
+            auto onPiece = [&](const JsonPiece& piece) -> Status {
                 if (piece.broken) {
                     const std::string location = result.path + ":" + std::to_string(piece.startLine);
                     const std::string message = std::string("malformed JSON: ") + piece.broken;
@@ -322,10 +331,10 @@ struct Importer::Impl {
                     break;
                 }
                 if (*n == 0) {
-                    status = splitter.finish(emit);
+                    status = splitter.finish(onPiece);
                     break;
                 }
-                status = splitter.feed(std::string_view(buffer.data(), *n), emit);
+                status = splitter.feed(std::string_view(buffer.data(), *n), onPiece);
                 if (!status) {
                     if (status.error().where.rfind('@', 0) == 0) // the splitter names only the offset
                         status = Error{result.path + status.error().where, status.error().what, status.error().hint};
@@ -395,7 +404,7 @@ struct Importer::Impl {
             if (!again) {
                 fail(result, again.error());
             } else {
-                import(**again, *format, scanned->hash, result);
+                importSource(**again, *format, scanned->hash, result);
             }
         }
         doneBase += size;
@@ -503,7 +512,7 @@ struct Importer::Impl {
                         fail(e.result, source.error());
                         continue;
                     }
-                    import(**source, *e.format, e.scanned.hash, e.result);
+                    importSource(**source, *e.format, e.scanned.hash, e.result);
                     if (e.result.outcome == ImportFileResult::Outcome::Cancelled)
                         break;
                 }

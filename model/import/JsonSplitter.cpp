@@ -63,20 +63,32 @@ void JsonSplitter::resetValue()
     m_elementBroken = nullptr;
 }
 
-Status JsonSplitter::emitValue(size_t begin, size_t end, const char* broken, const Emit& emit)
+Status JsonSplitter::tooLarge(int64_t at, bool element) const
 {
+    return Error{"@" + std::to_string(at),
+                 "a JSON " + std::string(element ? "array element" : "value") + " larger than "
+                     + std::to_string(m_options.maxPieceBytes >> 20) + " MiB",
+                 "the importer reads huge documents element by element only under the keys it knows; split the file"};
+}
+
+Status JsonSplitter::emitValue(size_t begin, size_t end, const char* broken, const Emit& onPiece)
+{
+    if (end - begin > m_options.maxPieceBytes)
+        return tooLarge(m_base + int64_t(begin), false);
     JsonPiece piece;
     piece.document = data().substr(begin, end - begin);
     piece.firstByte = piece.startByte = m_base + int64_t(begin);
     piece.firstLine = piece.startLine = m_valueLine;
     piece.broken = broken;
-    return emit(piece);
+    return onPiece(piece);
 }
 
-Status JsonSplitter::emitElement(size_t begin, size_t end, const char* broken, const Emit& emit)
+Status JsonSplitter::emitElement(size_t begin, size_t end, const char* broken, const Emit& onPiece)
 {
     while (end > begin && (data()[end - 1] == ' ' || data()[end - 1] == '\n' || data()[end - 1] == '\r' || data()[end - 1] == '\t'))
         --end;
+    if (end - begin > m_options.maxPieceBytes)
+        return tooLarge(m_base + int64_t(begin), true);
     m_doc.clear();
     m_doc.append(m_prefix).append(data().substr(begin, end - begin)).append(m_suffix);
     JsonPiece piece;
@@ -89,24 +101,24 @@ Status JsonSplitter::emitElement(size_t begin, size_t end, const char* broken, c
     piece.element = true;
     m_elementStart = -1;
     m_elementBroken = nullptr;
-    return emit(piece);
+    return onPiece(piece);
 }
 
 // JSON lines: a line ended inside a value. Report what the line held and start afresh on the next.
-Status JsonSplitter::emitBrokenRest(size_t end, const char* reason, const Emit& emit)
+Status JsonSplitter::emitBrokenRest(size_t end, const char* reason, const Emit& onPiece)
 {
     Status s;
     if (m_splitting) {
         if (m_elementStart >= 0)
-            s = emitElement(size_t(m_elementStart), end, reason, emit);
+            s = emitElement(size_t(m_elementStart), end, reason, onPiece);
     } else if (m_valueStart >= 0) {
-        s = emitValue(size_t(m_valueStart), end, reason, emit);
+        s = emitValue(size_t(m_valueStart), end, reason, onPiece);
     }
     resetValue();
     return s;
 }
 
-Status JsonSplitter::run(const Emit& emit, bool atEnd)
+Status JsonSplitter::run(const Emit& onPiece, bool atEnd)
 {
     const std::string_view d = data();
     const char* p = d.data();
@@ -140,7 +152,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
     auto valueEnded = [&]() -> Status {
         Status s;
         if (!m_splitting && !m_splitDone)
-            s = emitValue(size_t(m_valueStart), m_pos, m_broken, emit);
+            s = emitValue(size_t(m_valueStart), m_pos, m_broken, onPiece);
         if (!m_firstValueDone) {
             m_firstValueDone = true;
             m_jsonLines = lineAt(m_pos) == m_valueLine; // one value per line so far
@@ -158,7 +170,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
             }
             const size_t end = size_t(static_cast<const char*>(nl) - p);
             m_pos = end + 1;
-            Status s = emitValue(size_t(m_valueStart), end, "not JSON", emit);
+            Status s = emitValue(size_t(m_valueStart), end, "not JSON", onPiece);
             resetValue();
             if (!s)
                 return s;
@@ -184,7 +196,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
             m_pos = i;
             if (p[i] == '\n') {
                 if (m_jsonLines) {
-                    if (Status s = emitBrokenRest(i, "the line ends inside a JSON string", emit); !s)
+                    if (Status s = emitBrokenRest(i, "the line ends inside a JSON string", onPiece); !s)
                         return s;
                     ++m_pos;
                     continue;
@@ -198,7 +210,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
             if (m_stringIsKey && m_stack.size() <= kMaxKeyDepth)
                 m_keys[m_stack.size() - 1].assign(p + m_stringStart + 1, i - m_stringStart - 1);
             if (m_splitting && m_stack.size() == m_splitDepth && m_elementStart >= 0) {
-                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, onPiece); !s)
                     return s;
             } else if (m_stack.empty()) {
                 if (Status s = valueEnded(); !s)
@@ -215,7 +227,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
             break;
         case '\n':
             if (m_jsonLines && !m_stack.empty()) {
-                if (Status s = emitBrokenRest(m_pos, "the line ends inside a JSON value", emit); !s)
+                if (Status s = emitBrokenRest(m_pos, "the line ends inside a JSON value", onPiece); !s)
                     return s;
             }
             ++m_pos;
@@ -264,7 +276,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
                 markBroken("mismatched brackets");
             // A scalar element ends at the array's closing bracket.
             if (m_splitting && m_stack.size() == m_splitDepth && m_elementStart >= 0) {
-                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, onPiece); !s)
                     return s;
             }
             m_stack.pop_back();
@@ -272,7 +284,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
             m_expectKey = false;
             if (m_splitting) {
                 if (m_stack.size() == m_splitDepth && m_elementStart >= 0) {
-                    if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                    if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, onPiece); !s)
                         return s;
                 } else if (m_stack.size() + 1 == m_splitDepth) {
                     m_splitting = false; // the array closed: the rest of the value is not read
@@ -289,7 +301,7 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
             if (!m_stack.empty() && m_stack.back() == '{')
                 m_expectKey = true;
             if (m_splitting && m_stack.size() == m_splitDepth && m_elementStart >= 0) {
-                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, emit); !s)
+                if (Status s = emitElement(size_t(m_elementStart), m_pos, m_elementBroken, onPiece); !s)
                     return s;
             }
             ++m_pos;
@@ -319,12 +331,12 @@ Status JsonSplitter::run(const Emit& emit, bool atEnd)
     if (!atEnd)
         return {};
     if (m_garbage) {
-        Status s = emitValue(size_t(m_valueStart), n, "not JSON", emit);
+        Status s = emitValue(size_t(m_valueStart), n, "not JSON", onPiece);
         resetValue();
         return s;
     }
     if (m_inString || !m_stack.empty())
-        return emitBrokenRest(n, kTruncated, emit);
+        return emitBrokenRest(n, kTruncated, onPiece);
     return {};
 }
 
@@ -349,10 +361,10 @@ void JsonSplitter::compact()
         m_elementStart -= int64_t(keep);
 }
 
-Status JsonSplitter::feed(std::string_view bytes, const Emit& emit)
+Status JsonSplitter::feed(std::string_view bytes, const Emit& onPiece)
 {
     m_buf.append(bytes);
-    if (Status s = run(emit, false); !s)
+    if (Status s = run(onPiece, false); !s)
         return s;
     compact();
     size_t pending = 0;
@@ -361,25 +373,21 @@ Status JsonSplitter::feed(std::string_view bytes, const Emit& emit)
     else if (m_valueStart >= 0 && !m_splitting && !m_splitDone)
         pending = m_buf.size() - size_t(m_valueStart);
     if (pending > m_options.maxPieceBytes) {
-        const int64_t at = m_base + (m_splitting ? m_elementStart : m_valueStart);
-        return Error{"@" + std::to_string(at),
-                     "a JSON " + std::string(m_splitting ? "array element" : "value") + " larger than "
-                         + std::to_string(m_options.maxPieceBytes >> 20) + " MiB",
-                     "the importer reads huge documents element by element only under the keys it knows; split the file"};
+        return tooLarge(m_base + (m_splitting ? m_elementStart : m_valueStart), m_splitting);
     }
     return {};
 }
 
-Status JsonSplitter::finish(const Emit& emit)
+Status JsonSplitter::finish(const Emit& onPiece)
 {
-    return run(emit, true);
+    return run(onPiece, true);
 }
 
-Status JsonSplitter::scan(std::string_view input, const JsonSplitterOptions& options, const Emit& emit)
+Status JsonSplitter::scan(std::string_view input, const JsonSplitterOptions& options, const Emit& onPiece)
 {
     JsonSplitter splitter(options);
     splitter.m_external = input.data() ? input : std::string_view("", 0);
-    return splitter.run(emit, true);
+    return splitter.run(onPiece, true);
 }
 
 } // namespace rootline

@@ -44,23 +44,24 @@ public:
 
     explicit JsonSplitter(JsonSplitterOptions options = {});
 
-    // Feeds the next bytes of the input; calls `emit` for every piece completed by them. An error
-    // from `emit` (or a piece above maxPieceBytes) stops the scan and is returned.
-    Status feed(std::string_view bytes, const Emit& emit);
+    // Feeds the next bytes of the input; calls `onPiece` for every piece completed by them. An error
+    // from `onPiece` (or a piece above maxPieceBytes) stops the scan and is returned.
+    Status feed(std::string_view bytes, const Emit& onPiece);
     // The input ended: emits what is left (as broken when the input stops inside a value).
-    Status finish(const Emit& emit);
+    Status finish(const Emit& onPiece);
 
     int64_t bytesConsumed() const { return m_base + int64_t(m_buf.size()); }
     int64_t linesSeen() const; // newlines so far + 1
 
     // Splits a complete document in place (no copy for whole values).
-    static Status scan(std::string_view input, const JsonSplitterOptions& options, const Emit& emit);
+    static Status scan(std::string_view input, const JsonSplitterOptions& options, const Emit& onPiece);
 
 private:
-    Status run(const Emit& emit, bool atEnd);
-    Status emitValue(size_t begin, size_t end, const char* broken, const Emit& emit);
-    Status emitElement(size_t begin, size_t end, const char* broken, const Emit& emit);
-    Status emitBrokenRest(size_t end, const char* reason, const Emit& emit);
+    Status run(const Emit& onPiece, bool atEnd);
+    Status tooLarge(int64_t at, bool element) const;
+    Status emitValue(size_t begin, size_t end, const char* broken, const Emit& onPiece);
+    Status emitElement(size_t begin, size_t end, const char* broken, const Emit& onPiece);
+    Status emitBrokenRest(size_t end, const char* reason, const Emit& onPiece);
     void resetValue();
     int64_t lineAt(size_t pos); // pos is an index into the current data; must not go backwards
     bool pathMatches() const;

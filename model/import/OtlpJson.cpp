@@ -19,6 +19,18 @@ struct Stop {
     Error error;
 };
 
+// Looks a field up in any order: true when found, false when absent; malformed JSON throws
+// (a plain != SUCCESS test would take a syntax error for an absent field).
+bool findField(od::object& o, std::string_view key, od::value& out)
+{
+    const simdjson::error_code e = o.find_field_unordered(key).get(out);
+    if (e == simdjson::SUCCESS)
+        return true;
+    if (e == simdjson::NO_SUCH_FIELD)
+        return false;
+    throw simdjson::simdjson_error(e);
+}
+
 int spanKindFrom(od::value v)
 {
     if (v.type() == od::json_type::string) {
@@ -368,7 +380,7 @@ private:
     {
         Attributes attrs;
         od::value v;
-        if (block.find_field_unordered("resource").get(v) == simdjson::SUCCESS && v.type() == od::json_type::object) {
+        if (findField(block, "resource", v) && v.type() == od::json_type::object) {
             for (auto f : v.get_object())
                 if (f.unescaped_key().value() == "attributes")
                     readAttributes(f.value(), attrs);
@@ -381,8 +393,7 @@ private:
     void forEachScope(od::object block, const char* scopeKey, const char* legacyKey, const char* recordsKey, Fn&& fn)
     {
         od::value scopes;
-        if (block.find_field_unordered(scopeKey).get(scopes) != simdjson::SUCCESS
-            && block.find_field_unordered(legacyKey).get(scopes) != simdjson::SUCCESS)
+        if (!findField(block, scopeKey, scopes) && !findField(block, legacyKey, scopes))
             return;
         if (scopes.type() != od::json_type::array)
             throw BadRecord{std::string("\"") + scopeKey + "\": expected an array"};
@@ -392,8 +403,7 @@ private:
             od::object so = s.get_object();
             Scope scope;
             od::value sv;
-            if ((so.find_field_unordered("scope").get(sv) == simdjson::SUCCESS
-                 || so.find_field_unordered("instrumentationLibrary").get(sv) == simdjson::SUCCESS)
+            if ((findField(so, "scope", sv) || findField(so, "instrumentationLibrary", sv))
                 && sv.type() == od::json_type::object) {
                 for (auto f : sv.get_object()) {
                     const std::string_view k = f.unescaped_key();
@@ -404,7 +414,7 @@ private:
                 }
             }
             od::value records;
-            if (so.find_field_unordered(recordsKey).get(records) != simdjson::SUCCESS)
+            if (!findField(so, recordsKey, records))
                 continue;
             if (records.type() != od::json_type::array)
                 throw BadRecord{std::string("\"") + recordsKey + "\": expected an array"};

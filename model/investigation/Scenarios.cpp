@@ -208,7 +208,8 @@ void Generator::request(Timestamp t, int index)
             m_batch.spans[clientIndex].statusMessage = failMessage;
         }
         m_batch.spans[clientIndex].duration = serverD + net * 2;
-        count(callee->serviceName, fails ? 500 : 200);
+        // A declined card is the client's problem (402), not an outage.
+        count(callee->serviceName, !fails ? 200 : std::string_view(failMessage) == "card declined" ? 402 : 500);
         c = c + serverD + net * 2 + m_rng.around(0.3);
         return c;
     };

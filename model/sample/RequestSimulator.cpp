@@ -157,7 +157,7 @@ int RequestSimulator::rpc(Request& rq, int caller, int callee, int route, Timest
     server.start = t + net;
     const int s = addHop(rq, std::move(server));
     const Outcome outcome = serve(s);
-    finishServer(rq, s, rq.hops[size_t(s)].end(), outcome);
+    finishServer(rq, s, outcome.end, outcome);
     Hop& ch = rq.hops[size_t(c)];
     ch.duration = rq.hops[size_t(s)].duration + net + Duration::micros(80 + m_rng.below(300));
     ch.code = outcome.code;
@@ -195,7 +195,7 @@ int RequestSimulator::httpCall(Request& rq, int caller, int callee, int route, T
     server.start = t + net;
     const int s = addHop(rq, std::move(server));
     const Outcome outcome = serve(s);
-    finishServer(rq, s, rq.hops[size_t(s)].end(), outcome);
+    finishServer(rq, s, outcome.end, outcome);
     Hop& ch = rq.hops[size_t(c)];
     ch.duration = rq.hops[size_t(s)].duration + net + Duration::micros(100 + m_rng.below(300));
     ch.code = outcome.code;
@@ -237,10 +237,10 @@ RequestSimulator::Outcome RequestSimulator::catalogList(Request& rq, int hop)
         d.statusMessage = "server closed the connection unexpectedly";
         log(rq, hop, t, LogStyle::PythonJson, kError, "failed to list products: server closed the connection unexpectedly",
             {field("exc_info", "psycopg.OperationalError: server closed the connection unexpectedly")}, "catalog.api");
-        return {kInternal, "server closed the connection unexpectedly"};
+        return {kInternal, "server closed the connection unexpectedly", t};
     }
     log(rq, hop, t, LogStyle::PythonJson, kInfo, "listed products", {number("count", "24"), number("page", "1")}, "catalog.api");
-    return {};
+    return {kOk, {}, t};
 }
 
 RequestSimulator::Outcome RequestSimulator::catalogGet(Request& rq, int hop)
@@ -250,17 +250,17 @@ RequestSimulator::Outcome RequestSimulator::catalogGet(Request& rq, int hop)
     t = rq.hops[size_t(db)].end() + TrafficModel::latency(m_rng, 0.8);
     if (m_rng.chance(0.015)) {
         log(rq, hop, t, LogStyle::PythonJson, kWarn, "product not found", {field("product_id", rq.productId + "X")}, "catalog.api");
-        return {kNotFound, "product not found"};
+        return {kNotFound, "product not found", t};
     }
     log(rq, hop, t, LogStyle::PythonJson, kDebug, "product fetched", {field("product_id", rq.productId)}, "catalog.api");
-    return {};
+    return {kOk, {}, t};
 }
 
 RequestSimulator::Outcome RequestSimulator::currencyConvert(Request& rq, int hop)
 {
     const Timestamp t = rq.hops[size_t(hop)].start + TrafficModel::latency(m_rng, 1.6);
     log(rq, hop, t, LogStyle::DatadogJson, kDebug, "converted prices", {field("from", "USD"), field("to", "EUR"), number("count", std::to_string(rq.items))});
-    return {};
+    return {kOk, {}, t};
 }
 
 RequestSimulator::Outcome RequestSimulator::cartCall(Request& rq, int hop, int route)
@@ -278,7 +278,7 @@ RequestSimulator::Outcome RequestSimulator::cartCall(Request& rq, int hop, int r
         t = d.end() + Duration::micros(400);
         log(rq, hop, t, LogStyle::Serilog, kError, "Failed to read cart of " + rq.userId + ": Timeout performing HGETALL (1000ms)",
             {field("UserId", rq.userId), field("ExceptionType", "StackExchange.Redis.RedisTimeoutException")}, "CartService.Store");
-        return {kUnavailable, "cart store unavailable"};
+        return {kUnavailable, "cart store unavailable", t};
     }
     switch (route) {
     case route::kCartGet:
@@ -293,7 +293,7 @@ RequestSimulator::Outcome RequestSimulator::cartCall(Request& rq, int hop, int r
         log(rq, hop, t, LogStyle::Serilog, kInfo, "Emptied cart of " + rq.userId, {field("UserId", rq.userId)}, "CartService.Api");
         break;
     }
-    return {};
+    return {kOk, {}, t};
 }
 
 RequestSimulator::Outcome RequestSimulator::shippingCall(Request& rq, int hop, int route)
@@ -310,14 +310,14 @@ RequestSimulator::Outcome RequestSimulator::shippingCall(Request& rq, int hop, i
         log(rq, hop, t, LogStyle::Logback, kInfo, "Shipment created for order " + rq.orderId + " tracking=1Z" + hex32(m_rng.next()), {},
             "c.e.shipping.ShipmentService", thread);
     }
-    return {200, {}};
+    return {200, {}, t};
 }
 
 RequestSimulator::Outcome RequestSimulator::emailSend(Request& rq, int hop)
 {
     const Timestamp t = rq.hops[size_t(hop)].start + TrafficModel::latency(m_rng, 24, 0.35);
     log(rq, hop, t, LogStyle::Lograge, kInfo, "order confirmation sent", {field("to", rq.email), field("order_id", rq.orderId), field("template", "confirmation")});
-    return {};
+    return {kOk, {}, t};
 }
 
 RequestSimulator::Outcome RequestSimulator::paymentCharge(Request& rq, int hop)
@@ -355,21 +355,21 @@ RequestSimulator::Outcome RequestSimulator::paymentCharge(Request& rq, int hop)
         log(rq, hop, t, LogStyle::Slog, kError, "charge failed",
             {field("order_id", rq.orderId), field("error", "upstream request timeout"), field("gateway", "payment-gateway"),
              field("url", kGatewayUrl), field("timeout", "5s"), number("elapsed_ms", elapsed)});
-        return {kUnavailable, "upstream request timeout"};
+        return {kUnavailable, "upstream request timeout", t};
     }
     if (call.duration > Duration::seconds(1))
         log(rq, hop, t, LogStyle::Slog, kWarn, "payment gateway responded slowly",
             {field("order_id", rq.orderId), field("gateway", "payment-gateway"), number("elapsed_ms", elapsed)});
     if (call.declined) {
         log(rq, hop, t, LogStyle::Slog, kWarn, "card declined", {field("order_id", rq.orderId), field("decline_code", "insufficient_funds")});
-        return {kFailedPrecondition, "card declined"};
+        return {kFailedPrecondition, "card declined", t};
     }
     const int update = dbCall(rq, hop, t, "postgresql", "INSERT shop.charges",
                               "INSERT INTO charges (order_id, amount, currency, gateway_ref) VALUES ($1, $2, $3, $4)", 2.0);
     t = rq.hops[size_t(update)].end() + Duration::micros(100);
     log(rq, hop, t, LogStyle::Slog, kInfo, "charge succeeded",
         {field("order_id", rq.orderId), number("amount", amount), field("charge_id", "ch_" + hex32(m_rng.next()) + hex32(m_rng.next()))});
-    return {};
+    return {kOk, {}, t};
 }
 
 RequestSimulator::Outcome RequestSimulator::checkoutPlaceOrder(Request& rq, int hop)
@@ -379,6 +379,7 @@ RequestSimulator::Outcome RequestSimulator::checkoutPlaceOrder(Request& rq, int 
         {field("order_id", rq.orderId), field("user_id", rq.userId), number("items", std::to_string(rq.items))}, "checkout/service.go:88");
     auto fail = [&](Outcome o, int severity, const char* what) {
         log(rq, hop, t, LogStyle::Zap, severity, what, {field("order_id", rq.orderId), field("error", o.message)}, "checkout/service.go:131");
+        o.end = t + Duration::micros(200);
         return o;
     };
     const int cart = rpc(rq, hop, Cart, route::kCartGet, t, [&](int s) { return cartCall(rq, s, route::kCartGet); });
@@ -405,7 +406,7 @@ RequestSimulator::Outcome RequestSimulator::checkoutPlaceOrder(Request& rq, int 
     log(rq, hop, t, LogStyle::Zap, kInfo, "order placed",
         {field("order_id", rq.orderId), field("user_id", rq.userId), number("total", money(rq.amount)), field("currency", "USD")},
         "checkout/service.go:142");
-    return {};
+    return {kOk, {}, t};
 }
 
 // ---- requests --------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ private:
     struct Outcome {
         int code = 0; // gRPC status code, or an HTTP status for HTTP servers
         std::string message;
+        Timestamp end; // when the server answered
     };
     struct Request {
         TraceId trace;

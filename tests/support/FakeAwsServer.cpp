@@ -113,6 +113,7 @@ struct FakeAwsServer::State {
         Fault fault;
         int count;
         QByteArray operation;
+        int skip;
     };
     std::deque<PendingFault> faults;
     int delayMs = 3000;
@@ -126,6 +127,10 @@ struct FakeAwsServer::State {
         for (auto it = faults.begin(); it != faults.end(); ++it) {
             if (!it->operation.isEmpty() && it->operation != operation)
                 continue;
+            if (it->skip > 0) {
+                --it->skip;
+                return std::nullopt;
+            }
             const Fault f = it->fault;
             if (--it->count <= 0)
                 faults.erase(it);
@@ -842,10 +847,10 @@ void FakeAwsServer::addTrace(const QString& xrayId, double startSeconds, double 
 void FakeAwsServer::setTraceSummariesPageSize(int n) { QMutexLocker l(&m_state->mutex); m_state->summariesPageSize = n; }
 void FakeAwsServer::setUnprocessedOnce(const QString& xrayId) { QMutexLocker l(&m_state->mutex); m_state->unprocessedOnce.insert(xrayId); }
 
-void FakeAwsServer::injectFault(Fault fault, int count, const QByteArray& operation)
+void FakeAwsServer::injectFault(Fault fault, int count, const QByteArray& operation, int skip)
 {
     QMutexLocker lock(&m_state->mutex);
-    m_state->faults.push_back({fault, count, operation});
+    m_state->faults.push_back({fault, count, operation, skip});
 }
 
 void FakeAwsServer::setDelayMs(int ms) { QMutexLocker l(&m_state->mutex); m_state->delayMs = ms; }

@@ -99,8 +99,9 @@ public:
     void setTraceSummariesPageSize(int n);
     void setUnprocessedOnce(const QString& xrayId); // the first BatchGetTraces naming it lists it as unprocessed
 
-    // ---- misbehaviour: the next `count` requests of `operation` (empty: any) get `fault`
-    void injectFault(Fault fault, int count = 1, const QByteArray& operation = {});
+    // ---- misbehaviour: `count` requests of `operation` (empty: any) get `fault`, after letting
+    // `skip` matching requests through normally (so a fault can hit page 2 of a chain).
+    void injectFault(Fault fault, int count = 1, const QByteArray& operation = {}, int skip = 0);
     void setDelayMs(int ms);
     void setHugeBytes(qint64 bytes);
 

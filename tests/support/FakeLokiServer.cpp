@@ -302,6 +302,12 @@ void FakeLokiServer::setBuildInfoAvailable(bool available)
     m_buildInfo = available;
 }
 
+void FakeLokiServer::setShuffleTies(bool shuffle)
+{
+    std::lock_guard lock(m_mutex);
+    m_shuffleTies = shuffle;
+}
+
 void FakeLokiServer::injectFault(LokiFault fault, int after, int times)
 {
     std::lock_guard lock(m_mutex);
@@ -573,13 +579,20 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
             hits.push_back({e.ns, std::move(labels), si, ei, &e});
         }
     }
-    // Deterministic merge order: time in the direction, then stream, then insertion order.
+    // Merge order: time in the direction; among equal times stream then insertion order, or an order
+    // that changes with every request when shuffling.
+    const uint64_t seed = uint64_t(m_queries) * 0x9E3779B97F4A7C15ULL;
+    auto tieRank = [&](const Hit& h) {
+        uint64_t x = (uint64_t(h.streamIndex) << 32 | uint64_t(h.entryIndex)) ^ seed;
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdULL;
+        x ^= x >> 33;
+        return m_shuffleTies ? x : (uint64_t(h.streamIndex) << 32 | uint64_t(h.entryIndex));
+    };
     std::sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) {
         if (a.ns != b.ns)
             return backward ? a.ns > b.ns : a.ns < b.ns;
-        if (a.streamIndex != b.streamIndex)
-            return a.streamIndex < b.streamIndex;
-        return a.entryIndex < b.entryIndex;
+        return tieRank(a) < tieRank(b);
     });
     if (int64_t(hits.size()) > limit)
         hits.resize(size_t(limit));

@@ -34,16 +34,7 @@ struct FakeLokiStream {
     std::vector<FakeLokiEntry> entries; // any order: the server sorts
 };
 
-enum class LokiFault {
-    None,
-    Slow,            // no answer for faultDelay
-    DropMidBody,     // half the body, then the connection closes
-    TooManyRequests, // 429 text/plain with Retry-After: 1
-    ServerError,     // 500 text/plain
-    MalformedJson,   // 200 with a body that is not valid JSON
-    Huge,            // 200 with a valid body of hugeBytes
-    Endless,         // 200 chunked body that never ends
-};
+using LokiFault = ServerFault;
 
 class FakeLokiServer {
 public:
@@ -57,6 +48,9 @@ public:
     void setTenant(std::string tenant);             // required X-Scope-OrgID; empty = single-tenant
     void setMaxEntriesLimit(int64_t limit);         // default 5000
     void setBuildInfoAvailable(bool available);     // false: /loki/api/v1/status/buildinfo answers 404
+    // Loki does not promise an order among lines of one timestamp: shuffle them differently on every
+    // request, so a client that relies on the order at page boundaries is caught.
+    void setShuffleTies(bool shuffle);
     // The next query requests (query_range and query) after `after` of them get `fault`, `times` times
     // (-1 = forever).
     void injectFault(LokiFault fault, int after = 0, int times = -1);
@@ -81,6 +75,7 @@ private:
     std::string m_tenant;
     int64_t m_maxEntries = 5000;
     bool m_buildInfo = true;
+    bool m_shuffleTies = false;
     LokiFault m_fault = LokiFault::None;
     int m_faultAfter = 0;
     int m_faultTimes = -1;

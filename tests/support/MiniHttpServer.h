@@ -41,6 +41,18 @@ enum class Misbehaviour {
     Endless,     // chunked body that never ends: `body` first, then `endlessChunk` forever
 };
 
+// What a fake backend can be told to do to a request instead of answering it properly.
+enum class ServerFault {
+    None,
+    Slow,            // no answer for the fault delay
+    DropMidBody,     // half the body, then the connection closes
+    TooManyRequests, // 429 with Retry-After: 1
+    ServerError,     // 500 with the backend's error body
+    MalformedJson,   // 200 with a body that is not valid JSON
+    Huge,            // 200 with a valid body of the configured size
+    Endless,         // 200 chunked body that never ends
+};
+
 struct FakeResponse {
     int status = 200;
     std::string contentType = "application/json";

@@ -1,0 +1,113 @@
+// rootline-cli import: telemetry files, directories and archives into a cache.
+
+#include "Command.h"
+#include "cache/CacheWriter.h"
+#include "import/Importer.h"
+
+#include <iostream>
+
+#include <unistd.h>
+
+namespace rootline::cli {
+namespace {
+
+nlohmann::ordered_json counts(const WriteStats& s, int64_t rejected)
+{
+    nlohmann::ordered_json j;
+    j["logs"] = s.logs;
+    j["spans"] = s.spans;
+    j["series"] = s.series;
+    j["samples"] = s.samples + s.histograms;
+    j["exemplars"] = s.exemplars;
+    j["alerts"] = s.alerts;
+    j["rejected"] = rejected;
+    return j;
+}
+
+int runImport(const Args& args)
+{
+    const auto& self = commands().at("import");
+    auto cache = args.required("--cache");
+    if (!cache)
+        return usageError(self, cache.error().what);
+    if (args.positionals.empty())
+        return usageError(self, "no INPUT given");
+
+    ImportOptions options;
+    options.strict = args.flag("--strict");
+    if (auto format = args.value("--format"))
+        options.format = *format;
+
+    auto writer = CacheWriter::open(*cache);
+    if (!writer)
+        return fail("import", writer.error());
+    Importer importer(**writer, options);
+    const bool json = args.flag("--json");
+    if (!json && isatty(2)) {
+        importer.setProgressCallback([](const ImportProgress& p) {
+            if (p.bytesTotal > 0)
+                std::cerr << "\r" << p.phase << " " << (100 * p.bytesDone / p.bytesTotal) << "%  " << std::flush;
+        }, std::chrono::milliseconds(500));
+    }
+    const ImportSummary summary = importer.run(args.positionals);
+    if (!json && isatty(2))
+        std::cerr << "\r                    \r";
+
+    int64_t totalRejected = 0;
+    for (const auto& f : summary.files)
+        totalRejected += f.rejected;
+
+    if (json) {
+        nlohmann::ordered_json doc;
+        doc["inputs"] = nlohmann::ordered_json::array();
+        nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+        for (const auto& f : summary.files) {
+            nlohmann::ordered_json in;
+            in["path"] = f.path;
+            in["format"] = f.format.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.format);
+            in["outcome"] = outcomeName(f.outcome);
+            const nlohmann::ordered_json c = counts(f.stats, f.rejected);
+            for (const auto& [k, v] : c.items())
+                in[k] = v;
+            if (!f.note.empty())
+                in["note"] = f.note;
+            doc["inputs"].push_back(in);
+            for (const auto& e : f.errors)
+                errors.push_back({{"path", e.path}, {"location", e.location}, {"message", e.message}});
+        }
+        doc["totals"] = counts(summary.totals, totalRejected);
+        doc["errors"] = std::move(errors);
+        // Messages may quote bytes from the input: never let invalid UTF-8 abort the report.
+        std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    } else {
+        for (const auto& f : summary.files) {
+            std::cout << f.path << ": " << (f.format.empty() ? std::string("?") : f.format) << ", " << outcomeName(f.outcome);
+            if (f.outcome == ImportFileResult::Outcome::Imported) {
+                const auto& s = f.stats;
+                std::cout << " — " << s.logs << " logs, " << s.spans << " spans, " << s.series << " series, "
+                          << s.samples + s.histograms << " samples, " << s.exemplars << " exemplars, " << s.alerts << " alerts";
+                if (f.rejected)
+                    std::cout << ", " << f.rejected << " rejected";
+            }
+            if (!f.note.empty() && f.outcome != ImportFileResult::Outcome::Imported)
+                std::cout << " — " << f.note;
+            std::cout << "\n";
+            for (const auto& e : f.errors)
+                if (!e.location.empty())
+                    std::cout << "  " << e.location << ": " << e.message << "\n";
+            if (f.rejected > int64_t(f.errors.size()))
+                std::cout << "  … " << f.rejected << " rejections in all (rootline-cli stats, or the cache's rejections table)\n";
+        }
+        const auto& t = summary.totals;
+        std::cout << "total: " << t.logs << " logs, " << t.spans << " spans, " << t.series << " series, " << t.samples + t.histograms
+                  << " samples, " << t.exemplars << " exemplars, " << t.alerts << " alerts, " << totalRejected << " rejected\n";
+    }
+    return summary.exitCode();
+}
+
+const bool registered = registerCommand({"import", "import telemetry files, directories and archives into a cache",
+                                         "import --cache FILE [--json] [--strict] [--format NAME] INPUT...",
+                                         {"--cache", "--format"}, {"--json", "--strict"}, runImport});
+
+} // namespace
+} // namespace rootline::cli

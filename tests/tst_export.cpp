@@ -1,0 +1,385 @@
+// rootline-cli export / exportBundle: filtered, self-contained, credential-free bundles whose
+// content round-trips exactly.
+
+#include "bundle/BundleExporter.h"
+#include "bundle/ContentHash.h"
+#include "bundle/Redactor.h"
+#include "bundle/SecretScrubber.h"
+#include "cache/CacheReader.h"
+#include "cache/CacheWriter.h"
+#include "sample/SampleCache.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <map>
+#include <set>
+
+using namespace rootline;
+namespace story = rootline::sample_story;
+
+namespace {
+
+std::unique_ptr<CacheReader> openReader(const QString& path)
+{
+    auto r = CacheReader::open(path.toStdString());
+    if (!r) {
+        qWarning("%s", r.error().message().c_str());
+        return nullptr;
+    }
+    return std::move(*r);
+}
+
+std::string hashOf(const QString& path)
+{
+    auto reader = openReader(path);
+    if (!reader)
+        return "cannot open";
+    auto h = contentHash(*reader);
+    return h ? *h : h.error().message();
+}
+
+std::map<std::string, std::string> manifestOf(CacheReader& reader)
+{
+    auto m = reader.manifest();
+    return m ? std::map<std::string, std::string>(m->begin(), m->end()) : std::map<std::string, std::string>{};
+}
+
+const char* kSecretToken = "s3cr3t-T0ken-9f8e7d6c5b4a";
+const char* kSecretKey = "SUPERSECRETAPIKEY42";
+
+} // namespace
+
+class TestExport : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_sample;  // the sample incident at scale 0.2
+    QString m_secrets; // a small cache with credentials in its provenance and PII in its logs
+
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_sample = path(QStringLiteral("sample.rootline"));
+        auto s = writeSampleCache(m_sample.toStdString(), {20261123, 0.2});
+        QVERIFY2(s.ok(), s ? "" : s.error().message().c_str());
+
+        m_secrets = path(QStringLiteral("secrets.rootline"));
+        auto writer = CacheWriter::open(m_secrets.toStdString());
+        QVERIFY(writer.ok());
+        FetchRecord fetch;
+        fetch.source = "loki-prod";
+        fetch.kind = "logs";
+        fetch.query = std::string("GET /loki/api/v1/query_range?query={app=\"payment\"}\nAuthorization: Bearer ") + kSecretToken;
+        fetch.message = std::string("retried with api_key=") + kSecretKey;
+        fetch.window = {story::kWindowStart, story::kWindowEnd};
+        TelemetryBatch batch;
+        LogRecord log;
+        log.time = story::kGatewayTimeouts;
+        log.severity = int(Severity::Error);
+        log.severityText = "ERROR";
+        log.body = "charge failed for jane.doe@example.com from 203.0.113.7 with header Bearer abcdef123456";
+        log.attributes = Attributes{{"user.email", std::string("omar.haddad@example.org")}, {"client.address", std::string("198.51.100.23")},
+                                    {"retries", int64_t(3)}};
+        log.resource = makeResource({{"service.name", std::string("payment")}});
+        batch.logs.push_back(log);
+        auto stats = (*writer)->write(std::move(batch), fetch);
+        QVERIFY2(stats.ok(), stats ? "" : stats.error().message().c_str());
+        QVERIFY((*writer)->setManifest("title", "has secrets").ok());
+    }
+
+    void wholeExportRoundTrips()
+    {
+        const QString out = path(QStringLiteral("all.rootline"));
+        auto summary = exportBundle(m_sample.toStdString(), out.toStdString(), {});
+        QVERIFY2(summary.ok(), summary ? "" : summary.error().message().c_str());
+        auto src = openReader(m_sample), dst = openReader(out);
+        QVERIFY(src && dst);
+        auto a = src->overview(), b = dst->overview();
+        QVERIFY(a.ok() && b.ok());
+        QCOMPARE(b->logs, a->logs);
+        QCOMPARE(b->spans, a->spans);
+        QCOMPARE(b->traces, a->traces);
+        QCOMPARE(b->series, a->series);
+        QCOMPARE(b->samples, a->samples);
+        QCOMPARE(b->exemplars, a->exemplars);
+        QCOMPARE(b->alerts, a->alerts);
+        QCOMPARE(b->services, a->services);
+        QVERIFY(b->range == a->range);
+        QCOMPARE(summary->stats.logs, a->logs);
+        QCOMPARE(summary->traces, a->traces);
+
+        // Identical content: the round trip of issue 3.
+        const std::string sourceHash = hashOf(m_sample);
+        QCOMPARE(summary->contentHash, sourceHash);
+        QCOMPARE(hashOf(out), sourceHash);
+
+        auto m = manifestOf(*dst);
+        QCOMPARE(m["content_hash"], sourceHash);
+        QCOMPARE(m["origin_timezone"], std::string("UTC"));
+        QCOMPARE(m["format"], std::string("rootline-bundle"));
+        QCOMPARE(m["title"], std::string("Sample incident: checkout failed 5 minutes ago"));
+        QCOMPARE(m["time_range_from"], a->range->from.toRfc3339());
+        QVERIFY(m["provenance"].find("rootline sample generator") != std::string::npos);
+        const auto contents = QJsonDocument::fromJson(QByteArray::fromStdString(m["contents"])).object();
+        QCOMPARE(contents.value(QStringLiteral("logs")).toInteger(), a->logs);
+        // One self-contained file: no write-ahead log, nothing half-written left behind.
+        QVERIFY(!QFileInfo::exists(out + QStringLiteral("-wal")));
+        const auto leftovers = QDir(m_dir.path()).entryList({QStringLiteral("*.partial-*")});
+        QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(u',')));
+    }
+
+    void filters_data()
+    {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<QStringList>("services");
+        QTest::newRow("incident window") << QStringLiteral("2026-11-20T14:40:00Z") << QStringLiteral("2026-11-20T15:00:00Z") << QStringList();
+        QTest::newRow("payment only") << QString() << QString() << QStringList{QStringLiteral("payment")};
+        QTest::newRow("checkout and payment, 14:45-14:55")
+            << QStringLiteral("2026-11-20T14:45:00Z") << QStringLiteral("2026-11-20T14:55:00Z")
+            << QStringList{QStringLiteral("checkout"), QStringLiteral("payment")};
+    }
+
+    void filters()
+    {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(QStringList, services);
+        ExportOptions options;
+        if (!from.isEmpty())
+            options.window = {*parseRfc3339(from.toStdString()), *parseRfc3339(to.toStdString())};
+        for (const QString& s : services)
+            options.services.push_back(s.toStdString());
+        const QString out = path(QStringLiteral("filtered-%1.rootline").arg(QString::fromLatin1(QTest::currentDataTag())).replace(u' ', u'_'));
+        auto summary = exportBundle(m_sample.toStdString(), out.toStdString(), options);
+        QVERIFY2(summary.ok(), summary ? "" : summary.error().message().c_str());
+        auto src = openReader(m_sample), dst = openReader(out);
+        QVERIFY(src && dst);
+        auto selected = [&](const std::string& service) {
+            return options.services.empty() || std::find(options.services.begin(), options.services.end(), service) != options.services.end();
+        };
+
+        // Logs: exactly those of the window and services.
+        LogQuery q;
+        q.window = options.window;
+        q.services = options.services;
+        auto expected = src->countLogs(q);
+        QVERIFY(expected.ok());
+        QVERIFY(*expected > 0);
+        auto o = dst->overview();
+        QVERIFY(o.ok());
+        QCOMPARE(o->logs, *expected);
+        auto page = dst->logPage({}, std::nullopt, 100000);
+        QVERIFY(page.ok());
+        for (const LogRecord& l : *page) {
+            QVERIFY(options.window.contains(l.time));
+            QVERIFY(l.resource && selected(l.resource->serviceName));
+        }
+
+        // Traces: whole, overlapping the window, touching a selected service.
+        TraceQuery tq;
+        tq.limit = 1000000;
+        auto traces = dst->traces(tq);
+        QVERIFY(traces.ok());
+        QVERIFY(!traces->empty());
+        QCOMPARE(int64_t(traces->size()), summary->traces);
+        for (const TraceSummary& t : *traces) {
+            QVERIFY(options.window.overlaps({t.start, t.start + t.duration + Duration::nanos(1)}));
+            auto spans = dst->traceSpans(t.traceId);
+            auto original = src->traceSpans(t.traceId);
+            QVERIFY(spans.ok() && original.ok());
+            QCOMPARE(spans->size(), original->size());
+            bool touches = false;
+            for (const Span& s : *spans)
+                touches = touches || (s.resource && selected(s.resource->serviceName));
+            QVERIFY(touches);
+        }
+
+        // Series: samples and exemplars inside the window, of the selected services only.
+        auto series = dst->listSeries();
+        QVERIFY(series.ok());
+        QVERIFY(!series->empty());
+        for (const SeriesInfo& info : *series) {
+            QVERIFY(info.series.resource && selected(info.series.resource->serviceName));
+            QVERIFY(info.range && options.window.contains(info.range->from));
+        }
+        auto exemplars = dst->exemplars(0, TimeWindow::all());
+        QVERIFY(exemplars.ok());
+        for (const Exemplar& e : *exemplars)
+            QVERIFY(options.window.contains(e.time));
+        auto m = manifestOf(*dst);
+        QCOMPARE(m["content_hash"], hashOf(out));
+        QVERIFY(m["filters"].find("\"services\":[") != std::string::npos);
+    }
+
+    void redactMasksPersonalData()
+    {
+        const QString out = path(QStringLiteral("redacted.rootline"));
+        ExportOptions options;
+        options.redact = true;
+        auto summary = exportBundle(m_secrets.toStdString(), out.toStdString(), options);
+        QVERIFY2(summary.ok(), summary ? "" : summary.error().message().c_str());
+        QCOMPARE(summary->redactedValues, int64_t(2)); // one body, one attribute set
+        auto dst = openReader(out);
+        QVERIFY(dst);
+        auto logs = dst->logPage({}, std::nullopt, 10);
+        QVERIFY(logs.ok());
+        QCOMPARE(logs->size(), size_t(1));
+        const LogRecord& l = logs->front();
+        QCOMPARE(l.body, std::string("charge failed for [email] from [ipv4] with header Bearer [token]"));
+        QCOMPARE(l.attributes.text("user.email").value_or(""), std::string("[email]"));
+        QCOMPARE(l.attributes.text("client.address").value_or(""), std::string("[ipv4]"));
+        QCOMPARE(l.attributes.text("retries").value_or(""), std::string("3"));
+
+        // The sample's e-mail addresses and client IPs are gone too, and nothing else changed size.
+        const QString sampleOut = path(QStringLiteral("sample-redacted.rootline"));
+        auto s = exportBundle(m_sample.toStdString(), sampleOut.toStdString(), options);
+        QVERIFY(s.ok());
+        QVERIFY(s->redactedValues > 0);
+        auto r = openReader(sampleOut);
+        QVERIFY(r);
+        LogQuery emails;
+        emails.text = "\"example.com\"";
+        auto hits = r->countLogs(emails);
+        QVERIFY(hits.ok());
+        QCOMPARE(*hits, int64_t(0));
+        LogQuery masked;
+        masked.text = "email";
+        auto maskedHits = r->countLogs(masked);
+        QVERIFY(maskedHits.ok());
+        QVERIFY(*maskedHits > 0);
+    }
+
+    void customRedactionPattern()
+    {
+        auto bad = Redactor::create({{"broken", "(unclosed", "x"}});
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message().find("broken") != std::string::npos);
+        auto r = Redactor::create({{"order", R"(ord-[0-9a-f]{8})", "ord-[redacted]"}});
+        QVERIFY(r.ok());
+        std::string text = "order ord-1234abcd failed";
+        QVERIFY(r->apply(text));
+        QCOMPARE(text, std::string("order ord-[redacted] failed"));
+    }
+
+    void secretsNeverLeave()
+    {
+        const QString out = path(QStringLiteral("no-secrets.rootline"));
+        auto summary = exportBundle(m_secrets.toStdString(), out.toStdString(), {});
+        QVERIFY2(summary.ok(), summary ? "" : summary.error().message().c_str());
+        QFile source(m_secrets);
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QFile wal(m_secrets + QStringLiteral("-wal"));
+        QByteArray sourceBytes = source.readAll();
+        if (wal.open(QIODevice::ReadOnly))
+            sourceBytes += wal.readAll();
+        QVERIFY(sourceBytes.contains(kSecretToken)); // the test would prove nothing otherwise
+        QFile bundle(out);
+        QVERIFY(bundle.open(QIODevice::ReadOnly));
+        const QByteArray bytes = bundle.readAll();
+        QVERIFY(!bytes.contains(kSecretToken));
+        QVERIFY(!bytes.contains(kSecretKey));
+        auto dst = openReader(out);
+        QVERIFY(dst);
+        auto m = manifestOf(*dst);
+        QVERIFY(m["provenance"].find("[REDACTED]") != std::string::npos);
+        QVERIFY(m["provenance"].find("loki-prod") != std::string::npos);
+    }
+
+    void scrubberTable_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("secret");
+        QTest::newRow("authorization header") << QStringLiteral("Authorization: Basic dXNlcjpwYXNzd29yZA==") << QStringLiteral("dXNlcjpwYXNzd29yZA");
+        QTest::newRow("bearer in text") << QStringLiteral("sent bearer eyJhbGciOiJIUzI1NiJ9.e30.sig") << QStringLiteral("eyJhbGci");
+        QTest::newRow("api key parameter") << QStringLiteral("https://x/api?api_key=abc123def&q=1") << QStringLiteral("abc123def");
+        QTest::newRow("json password") << QStringLiteral(R"({"password": "hunter22"})") << QStringLiteral("hunter22");
+        QTest::newRow("url credentials") << QStringLiteral("https://admin:pa55w0rd@loki.example.com/") << QStringLiteral("pa55w0rd");
+        QTest::newRow("aws access key") << QStringLiteral("key AKIAIOSFODNN7EXAMPLE used") << QStringLiteral("AKIAIOSFODNN7EXAMPLE");
+        QTest::newRow("sigv4") << QStringLiteral("AWS4-HMAC-SHA256 Credential=AKID/20261120/eu-west-1/logs/aws4_request, Signature=abcdef0123")
+                               << QStringLiteral("abcdef0123");
+    }
+
+    void scrubberTable()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, secret);
+        const std::string out = scrubSecrets(input.toStdString());
+        QVERIFY2(out.find(secret.toStdString()) == std::string::npos, out.c_str());
+        QVERIFY2(out.find("[REDACTED]") != std::string::npos, out.c_str());
+    }
+
+    void refusesToOverwriteOrCopyOntoItself()
+    {
+        const QString out = path(QStringLiteral("exists.rootline"));
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("keep me");
+        f.close();
+        auto r = exportBundle(m_secrets.toStdString(), out.toStdString(), {});
+        QVERIFY(!r.ok());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("keep me"));
+        f.close();
+        ExportOptions force;
+        force.overwrite = true;
+        QVERIFY(exportBundle(m_secrets.toStdString(), out.toStdString(), force).ok());
+        QVERIFY(openReader(out) != nullptr);
+        auto self = exportBundle(m_secrets.toStdString(), m_secrets.toStdString(), force);
+        QVERIFY(!self.ok());
+        QVERIFY(openReader(m_secrets) != nullptr);
+    }
+
+    void cancelledExportLeavesNothing()
+    {
+        const QString out = path(QStringLiteral("cancelled.rootline"));
+        std::atomic_bool cancelled{true};
+        auto r = exportBundle(m_sample.toStdString(), out.toStdString(), {}, &cancelled);
+        QVERIFY(!r.ok());
+        QVERIFY(!QFileInfo::exists(out));
+        QVERIFY(QDir(m_dir.path()).entryList({QStringLiteral("cancelled.rootline*")}).isEmpty());
+    }
+
+    void commandLine()
+    {
+        const QString out = path(QStringLiteral("cli.rootline"));
+        QProcess exporter;
+        exporter.start(QStringLiteral(ROOTLINE_CLI),
+                       {QStringLiteral("export"), QStringLiteral("--cache"), m_sample, QStringLiteral("--out"), out, QStringLiteral("--service"),
+                        QStringLiteral("payment"), QStringLiteral("--from"), QStringLiteral("2026-11-20T14:00:00Z"), QStringLiteral("--to"),
+                        QStringLiteral("2026-11-20T15:00:00Z"), QStringLiteral("--redact"), QStringLiteral("--json")});
+        QVERIFY(exporter.waitForFinished(120000));
+        QVERIFY2(exporter.exitCode() == 0, exporter.readAllStandardError().constData());
+        const auto exported = QJsonDocument::fromJson(exporter.readAllStandardOutput()).object();
+        QVERIFY(exported.value(QStringLiteral("logs")).toInteger() > 0);
+
+        QProcess stats;
+        stats.start(QStringLiteral(ROOTLINE_CLI), {QStringLiteral("stats"), QStringLiteral("--cache"), out, QStringLiteral("--json")});
+        QVERIFY(stats.waitForFinished(60000));
+        QCOMPARE(stats.exitCode(), 0);
+        const auto counted = QJsonDocument::fromJson(stats.readAllStandardOutput()).object();
+        QCOMPARE(counted.value(QStringLiteral("logs")).toInteger(), exported.value(QStringLiteral("logs")).toInteger());
+        QCOMPARE(counted.value(QStringLiteral("spans")).toInteger(), exported.value(QStringLiteral("spans")).toInteger());
+        QCOMPARE(counted.value(QStringLiteral("traces")).toInteger(), exported.value(QStringLiteral("traces")).toInteger());
+        QCOMPARE(counted.value(QStringLiteral("alerts")).toInteger(), 0); // the alert is checkout's
+
+        QProcess again; // refuses to overwrite; exit 2 with a one-line error
+        again.start(QStringLiteral(ROOTLINE_CLI), {QStringLiteral("export"), QStringLiteral("--cache"), m_sample, QStringLiteral("--out"), out});
+        QVERIFY(again.waitForFinished(60000));
+        QCOMPARE(again.exitCode(), 2);
+        QVERIFY(again.readAllStandardError().contains("already exists"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "tst_export.moc"
