@@ -178,14 +178,13 @@ Error malformed(const ParseContext& ctx, std::string_view body, size_t recordOff
 {
     ErrorPosition where;
     nlohmann::json::sax_parse(body.begin(), body.end(), &where, nlohmann::json::input_format_t::json, false);
-    // nlohmann counts from 1 and points past the offending token; report the token's start.
+    // nlohmann counts columns from 1 and stops at the offending character.
     size_t offset = recordOffset;
     std::string near;
     if (where.position != std::string::npos) {
-        offset = where.position > 0 ? where.position - 1 : 0;
-        if (where.token.size() <= offset)
-            offset -= where.token.empty() ? 0 : where.token.size() - 1;
-        near = " near \"" + where.token.substr(0, 40) + "\"";
+        offset = where.position > 0 ? where.position - 1 : 0; // the offending character
+        const std::string& t = where.token;
+        near = " near \"" + (t.size() > 40 ? t.substr(t.size() - 40) : t) + "\"";
     }
     if (where.position == std::string::npos) // valid JSON, but not the shape we read
         return Error{ctx.origin + "@" + std::to_string(offset), std::string("unexpected JSON value: ") + e.what(),

@@ -12,6 +12,7 @@
 #include "TrafficModel.h"
 #include "cache/TelemetryBatch.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,10 +75,9 @@ private:
     void log(Request& rq, int hop, Timestamp t, LogStyle style, int severity, std::string message, std::vector<LogField> fields = {},
              const char* logger = "", const char* thread = "");
     // A gRPC call from `caller` to `callee`'s route at `t`; `serve` runs the server side.
-    template <class Serve>
-    int rpc(Request& rq, int caller, int callee, int route, Timestamp t, Serve&& serve);
-    template <class Serve>
-    int httpCall(Request& rq, int caller, int callee, int route, Timestamp t, Serve&& serve);
+    using Serve = std::function<Outcome(int serverHop)>;
+    int rpc(Request& rq, int caller, int callee, int route, Timestamp t, const Serve& serve);
+    int httpCall(Request& rq, int caller, int callee, int route, Timestamp t, const Serve& serve);
     int dbCall(Request& rq, int caller, Timestamp t, const char* system, const char* operationName, const char* statement,
                double medianMs);
     void finishServer(Request& rq, int hop, Timestamp end, const Outcome& outcome);
