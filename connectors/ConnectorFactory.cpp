@@ -2,6 +2,7 @@
 
 #include "cloudwatch/CloudWatchConnector.h"
 #include "http/HttpClient.h"
+#include "jaeger/JaegerConnector.h"
 #include "loki/LokiConnector.h"
 #include "prometheus/PrometheusConnector.h"
 
@@ -14,6 +15,7 @@ Result<std::unique_ptr<Connector>> makeConnector(const Source& source, http::Htt
     case SourceType::Prometheus: return std::unique_ptr<Connector>(std::make_unique<PrometheusConnector>(source, http));
     case SourceType::CloudWatch: return std::unique_ptr<Connector>(std::make_unique<CloudWatchConnector>(source, http));
     case SourceType::Loki: return std::unique_ptr<Connector>(std::make_unique<LokiConnector>(source, http));
+    case SourceType::Jaeger: return std::unique_ptr<Connector>(std::make_unique<JaegerConnector>(source, http));
     // Each backend adds its line here, e.g.:
     // case SourceType::Loki: return std::unique_ptr<Connector>(std::make_unique<LokiConnector>(source, http));
     default: break;

@@ -1,6 +1,7 @@
 # HTTP layer, data sources, fetch planning and the Prometheus connector (issue 4).
 rootline_test(tst_http_client LIBS rootline_connectors ZLIB::ZLIB)
 rootline_test(tst_prometheus_parse LIBS rootline_model)
+rootline_test(tst_prometheus_faults LIBS rootline_connectors)
 rootline_test(tst_sources LIBS rootline_connectors)
 rootline_test(tst_fetch_planner LIBS rootline_connectors)
 rootline_test(tst_prometheus_live LIBS rootline_connectors)

@@ -390,7 +390,7 @@ private slots:
         QVERIFY(samples.ok());
         QCOMPARE(samples->size(), size_t(8));
         std::vector<Sample> expected = d.samples;
-        std::sort(expected.begin(), expected.end(), [](const Sample& a, const Sample& b) { return a.time < b.time; });
+        std::sort(expected.begin(), expected.end(), [](const Sample& x, const Sample& y) { return x.time < y.time; });
         for (size_t i = 0; i < expected.size(); ++i) {
             QCOMPARE((*samples)[i].time, expected[i].time);
             QVERIFY2(sameValue((*samples)[i].value, expected[i].value), qPrintable(QString::number(i)));

@@ -376,6 +376,52 @@ private slots:
         expectClean(server);
     }
 
+    void insightsResultPagedWithNextToken()
+    {
+        FakeAwsServer server;
+        std::vector<FakeAwsServer::LogEvent> events;
+        for (int i = 0; i < 2500; ++i)
+            events.push_back({QStringLiteral("s"), kBase * 1000 + i * 10, QStringLiteral("e%1").arg(i)});
+        server.addLogEvents(QStringLiteral("/ecs/payment"), events);
+        server.setInsightsPageRows(1000); // the 2026 model: Complete results come in pages
+        CloudWatchConnector c(source(server), m_http, fastTuning());
+        CollectingSink sink;
+        int progressCalls = 0;
+        auto out = c.fetch(request(FetchKind::Logs, "/ecs/payment | fields @timestamp, @message", windowSeconds(kBase, kBase + 60)), sink,
+                           nullptr, [&](const FetchProgress& p) { ++progressCalls; QVERIFY(p.requestsDone > 0); });
+        QVERIFY2(out.ok(), out.ok() ? "" : out.error().message().c_str());
+        QVERIFY(out->complete);
+        QCOMPARE(sink.collected.logs.size(), size_t(2500));
+        QCOMPARE(server.requests("StartQuery").size(), 1);
+        const auto results = server.requests("GetQueryResults");
+        QCOMPARE(results.last().body.value(QStringLiteral("nextToken")).toString(), QStringLiteral("r-2000"));
+        QVERIFY(progressCalls >= 2);
+        expectClean(server);
+    }
+
+    void metricNameCompletionFromListMetrics()
+    {
+        FakeAwsServer server;
+        server.addMetric(QStringLiteral("AWS/ECS"), QStringLiteral("CPUUtilization"), {{QStringLiteral("ServiceName"), QStringLiteral("checkout")}}, {});
+        server.addMetric(QStringLiteral("AWS/ECS"), QStringLiteral("MemoryUtilization"), {{QStringLiteral("ServiceName"), QStringLiteral("payment")}}, {});
+        server.addMetric(QStringLiteral("AWS/EC2"), QStringLiteral("NetworkIn"), {{QStringLiteral("InstanceId"), QStringLiteral("i-1")}}, {});
+        CloudWatchConnector c(source(server), m_http, fastTuning());
+        CompletionRequest names;
+        names.what = CompletionRequest::What::MetricNames;
+        names.matcher = "AWS/ECS";
+        auto r = c.complete(names);
+        QVERIFY(r.ok());
+        QCOMPARE(*r, (std::vector<std::string>{"CPUUtilization", "MemoryUtilization"}));
+        CompletionRequest values;
+        values.what = CompletionRequest::What::LabelValues;
+        values.label = "ServiceName";
+        auto v = c.complete(values);
+        QVERIFY(v.ok());
+        QCOMPARE(*v, (std::vector<std::string>{"checkout", "payment"}));
+        QCOMPARE(server.requests("ListMetrics").at(0).target, QByteArray("GraniteServiceVersion20100801.ListMetrics"));
+        expectClean(server);
+    }
+
     void insightsStopQueryOnCancel()
     {
         FakeAwsServer server;

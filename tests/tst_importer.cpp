@@ -5,6 +5,7 @@
 
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "import/ImportJob.h"
 #include "import/Importer.h"
 
 #include <QFile>
@@ -17,6 +18,7 @@
 #include <zstd.h>
 
 #include <fstream>
+#include <thread>
 
 using namespace rootline;
 
@@ -173,6 +175,7 @@ private slots:
     void cancelMidFileLeavesCacheUnchanged();
     void progressReachesTotal();
     void missingInputIsFatal();
+    void importJobOnWorkerThread();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -507,6 +510,33 @@ void TestImporter::missingInputIsFatal()
     QCOMPARE(s.files.size(), size_t(1));
     QCOMPARE(s.files[0].outcome, ImportFileResult::Outcome::Failed);
     QCOMPARE(s.exitCode(), 2);
+}
+
+void TestImporter::importJobOnWorkerThread()
+{
+    writeFile(path("first.jsonl"), otlpJsonLines(20));
+    writeFile(path("big.jsonl"), otlpJsonLines(60000));
+    {
+        ImportJob small({path("first.jsonl")});
+        auto done = small.run(path("c.rootline"));
+        QVERIFY(done);
+        QCOMPARE(done->totals.logs, int64_t(20));
+        QVERIFY(small.finished());
+        QCOMPARE(small.progress().bytesDone, small.progress().bytesTotal);
+    }
+    const CacheOverview before = overviewOf(path("c.rootline"));
+
+    auto job = std::make_shared<ImportJob>(std::vector<std::string>{path("big.jsonl")});
+    std::optional<Result<ImportSummary>> result;
+    std::thread worker([&] { result.emplace(job->run(path("c.rootline"))); });
+    QTRY_VERIFY_WITH_TIMEOUT(std::string_view(job->progress().phase) == "importing" || job->finished(), 60000);
+    job->cancel();
+    worker.join();
+    QVERIFY(result && result->ok());
+    QVERIFY((*result)->cancelled);
+    QCOMPARE((*result)->files.at(0).outcome, ImportFileResult::Outcome::Cancelled);
+    QCOMPARE(overviewOf(path("c.rootline")).logs, before.logs);
+    QCOMPARE(overviewOf(path("c.rootline")).fetches, before.fetches);
 }
 
 QTEST_GUILESS_MAIN(TestImporter)

@@ -172,6 +172,34 @@ private slots:
         QCOMPARE(QByteArray::fromStdString(Attributes().toJson()), QByteArray("{}"));
         QVERIFY(Attributes::fromJson("not json").empty());
     }
+
+    void invalidUtf8StaysReadable_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<QString>("expected");
+        const QString r = QString(QChar(0xFFFD));
+        QTest::newRow("latin-1 byte") << QByteArray("caf\xE9!") << QStringLiteral("caf") + r + QStringLiteral("!");
+        QTest::newRow("lone continuation") << QByteArray("a\x80b") << QStringLiteral("a") + r + QStringLiteral("b");
+        QTest::newRow("truncated sequence at end") << QByteArray("ok\xC3") << QStringLiteral("ok") + r;
+        QTest::newRow("overlong slash") << QByteArray("\xC0\xAF") << r + r;
+        QTest::newRow("surrogate") << QByteArray("\xED\xA0\x80") << r + r + r;
+        QTest::newRow("valid 4-byte") << QByteArray("\xF0\x9F\x9A\x80") << QString::fromUtf8("\xF0\x9F\x9A\x80");
+        QTest::newRow("valid mixed") << QByteArray("na\xC3\xAFve \xE6\x97\xA5") << QString::fromUtf8("na\xC3\xAFve \xE6\x97\xA5");
+    }
+
+    void invalidUtf8StaysReadable()
+    {
+        QFETCH(QByteArray, raw);
+        QFETCH(QString, expected);
+        Attributes a;
+        a.set("before", std::string("kept"));
+        a.set("bad", raw.toStdString());
+        a.set("after", int64_t(1));
+        const Attributes back = Attributes::fromJson(a.toJson());
+        QCOMPARE(back.size(), size_t(3)); // one bad value must not lose the whole set
+        QCOMPARE(QString::fromStdString(*back.text("bad")), expected);
+        QCOMPARE(QString::fromStdString(*back.text("before")), QStringLiteral("kept"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestResource)

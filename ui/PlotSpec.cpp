@@ -164,27 +164,28 @@ std::vector<PlotSpec> buildPlotSpecs(const std::vector<SeriesInfo>& series)
     return specs;
 }
 
+int rowRank(const QString& row)
+{
+    const QString r = row.toLower();
+    const bool rate = r.endsWith(QLatin1String(" /s"));
+    if (r.endsWith(QLatin1String("errors /s")) || (rate && (r.contains(QLatin1String("error")) || r.contains(QLatin1String("fail")))))
+        return 1;
+    if (r.contains(QLatin1String("request")) || r.contains(QLatin1String("calls")) || r.contains(QLatin1String("rpc")))
+        return r.contains(QLatin1String("p95")) ? 2 : 0;
+    if (r.contains(QLatin1String("p95")))
+        return 3;
+    if (rate)
+        return 4;
+    return 5;
+}
+
 QStringList defaultPlotSelection(const std::vector<PlotSpec>& specs, int maxRows, int maxLinesPerRow)
 {
     QStringList rows;
     for (const auto& s : specs)
         if (!rows.contains(s.row))
             rows << s.row;
-    // Rank rows the way an SRE reads a dashboard: traffic, errors, latency (RED), then the rest.
-    auto rank = [](const QString& row) {
-        const QString r = row.toLower();
-        const bool rate = r.endsWith(QLatin1String(" /s"));
-        if (r.endsWith(QLatin1String("errors /s")) || (rate && (r.contains(QLatin1String("error")) || r.contains(QLatin1String("fail")))))
-            return 1;
-        if (r.contains(QLatin1String("request")) || r.contains(QLatin1String("calls")) || r.contains(QLatin1String("rpc")))
-            return r.contains(QLatin1String("p95")) ? 2 : 0;
-        if (r.contains(QLatin1String("p95")))
-            return 3;
-        if (r.endsWith(QLatin1String("rate /s")))
-            return 4;
-        return 5;
-    };
-    std::stable_sort(rows.begin(), rows.end(), [&](const QString& a, const QString& b) { return rank(a) < rank(b); });
+    std::stable_sort(rows.begin(), rows.end(), [](const QString& a, const QString& b) { return rowRank(a) < rowRank(b); });
     rows = rows.mid(0, maxRows);
     QStringList chosen;
     QMap<QString, int> perRow;

@@ -34,6 +34,10 @@ struct PlotSpec {
 // histograms are left out (the quantile says more); so are histogram series without buckets.
 std::vector<PlotSpec> buildPlotSpecs(const std::vector<SeriesInfo>& series);
 
+// Where a row goes on the dashboard: traffic (0), errors (1), request latency (2), other
+// quantiles (3), other rates (4), the rest (5) — RED order.
+int rowRank(const QString& row);
+
 // A sensible first view: request rates, error rates and latency per service when names say so,
 // otherwise the first rows; at most `maxRows` rows and `maxLinesPerRow` lines each.
 QStringList defaultPlotSelection(const std::vector<PlotSpec>& specs, int maxRows = 3, int maxLinesPerRow = 10);

@@ -160,6 +160,38 @@ Result<std::vector<Sample>> classicQuantiles(CacheReader& reader, const PlotSpec
     return out;
 }
 
+// Level of detail (style.md §6): thousands of exemplars over hours would be a purple smear, so
+// each row keeps its slowest exemplar per column of about six pixels.
+void thinExemplars(TimelineData& data, int columns)
+{
+    if (data.exemplars.size() <= size_t(std::max(columns, 1)) || columns < 1)
+        return;
+    double lo = data.exemplars.front().key, hi = lo;
+    for (const auto& e : data.exemplars) {
+        lo = std::min(lo, e.key);
+        hi = std::max(hi, e.key);
+    }
+    if (data.view.from != Timestamp::min())
+        lo = data.view.from.toSecondsDouble();
+    if (data.view.to != Timestamp::max())
+        hi = data.view.to.toSecondsDouble();
+    const double width = std::max(1e-9, (hi - lo) / columns);
+    std::map<std::pair<QString, int64_t>, size_t> best;
+    for (size_t i = 0; i < data.exemplars.size(); ++i) {
+        const auto& e = data.exemplars[i];
+        const auto key = std::make_pair(data.lines[size_t(e.lineIndex)].spec.row, int64_t(std::floor((e.key - lo) / width)));
+        auto [it, fresh] = best.try_emplace(key, i);
+        if (!fresh && e.value > data.exemplars[it->second].value)
+            it->second = i;
+    }
+    std::vector<PlotExemplar> kept;
+    kept.reserve(best.size());
+    for (const auto& [key, i] : best)
+        kept.push_back(data.exemplars[i]);
+    std::sort(kept.begin(), kept.end(), [](const PlotExemplar& a, const PlotExemplar& b) { return a.key < b.key; });
+    data.exemplars = std::move(kept);
+}
+
 } // namespace
 
 Result<TimelineData> loadTimeline(CacheReader& reader, const std::vector<PlotSpec>& specs, TimeWindow view, int maxPoints,
@@ -262,6 +294,7 @@ Result<TimelineData> loadTimeline(CacheReader& reader, const std::vector<PlotSpe
             data.exemplars.push_back({memo->second, e.time.toSecondsDouble(), e.value * spec.scale, *e.traceId});
         }
     }
+    thinExemplars(data, maxPoints / 6);
     auto alerts = reader.alerts();
     if (!alerts)
         return alerts.error();

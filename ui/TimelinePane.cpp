@@ -33,6 +33,17 @@ struct TimelineLoad {
     TimelineData data;
 };
 
+// The chart rows of the loaded lines, in dashboard order (rate, errors, latency, ...).
+QStringList rowsOf(const TimelineData& data)
+{
+    QStringList rows;
+    for (const auto& line : data.lines)
+        if (!rows.contains(line.spec.row))
+            rows << line.spec.row;
+    std::stable_sort(rows.begin(), rows.end(), [](const QString& a, const QString& b) { return rowRank(a) < rowRank(b); });
+    return rows;
+}
+
 TimeWindow windowOf(const QCPRange& r)
 {
     return {Timestamp::fromSecondsDouble(r.lower), Timestamp::fromSecondsDouble(r.upper)};
@@ -267,16 +278,12 @@ void TimelinePane::rebuild()
     small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
     m_plot->setBackground(pal.base());
 
-    // One row per chart row, in the order the lines came.
-    QStringList rows;
-    for (const auto& line : m_data->lines)
-        if (!rows.contains(line.spec.row))
-            rows << line.spec.row;
+    const QStringList rows = rowsOf(*m_data);
 
     auto* legend = new QCPLegend;
     m_plot->plotLayout()->addElement(0, 0, legend);
     legend->setFillOrder(QCPLegend::foColumnsFirst);
-    legend->setWrap(8);
+    legend->setWrap(12);
     legend->setBorderPen(Qt::NoPen);
     legend->setBrush(Qt::NoBrush);
     legend->setFont(small);
@@ -311,19 +318,28 @@ void TimelinePane::rebuild()
             a->setTickLabelFont(small);
             a->grid()->setPen(QPen(QColor(grid.red(), grid.green(), grid.blue(), 90), 1, Qt::DotLine));
         }
-        x->setSubTicks(false);
-        y->setSubTicks(false);
-        y->ticker()->setTickCount(3);
-        y->setNumberFormat(QStringLiteral("gb"));
-        y->setPadding(2);
-        rect->setRangeZoom(Qt::Horizontal);
-        rect->setRangeDrag(Qt::Horizontal);
         QString unit;
         for (const auto& line : m_data->lines)
             if (line.spec.row == rows[r]) {
                 unit = line.spec.unit;
                 break;
             }
+        x->setSubTicks(false);
+        y->setSubTicks(false);
+        if (unit == QStringLiteral("ms")) {
+            y->setScaleType(QCPAxis::stLogarithmic);
+            auto log = QSharedPointer<QCPAxisTickerLog>::create();
+            log->setLogBase(10);
+            log->setSubTickCount(0);
+            y->setTicker(log);
+            y->setNumberFormat(QStringLiteral("g"));
+        } else {
+            y->ticker()->setTickCount(3);
+            y->setNumberFormat(QStringLiteral("gb"));
+        }
+        y->setPadding(2);
+        rect->setRangeZoom(Qt::Horizontal);
+        rect->setRangeDrag(Qt::Horizontal);
         auto* caption = new QCPTextElement(m_plot, rows[r] + (unit.isEmpty() || rows[r].endsWith(unit) ? QString() : QStringLiteral("  [") + unit + QLatin1Char(']')), small);
         caption->setTextColor(text);
         caption->setTextFlags(Qt::AlignLeft);
@@ -380,7 +396,15 @@ void TimelinePane::rebuild()
             found = true;
         }
         QCPAxis* y = rect->axis(QCPAxis::atLeft);
-        if (!found)
+        if (y->scaleType() == QCPAxis::stLogarithmic) {
+            // Latency spans decades (5 ms normally, 5 s in a timeout): a log axis shows both.
+            bool ok = false;
+            double lowest = found ? range.upper : 1;
+            for (QCPGraph* g : rect->graphs())
+                if (const QCPRange r = g->getValueRange(ok, QCP::sdPositive); ok)
+                    lowest = std::min(lowest, r.lower);
+            y->setRange(std::max(1e-3, lowest / 1.5), found && range.upper > 0 ? range.upper * 2 : 10);
+        } else if (!found)
             y->setRange(0, 1);
         else
             y->setRange(std::min(0.0, range.lower), range.upper > 0 ? range.upper * 1.15 : 1);
@@ -407,7 +431,9 @@ void TimelinePane::rebuild()
                 label->position->setTypeX(QCPItemPosition::ptPlotCoords);
                 label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
                 label->position->setCoords(alert.activeSince.toSecondsDouble(), 0.02);
-                label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+                // Right of the line, or left of it when the line is in the right half.
+                const double mid = (keepRange.lower + keepRange.upper) / 2;
+                label->setPositionAlignment((alert.activeSince.toSecondsDouble() > mid ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
                 label->setText(QStringLiteral("⚠ ") + QString::fromStdString(alert.name) + QLatin1Char(' ')
                                + QString::fromLatin1(alertStateName(alert.state)) + tr(" since ") + fmt::time(alert.activeSince).left(5));
                 label->setFont(small);
@@ -552,10 +578,7 @@ std::optional<PlotExemplar> TimelinePane::exemplarAt(QPoint pos, double radius) 
 {
     if (!m_data || m_rects.empty())
         return std::nullopt;
-    QStringList rows;
-    for (const auto& line : m_data->lines)
-        if (!rows.contains(line.spec.row))
-            rows << line.spec.row;
+    const QStringList rows = rowsOf(*m_data);
     std::optional<PlotExemplar> best;
     double bestDistance = radius;
     for (const auto& e : m_data->exemplars) {
@@ -579,10 +602,7 @@ std::optional<QPoint> TimelinePane::exemplarPosition(int index) const
     if (!m_data || index < 0 || index >= int(m_data->exemplars.size()))
         return std::nullopt;
     const auto& e = m_data->exemplars[size_t(index)];
-    QStringList rows;
-    for (const auto& line : m_data->lines)
-        if (!rows.contains(line.spec.row))
-            rows << line.spec.row;
+    const QStringList rows = rowsOf(*m_data);
     const int r = int(rows.indexOf(m_data->lines[size_t(e.lineIndex)].spec.row));
     if (r < 0 || r >= int(m_rects.size()))
         return std::nullopt;

@@ -448,8 +448,31 @@ Result<FetchOutcome> CloudWatchConnector::fetchInsights(const FetchRequest& requ
             if (status->status != "Complete")
                 return Error{pollWhere, "Logs Insights query ended " + (status->status.empty() ? std::string("without a status") : status->status),
                              status->status == "Timeout" ? "the query ran into AWS's 60-minute limit: narrow the range" : ""};
-            // Complete. A result at the row cap is cut: split the range and run the halves instead.
-            if (!ownLimit && int64_t(status->rows) >= m_tuning.insightsRowCap) {
+            // Complete. Newer servers page a result with nextToken; older ones answer it whole.
+            std::vector<std::string> bodies{std::move(*r)};
+            int64_t totalRows = int64_t(status->rows);
+            std::optional<std::string> next = status->nextToken;
+            for (int page = 2; next && !next->empty(); ++page) {
+                auto more = m_api.call(aws::Service::Logs, "GetQueryResults", json{{"queryId", queryId}, {"nextToken", *next}}.dump(),
+                                       run.cancelled, run.stats);
+                if (!more) {
+                    if (isCancelled(run.cancelled)) {
+                        partial = "cancelled";
+                        return false;
+                    }
+                    return more.error();
+                }
+                auto pageStatus = aws::parseInsightsResults(*more, ctx, ignore, {}, false);
+                if (!pageStatus)
+                    return pageStatus.error();
+                totalRows += int64_t(pageStatus->rows);
+                if (pageStatus->nextToken == next || page > m_tuning.maxPages)
+                    return Error{pollWhere, "GetQueryResults pagination does not end", {}};
+                next = pageStatus->nextToken;
+                bodies.push_back(std::move(*more));
+            }
+            // A result at the row cap is cut: split the range and run the halves instead.
+            if (!ownLimit && totalRows >= m_tuning.insightsRowCap) {
                 if (toS <= fromS) {
                     partial = "more than " + std::to_string(m_tuning.insightsRowCap) + " rows within one second at " + Timestamp::fromSeconds(fromS).toRfc3339();
                 } else {
@@ -462,10 +485,12 @@ Result<FetchOutcome> CloudWatchConnector::fetchInsights(const FetchRequest& requ
             }
             CollectingSink buffer;
             aws::LogsContext lc{spec.groups.size() == 1 ? spec.groups[0] : std::string(), m_api.region()};
-            ctx.origin = pollWhere;
-            auto rows = aws::parseInsightsResults(*r, ctx, buffer, lc, true);
-            if (!rows)
-                return rows.error();
+            for (size_t b = 0; b < bodies.size(); ++b) {
+                ctx.origin = pollWhere + (bodies.size() > 1 ? " page " + std::to_string(b + 1) : std::string());
+                auto rows = aws::parseInsightsResults(bodies[b], ctx, buffer, lc, true);
+                if (!rows)
+                    return rows.error();
+            }
             auto& logs = buffer.collected.logs;
             // The query ran over whole seconds; keep exactly the requested window, each row once.
             logs.erase(std::remove_if(logs.begin(), logs.end(),

@@ -6,6 +6,7 @@
 #include "sources/SourceRequest.h"
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <chrono>
@@ -224,8 +225,23 @@ struct Parsed {
     std::vector<TraceId> order; // traces in the order first seen
 };
 
+// The shared parsers are forgiving (a broken value costs that value, as a file import wants); a
+// response from a live server must be whole, so its syntax is checked first: a body cut short or
+// garbled is an error, never a silently smaller trace.
+Status checkSyntax(const std::string& body, const std::string& origin)
+{
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (const auto error = parser.parse(body).get(root); error != simdjson::SUCCESS)
+        return Error{origin, std::string("malformed JSON: ") + simdjson::error_message(error),
+                     "the response was cut short or is not Jaeger's JSON (a proxy's error page?)"};
+    return {};
+}
+
 Status parseBody(bool otlp, const std::string& body, const std::string& origin, const std::atomic_bool* cancelled, Parsed& out)
 {
+    if (auto st = checkSyntax(body, origin); !st)
+        return st;
     ParseContext ctx;
     ctx.origin = origin;
     ctx.cancelled = cancelled;

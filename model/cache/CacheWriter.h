@@ -67,6 +67,11 @@ public:
     // One batch, one transaction.
     Result<WriteStats> write(TelemetryBatch batch, FetchRecord fetch);
 
+    // The calls below run on the writer thread between units: they wait while a unit that has
+    // stored batches is open, so a thread must not call them while it holds such a unit itself.
+    // (Likewise a thread appending to two units at once can fill the second one's queue and wait
+    // forever: units are served one at a time.)
+
     // True when an import with this content hash was committed before (duplicate imports are skipped).
     Result<bool> hasContentHash(const std::string& hash);
     // Key/value pairs describing the cache as a bundle (origin time zone, title, ...).

@@ -58,7 +58,8 @@ public:
     void bind(int index, double value) { sqlite3_bind_double(m_stmt, index, value); }
     void bindText(int index, std::string_view text, bool transient = false)
     {
-        sqlite3_bind_text(m_stmt, index, text.data(), int(text.size()), transient ? SQLITE_TRANSIENT : SQLITE_STATIC);
+        // A default string_view has a null data(), which SQLite would bind as NULL, not as "".
+        sqlite3_bind_text(m_stmt, index, text.data() ? text.data() : "", int(text.size()), transient ? SQLITE_TRANSIENT : SQLITE_STATIC);
     }
     void bindBlob(int index, const void* data, size_t size, bool transient = false)
     {

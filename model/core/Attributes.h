@@ -54,7 +54,8 @@ private:
 };
 
 std::string attributeToText(const AttributeValue& value);
-// Appends `text` to `out` as a JSON string literal, quotes included.
+// Appends `text` to `out` as a JSON string literal, quotes included; bytes that are not valid UTF-8
+// become U+FFFD (JSON must be UTF-8).
 void appendJsonString(std::string& out, std::string_view text);
 
 } // namespace rootline

@@ -309,8 +309,10 @@ private:
         auto padded = m_buffer.load(piece.document);
         m_end = m_buffer.data() + piece.document.size();
         od::document doc;
+        bool iterating = false; // current_location() is only valid once iterate() succeeded
         try {
             doc = m_parser.iterate(padded);
+            iterating = true;
             const od::json_type type = doc.type();
             if (type == od::json_type::array) {
                 for (od::value item : doc.get_array())
@@ -323,7 +325,7 @@ private:
             }
         } catch (simdjson::simdjson_error& e) {
             const char* at = nullptr;
-            if (doc.current_location().get(at) != simdjson::SUCCESS || !at)
+            if (!iterating || doc.current_location().get(at) != simdjson::SUCCESS || !at)
                 at = m_buffer.data();
             reject(locate(at), std::string("malformed JSON: ") + e.what(), snippetAt(at, m_end));
         } catch (BadRecord& e) {

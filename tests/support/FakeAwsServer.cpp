@@ -97,6 +97,7 @@ struct FakeAwsServer::State {
     int insightsPollsUntilComplete = 2;
     QString insightsTerminal = QStringLiteral("Complete");
     int insightsRowCap = 10000;
+    int insightsPageRows = 0;
     std::map<QString, InsightsQuery> queries;
     int nextQuery = 1;
     QStringList stopped;
@@ -266,9 +267,10 @@ struct FakeAwsServer::State {
         if (it == queries.end())
             return awsError(400, "ResourceNotFoundException", QStringLiteral("Query does not exist"));
         InsightsQuery& q = it->second;
-        ++q.polls;
+        if (!b.contains(QStringLiteral("nextToken"))) // paging a Complete result is not polling
+            ++q.polls;
         QString status;
-        size_t rows = 0;
+        size_t rows = 0, first = 0;
         if (q.stopped) {
             status = QStringLiteral("Cancelled");
         } else if (q.polls == 1 && insightsPollsUntilComplete > 1) {
@@ -280,12 +282,19 @@ struct FakeAwsServer::State {
             status = insightsTerminal;
             rows = status == QLatin1String("Complete") ? q.rows.size() : 0;
         }
+        QByteArray next;
+        if (status == QLatin1String("Complete") && insightsPageRows > 0) {
+            first = size_t(b.value(QStringLiteral("nextToken")).toString().mid(2).toInt());
+            rows = std::min(q.rows.size(), first + size_t(insightsPageRows));
+            if (rows < q.rows.size())
+                next = ",\"nextToken\":\"r-" + QByteArray::number(qint64(rows)) + '"';
+        }
         QByteArray body = "{\"results\":[";
-        for (size_t i = 0; i < rows; ++i)
-            body += (i ? "," : "") + insightsRow(q.rows[i], q.groups.front());
+        for (size_t i = first; i < rows; ++i)
+            body += (i > first ? "," : "") + insightsRow(q.rows[i], q.groups.front());
         body += "],\"statistics\":{\"recordsMatched\":" + QByteArray::number(double(q.rows.size()), 'f', 1)
             + ",\"recordsScanned\":" + QByteArray::number(double(q.rows.size() * 4), 'f', 1) + ",\"bytesScanned\":16792.0},\"status\":\""
-            + status.toLatin1() + "\"}";
+            + status.toLatin1() + "\"" + next + "}";
         return Reply{200, body, {}, {}};
     }
 
@@ -837,6 +846,7 @@ void FakeAwsServer::setMetricPagePoints(int points) { QMutexLocker l(&m_state->m
 void FakeAwsServer::setInsightsPollsUntilComplete(int polls) { QMutexLocker l(&m_state->mutex); m_state->insightsPollsUntilComplete = polls; }
 void FakeAwsServer::setInsightsTerminalStatus(const QString& status) { QMutexLocker l(&m_state->mutex); m_state->insightsTerminal = status; }
 void FakeAwsServer::setInsightsRowCap(int rows) { QMutexLocker l(&m_state->mutex); m_state->insightsRowCap = rows; }
+void FakeAwsServer::setInsightsPageRows(int rows) { QMutexLocker l(&m_state->mutex); m_state->insightsPageRows = rows; }
 
 void FakeAwsServer::addTrace(const QString& xrayId, double startSeconds, double durationSeconds, bool hasFault, const QStringList& segmentDocuments)
 {

@@ -93,6 +93,7 @@ public:
     void setInsightsPollsUntilComplete(int polls); // GetQueryResults calls before Complete (default 2)
     void setInsightsTerminalStatus(const QString& status); // "Complete" (default), "Failed", "Timeout"
     void setInsightsRowCap(int rows);     // rows a query returns at most (default 10,000, AWS's cap)
+    void setInsightsPageRows(int rows);   // a Complete result paged with nextToken (0 = whole, as older servers)
     // A trace: its summary fields and its segment documents (JSON text, as X-Ray stores them).
     void addTrace(const QString& xrayId, double startSeconds, double durationSeconds, bool hasFault,
                   const QStringList& segmentDocuments);
