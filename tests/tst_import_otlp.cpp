@@ -2,12 +2,15 @@
 // every kind, JSON lines with bad lines, wrong types, strict mode, detection.
 
 #include "import/Format.h"
+#include "import/JaegerJson.h"
+#include "import/JsonSplitter.h"
 #include "import/OtlpJson.h"
 
 #include <QFile>
 #include <QTest>
 
 #include <cmath>
+#include <random>
 
 using namespace rootline;
 
@@ -73,6 +76,9 @@ private slots:
     void errorResponse();
     void detection_data();
     void detection();
+    void corruptedInputNeverCrashes();
+    void splitterStreamingMatchesWholeScan_data();
+    void splitterStreamingMatchesWholeScan();
 };
 
 void TestImportOtlp::traceFixture()
@@ -422,6 +428,95 @@ void TestImportOtlp::detection()
     const Format* f = detectFormat(std::string_view(doc).substr(0, 4096));
     QVERIFY(f);
     QCOMPARE(QString::fromStdString(f->name), format);
+}
+
+void TestImportOtlp::corruptedInputNeverCrashes()
+{
+    // Deterministic mutations (byte flips, cuts, inserted brackets and quotes) of every fixture,
+    // through both JSON parsers: each must return (ok or an error), and every record it hands over
+    // must be valid. A crash or a hang fails the test run.
+    const char* fixtures[] = {"otlp/otlp-proto-examples-trace.json", "otlp/otlp-proto-examples-logs.json",
+                              "jaeger/jaeger-uimodel-ui_01.json", "jaeger/jaeger-ui-otlp2jaeger-out.json",
+                              "jaeger/jaeger-apiv3-GetTrace-snapshot.json"};
+    std::mt19937 rng(42);
+    const char inserts[] = {'{', '}', '[', ']', '"', ',', ':', '\\', '\n', '\x01', '\xff'};
+    int parsed = 0;
+    for (const char* fixture : fixtures) {
+        const std::string original = readFixture(fixture);
+        for (int round = 0; round < 300; ++round) {
+            std::string doc = original;
+            const int edits = 1 + int(rng() % 4);
+            for (int e = 0; e < edits && !doc.empty(); ++e) {
+                const size_t at = rng() % doc.size();
+                switch (rng() % 3) {
+                case 0: doc[at] = inserts[rng() % sizeof inserts]; break;
+                case 1: doc.insert(at, 1, inserts[rng() % sizeof inserts]); break;
+                default: doc.resize(at); break;
+                }
+            }
+            for (auto* parseFn : {&parseOtlpJson, &parseJaegerJson}) {
+                CollectingSink sink;
+                ParseContext ctx;
+                ctx.origin = "fuzz";
+                (void)parseFn(doc, ctx, sink);
+                for (const auto& span : sink.collected.spans)
+                    QVERIFY(span.traceId.isValid() && span.spanId.isValid());
+                ++parsed;
+            }
+        }
+    }
+    QCOMPARE(parsed, 5 * 300 * 2);
+}
+
+void TestImportOtlp::splitterStreamingMatchesWholeScan_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<int>("pieces");
+    auto row = [](const char* name, const std::string& doc, int pieces) { QTest::newRow(name) << QByteArray::fromStdString(doc) << pieces; };
+    row("split resourceSpans", readFixture("jaeger/jaeger-ui-otlp2jaeger-in.json"), 1);
+    row("split data", readFixture("jaeger/jaeger-ui-otlp2jaeger-out.json"), 1);
+    row("nested result", readFixture("jaeger/jaeger-apiv3-GetTrace-snapshot.json"), 1);
+    row("top-level array", R"([{"a":"x\"]"},{"b":[1,2,{"c":"}"}]}, "s" , 3 ,{}])", 5);
+    row("json lines", "{\"resourceLogs\":[{\"k\":\"\\\\\"},{}]}\n{\"resourceLogs\":[1]}\nnot json\n{\"x\":1}\n", 5);
+    row("broken line", "{\"resourceLogs\":[{\"a\":1}]}\n{\"resourceLogs\":[{\"a\":\n{\"resourceLogs\":[{\"b\":2}]}\n", 3);
+    row("truncated", R"({"data":[{"traceID":"1"},{"traceID":"2)", 2);
+}
+
+void TestImportOtlp::splitterStreamingMatchesWholeScan()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(int, pieces);
+    const std::string doc = input.toStdString();
+    JsonSplitterOptions options;
+    options.splitPaths = {"", "data", "resourceSpans", "resourceLogs", "result.resourceSpans"};
+    struct Seen {
+        std::string document;
+        int64_t firstByte, firstLine, startByte, startLine;
+        bool broken;
+        bool operator==(const Seen&) const = default;
+    };
+    auto collector = [](std::vector<Seen>& out) {
+        return [&out](const JsonPiece& p) -> Status {
+            out.push_back({std::string(p.document), p.firstByte, p.firstLine, p.startByte, p.startLine, p.broken != nullptr});
+            return {};
+        };
+    };
+    std::vector<Seen> whole;
+    QVERIFY(JsonSplitter::scan(doc, options, collector(whole)).ok());
+    QCOMPARE(int(whole.size()), pieces);
+    // Element pieces line up with the input: byte startByte of the input is where the element starts.
+    for (const auto& p : whole)
+        QCOMPARE(doc.compare(size_t(p.startByte), 1, p.document, size_t(p.startByte - p.firstByte), 1), 0);
+    for (size_t chunk : {size_t(1), size_t(2), size_t(3), size_t(7), size_t(64)}) {
+        std::vector<Seen> streamed;
+        JsonSplitter splitter(options);
+        for (size_t i = 0; i < doc.size(); i += chunk)
+            QVERIFY(splitter.feed(std::string_view(doc).substr(i, chunk), collector(streamed)).ok());
+        QVERIFY(splitter.finish(collector(streamed)).ok());
+        QCOMPARE(streamed.size(), whole.size());
+        for (size_t i = 0; i < whole.size(); ++i)
+            QVERIFY2(streamed[i] == whole[i], (std::to_string(chunk) + ": " + streamed[i].document).c_str());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestImportOtlp)

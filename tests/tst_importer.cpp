@@ -5,6 +5,7 @@
 
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "import/Format.h"
 #include "import/ImportJob.h"
 #include "import/Importer.h"
 
@@ -176,6 +177,7 @@ private slots:
     void progressReachesTotal();
     void missingInputIsFatal();
     void importJobOnWorkerThread();
+    void lineOrientedFormatsGetWholeLines();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -348,11 +350,13 @@ void TestImporter::archives()
     writeArchive(path("bundle.tar.gz"), {{"otlp/logs.jsonl", otlpJsonLines(20)},
                                          {"jaeger/trace.json", readFixture("jaeger/jaeger-uimodel-ui_01.json")},
                                          {"README.txt", "not telemetry"},
-                                         {"nested/more.jsonl.gz", gzip(otlpJsonLines(5))}},
+                                         {"nested/more.jsonl.gz", gzip(otlpJsonLines(5))},
+                                         {"copy/logs.jsonl", otlpJsonLines(20)}},
                  false);
     writeArchive(path("bundle.zip"), {{"x/trace.json", readFixture("otlp/otlp-proto-examples-trace.json")}}, true);
     const ImportSummary s = importInto(path("c.rootline"), {path("bundle.tar.gz"), path("bundle.zip")});
-    QCOMPARE(s.files.size(), size_t(5));
+    QCOMPARE(s.files.size(), size_t(6));
+    QCOMPARE(resultFor(s, "bundle.tar.gz!/copy/logs.jsonl")->outcome, ImportFileResult::Outcome::Duplicate);
     QCOMPARE(resultFor(s, "bundle.tar.gz!/otlp/logs.jsonl")->stats.logs, int64_t(20));
     QCOMPARE(resultFor(s, "bundle.tar.gz!/jaeger/trace.json")->stats.spans, int64_t(5));
     QCOMPARE(resultFor(s, "bundle.tar.gz!/README.txt")->outcome, ImportFileResult::Outcome::Unrecognized);
@@ -537,6 +541,67 @@ void TestImporter::importJobOnWorkerThread()
     QCOMPARE((*result)->files.at(0).outcome, ImportFileResult::Outcome::Cancelled);
     QCOMPARE(overviewOf(path("c.rootline")).logs, before.logs);
     QCOMPARE(overviewOf(path("c.rootline")).fetches, before.fetches);
+}
+
+namespace {
+
+// A line format for the test: "T <ns> <text>" per line; lines "BAD" are rejected by line number.
+int sniffTestLines(std::string_view head) { return head.rfind("T ", 0) == 0 ? 50 : 0; }
+Status parseTestLines(std::string_view doc, const ParseContext& ctx, RecordSink& sink)
+{
+    TelemetryBatch batch;
+    int64_t line = 0;
+    size_t pos = 0;
+    while (pos < doc.size()) {
+        size_t end = doc.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = doc.size();
+        const std::string_view text = doc.substr(pos, end - pos);
+        ++line;
+        pos = end + 1;
+        if (text.empty())
+            continue;
+        if (text.size() < 4 || text.substr(0, 2) != "T ") {
+            sink.reject(ctx.lineLocation(line), "not a T line", std::string(text.substr(0, 40)));
+            continue;
+        }
+        LogRecord log;
+        log.time = Timestamp::fromNanos(std::stoll(std::string(text.substr(2, text.find(' ', 2) - 2))));
+        log.body = std::string(text);
+        batch.logs.push_back(std::move(log));
+    }
+    return sink.batch(std::move(batch));
+}
+
+} // namespace
+
+void TestImporter::lineOrientedFormatsGetWholeLines()
+{
+    Format lines;
+    lines.name = "test-lines";
+    lines.sniff = &sniffTestLines;
+    lines.parse = &parseTestLines;
+    lines.lineOriented = true;
+    const std::vector<Format> formats = {lines};
+    std::string text;
+    for (int i = 1; i <= 20000; ++i)
+        text += (i == 15000 ? std::string("BAD") : "T " + std::to_string(i) + " line with some text " + std::string(size_t(i % 50), 'x')) + "\n";
+    text += "T 99999 last line without a newline";
+    writeFile(path("t.log"), text);
+    ImportOptions o;
+    o.formats = &formats;
+    o.lineChunkBytes = 64 * 1024; // many chunks: every one must end on a line boundary
+    const ImportSummary s = importInto(path("c.rootline"), {path("t.log")}, o);
+    QCOMPARE(s.files.at(0).format, std::string("test-lines"));
+    QCOMPARE(s.files[0].stats.logs, int64_t(20000));
+    QCOMPARE(s.files[0].rejected, int64_t(1));
+    QCOMPARE(s.files[0].errors.at(0).location, path("t.log") + ":15000");
+    auto reader = CacheReader::open(path("c.rootline"));
+    LogQuery q;
+    auto page = (*reader)->logPage(q, std::nullopt, 20000);
+    QVERIFY(page);
+    for (const auto& log : *page)
+        QVERIFY2(log.body.rfind("T " + std::to_string(log.time.nanos()) + " ", 0) == 0, log.body.c_str()); // no line cut in two
 }
 
 QTEST_GUILESS_MAIN(TestImporter)

@@ -179,7 +179,7 @@ private slots:
         QTest::addColumn<QString>("expected");
         const QString r = QString(QChar(0xFFFD));
         QTest::newRow("latin-1 byte") << QByteArray("caf\xE9!") << QStringLiteral("caf") + r + QStringLiteral("!");
-        QTest::newRow("lone continuation") << QByteArray("a\x80b") << QStringLiteral("a") + r + QStringLiteral("b");
+        QTest::newRow("lone continuation") << QByteArray("a\x80" "b") << QStringLiteral("a") + r + QStringLiteral("b");
         QTest::newRow("truncated sequence at end") << QByteArray("ok\xC3") << QStringLiteral("ok") + r;
         QTest::newRow("overlong slash") << QByteArray("\xC0\xAF") << r + r;
         QTest::newRow("surrogate") << QByteArray("\xED\xA0\x80") << r + r + r;

@@ -1,9 +1,12 @@
-// rootline [--bundle FILE] [--screenshot OUT.png [--size WxH]]
+// rootline [--bundle FILE] [--window FROM,TO] [--trace ID] [--screenshot OUT.png [--size WxH]]
 // Opens a cache in the main window. With --screenshot it waits until the panes have loaded (the
 // session's "loaded" signal, not a fixed delay), writes the window to a PNG and exits. With no
 // display at all it says so, renders offscreen and writes a screenshot instead of failing.
 
+#include "Focus.h"
 #include "MainWindow.h"
+#include "core/Ids.h"
+#include "core/Time.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,6 +18,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 namespace {
 
@@ -60,7 +64,13 @@ int main(int argc, char** argv)
                                         QStringLiteral("Render the window once loaded, write it to OUT.png and exit."), QStringLiteral("OUT.png"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1600x1000)."),
                                   QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+    const QCommandLineOption windowOption(QStringLiteral("window"),
+                                    QStringLiteral("Start with this focus window: FROM,TO as RFC 3339, Unix seconds or now-15m."),
+                                    QStringLiteral("FROM,TO"));
+    const QCommandLineOption traceOption(QStringLiteral("trace"), QStringLiteral("Start with this trace selected."), QStringLiteral("ID"));
     parser.addOption(bundle);
+    parser.addOption(windowOption);
+    parser.addOption(traceOption);
     parser.addOption(screenshot);
     parser.addOption(size);
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A cache to open (same as --bundle)."), QStringLiteral("[FILE]"));
@@ -72,6 +82,34 @@ int main(int argc, char** argv)
     QString shotPath = parser.value(screenshot);
     if (shotPath.isEmpty() && headless)
         shotPath = QDir::current().absoluteFilePath(QStringLiteral("rootline-screenshot.png"));
+
+    // The starting focus, checked before any window appears.
+    std::optional<rootline::TimeWindow> startWindow;
+    if (parser.isSet(windowOption)) {
+        const QStringList parts = parser.value(windowOption).split(QLatin1Char(','));
+        std::optional<rootline::Timestamp> from, to;
+        if (parts.size() == 2) {
+            if (auto t = rootline::parseUserTime(parts[0].trimmed().toStdString()))
+                from = *t;
+            if (auto t = rootline::parseUserTime(parts[1].trimmed().toStdString()))
+                to = *t;
+        }
+        if (!from || !to || !(*from < *to)) {
+            std::fprintf(stderr, "rootline: --window wants FROM,TO with FROM before TO (RFC 3339, Unix seconds or now-15m), got \"%s\"\n",
+                         qPrintable(parser.value(windowOption)));
+            return 2;
+        }
+        startWindow = rootline::TimeWindow{*from, *to};
+    }
+    std::optional<rootline::TraceId> startTrace;
+    if (parser.isSet(traceOption)) {
+        auto id = rootline::parseTraceId(parser.value(traceOption).toStdString());
+        if (!id) {
+            std::fprintf(stderr, "rootline: --trace: %s\n", id.error().message().c_str());
+            return 2;
+        }
+        startTrace = *id;
+    }
 
     rootline::MainWindow window;
     if (!shotPath.isEmpty()) {
@@ -92,6 +130,10 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "rootline: %s\n", status.error().message().c_str());
             return 2;
         }
+        if (startWindow)
+            window.focus()->setWindow(*startWindow);
+        if (startTrace)
+            window.focus()->setTrace(*startTrace);
     }
     if (shotPath.isEmpty())
         return app.exec();

@@ -502,12 +502,9 @@ Result<FetchOutcome> JaegerConnector::traceById(Api which, const FetchRequest& r
                      "give 1–32 hex digits"};
     const std::string hex = id->toHex();
     const std::string endpoint = (which == Api::V3 ? std::string(kV3Traces) : std::string(kTraces)) + "/" + hex;
-    std::vector<std::pair<std::string, std::string>> params;
-    if (which == Api::V3 && request.window.isValid() && !(request.window == TimeWindow::all())) {
-        params.emplace_back("start_time", request.window.from.toRfc3339());
-        params.emplace_back("end_time", request.window.to.toRfc3339());
-    }
-    http::HttpRequest req = this->request(endpoint, params, cancelled);
+    // No start_time/end_time hints: a trace is wanted whole whenever it ran, and callers (the CLI)
+    // fill a default window that need not contain it.
+    http::HttpRequest req = this->request(endpoint, {}, cancelled);
     Exchange x = exchange(m_client, req, endpoint, &outcome);
     if (x.failure == http::HttpFailure::Cancelled) {
         outcome.complete = false;

@@ -42,6 +42,11 @@ const KnownField* knownField(std::string_view key)
 {
     if (key.size() < 6 || key.size() > 17)
         return nullptr;
+    // Most keys of a log line are rejected by their first letter, before any comparison.
+    switch (key[0]) {
+    case 't': case 'o': case 'd': case 'A': case 'x': case '@': case 'X': case 's': break;
+    default: return nullptr;
+    }
     for (const auto& f : kFields)
         if (f.key == key)
             return &f;

@@ -200,7 +200,19 @@ struct Importer::Impl {
     // after filling `result` (unrecognised or duplicate).
     const Format* decide(const Scanned& s, ImportFileResult& result)
     {
-        const Format* format = options.format.empty() ? detectFormat(s.head) : formatByName(options.format);
+        const Format* format = nullptr;
+        if (!options.formats) {
+            format = options.format.empty() ? detectFormat(s.head) : formatByName(options.format);
+        } else {
+            int best = 0;
+            for (const auto& f : *options.formats) {
+                const int score = options.format.empty() ? (f.sniff ? f.sniff(s.head) : 0) : (f.name == options.format ? 100 : 0);
+                if (score > best) {
+                    best = score;
+                    format = &f;
+                }
+            }
+        }
         if (!format) {
             result.outcome = options.format.empty() ? ImportFileResult::Outcome::Unrecognized : ImportFileResult::Outcome::Failed;
             result.note = options.format.empty()
@@ -479,8 +491,16 @@ struct Importer::Impl {
             return;
         }
         bool anyToImport = false;
+        std::vector<std::string> chosen; // hashes of members about to be imported: one copy only
         for (auto& e : entries) {
             e.format = decide(e.scanned, e.result);
+            if (e.format && std::find(chosen.begin(), chosen.end(), e.scanned.hash) != chosen.end()) {
+                e.format = nullptr;
+                e.result.outcome = ImportFileResult::Outcome::Duplicate;
+                e.result.note = "the same content as an earlier member of this archive; skipped";
+            } else if (e.format) {
+                chosen.push_back(e.scanned.hash);
+            }
             anyToImport = anyToImport || e.format;
         }
 

@@ -347,6 +347,8 @@ void JsonSplitter::compact()
         keep = std::min(keep, size_t(m_valueStart));
     if (m_splitting && m_elementStart >= 0)
         keep = std::min(keep, size_t(m_elementStart));
+    if (m_inString && m_stringIsKey)
+        keep = std::min(keep, m_stringStart); // the key is read when its string closes
     if (keep == 0 || (keep < (size_t(1) << 20) && keep < m_buf.size() / 2))
         return;
     lineAt(keep);
