@@ -8,3 +8,8 @@ target_link_libraries(rootline_test_lokijaeger PUBLIC Threads::Threads rootline_
 
 rootline_test(tst_loki_connector LIBS rootline_connectors rootline_test_lokijaeger)
 rootline_test(tst_jaeger_connector LIBS rootline_connectors rootline_test_lokijaeger)
+
+# `rootline-cli fetch` against both fake servers (runs the real CLI binary).
+rootline_test(tst_cli_fetch_loki_jaeger LIBS rootline_model rootline_test_lokijaeger)
+add_dependencies(tst_cli_fetch_loki_jaeger rootline-cli)
+target_compile_definitions(tst_cli_fetch_loki_jaeger PRIVATE ROOTLINE_CLI="$<TARGET_FILE:rootline-cli>")

@@ -67,14 +67,14 @@ private slots:
         loki.setTenant("team-a");
         FakeLokiStream s{{{"app", "checkout"}, {"env", "prod"}}, {}};
         for (int i = 0; i < 30; ++i)
-            s.entries.push_back({kT0 + (i / 3) * 1'000'000, "line " + std::to_string(i), {}});
+            s.entries.push_back({kT0 + (i / 3) * 1000000, "line " + std::to_string(i), {}});
         loki.addStream(s);
 
         FakeJaegerServer jaeger(JaegerFlavour::V3Only);
         QVERIFY(jaeger.start());
         const std::string traceA = "00000000000000000000000000000abc";
-        jaeger.addSpan({traceA, "00000000000000a1", "", "checkout", "POST /checkout", kT0 / 1000, 1'500'000, {}, false, 2});
-        jaeger.addSpan({traceA, "00000000000000a2", "00000000000000a1", "payment", "charge", kT0 / 1000 + 10, 1'400'000, {}, true, 3});
+        jaeger.addSpan({traceA, "00000000000000a1", "", "checkout", "POST /checkout", kT0 / 1000, 1500000, {}, false, 2});
+        jaeger.addSpan({traceA, "00000000000000a2", "00000000000000a1", "payment", "charge", kT0 / 1000 + 10, 1400000, {}, true, 3});
 
         QTemporaryDir dir;
         const QString sources = dir.filePath(QStringLiteral("sources.yaml"));

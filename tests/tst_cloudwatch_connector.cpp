@@ -111,8 +111,15 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("[default]\naws_access_key_id = AKIDWRONG\naws_secret_access_key = wrong\n\n"
                 "[test]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n\n"
-                "[badsecret]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = notTheSecret\n");
+                "[badsecret]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = notTheSecret\n\n"
+                "[process]\ncredential_process = " + m_dir.filePath(QStringLiteral("creds.sh")).toLocal8Bit() + " --profile x\n");
         f.close();
+        QFile script(m_dir.filePath(QStringLiteral("creds.sh")));
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDEXAMPLE\", "
+                     "\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\", \"Expiration\": \"2099-01-01T00:00:00Z\"}'\n");
+        script.close();
+        script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         qputenv("AWS_SHARED_CREDENTIALS_FILE", path.toLocal8Bit());
         qputenv("AWS_CONFIG_FILE", m_dir.filePath(QStringLiteral("no-config")).toLocal8Bit());
         qunsetenv("AWS_ACCESS_KEY_ID");
@@ -165,6 +172,15 @@ private slots:
         QVERIFY(info.error().hint.find("secret") != std::string::npos);
         QVERIFY(info.error().where.find("GetMetricData") != std::string::npos);
         QVERIFY(info.error().message().find("notTheSecret") == std::string::npos); // never print secrets
+    }
+
+    void credentialProcessProfile()
+    {
+        FakeAwsServer server;
+        CloudWatchConnector c(source(server, QStringLiteral("process")), m_http, fastTuning());
+        auto info = c.testConnection();
+        QVERIFY2(info.ok(), info.ok() ? "" : info.error().message().c_str());
+        expectClean(server);
     }
 
     void missingProfileIsAPreciseError()

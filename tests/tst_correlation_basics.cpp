@@ -1,12 +1,19 @@
 // The building blocks of correlation: critical paths on hand-written traces, log templates on
 // real-looking lines, and clock-skew estimation on traces with known offsets.
 
+#include "cache/CacheReader.h"
+#include "cache/CacheWriter.h"
 #include "correlation/ClockSkew.h"
+#include "correlation/CorrelationRules.h"
+#include "correlation/ServiceDirectory.h"
 #include "correlation/CriticalPath.h"
 #include "correlation/LogTemplate.h"
+#include "correlation/TimeAlignment.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -174,6 +181,79 @@ private slots:
         QCOMPARE(e.offsetOf("front"), Duration());
         // Adjusted times put every child back inside its parent; raw stays available.
         QCOMPARE(e.adjust("api", kT0 + Duration::millis(apiMs)), kT0 + Duration::millis(apiMs) - e.offsetOf("api"));
+    }
+
+    void alignment()
+    {
+        const Duration step = Duration::seconds(15);
+        // 10:00:07–10:01:02 with a 10 s margin → 09:59:45–10:01:15 on the 15 s grid.
+        const TimeWindow w{kT0 + Duration::seconds(7), kT0 + Duration::seconds(62)};
+        const TimeWindow a = alignedWindow(w, step, Duration::seconds(10));
+        QCOMPARE(a.from, kT0 - Duration::seconds(15));
+        QCOMPARE(a.to, kT0 + Duration::seconds(75));
+        QCOMPARE(alignedWindow({kT0, kT0 + step}, step), (TimeWindow{kT0, kT0 + step})); // already aligned: unchanged
+        // Resampling: the latest sample within the lookback, NaN across a gap.
+        const std::vector<Sample> samples = {{kT0 + Duration::seconds(3), 1}, {kT0 + Duration::seconds(14), 2}, {kT0 + Duration::seconds(31), 3}};
+        const auto r = alignToStep(samples, {kT0, kT0 + Duration::seconds(90)}, step, Duration::seconds(30));
+        QCOMPARE(r.size(), size_t(7));
+        QVERIFY(std::isnan(r[0].value)); // 10:00:00, nothing yet
+        QCOMPARE(r[1].value, 2.0);       // 10:00:15 ← 10:00:14
+        QCOMPARE(r[2].value, 2.0);       // 10:00:30 ← 10:00:14 (16 s old)
+        QCOMPARE(r[3].value, 3.0);       // 10:00:45 ← 10:00:31
+        QCOMPARE(r[4].value, 3.0);       // 10:01:00 ← 10:00:31 (29 s old)
+        QVERIFY(std::isnan(r[5].value)); // 10:01:15: 44 s old, beyond the lookback
+        QCOMPARE(r[6].time, kT0 + Duration::seconds(90));
+    }
+
+    // A Loki service_name, a Prometheus job, a Jaeger process and an X-Ray segment name that mean
+    // the same service are one service once the rules file says so.
+    void serviceIdentity()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("ids.rootline")).toStdString();
+        {
+            auto writer = CacheWriter::open(path);
+            QVERIFY(writer);
+            TelemetryBatch batch;
+            LogRecord log;
+            log.time = kT0;
+            log.body = "x";
+            log.resource = makeResource({{"service_name", std::string("checkout")}}, SourceKind::Loki);
+            batch.logs.push_back(log);
+            Series series;
+            series.name = "up";
+            series.resource = makeResource({{"job", std::string("shop/checkout-svc")}, {"instance", std::string("10.0.0.1:9090")}},
+                                           SourceKind::Prometheus);
+            batch.series.push_back({series, {{kT0, 1}}, {}, {}});
+            Span span;
+            span.traceId = TraceId{1, 2};
+            span.spanId = SpanId{3};
+            span.name = "PlaceOrder";
+            span.start = kT0;
+            span.duration = Duration::millis(5);
+            span.resource = makeResource({{"serviceName", std::string("Checkout")}, {"hostname", std::string("node-1")}}, SourceKind::Jaeger);
+            batch.spans.push_back(span);
+            span.spanId = SpanId{4};
+            span.resource = makeResource({{"service.name", std::string("CheckoutLambda")}}, SourceKind::XRay);
+            batch.spans.push_back(span);
+            span.spanId = SpanId{5};
+            span.resource = makeResource({{"service.name", std::string("payment")}});
+            batch.spans.push_back(span);
+            QVERIFY((*writer)->write(std::move(batch), FetchRecord{0, "test", "mixed", "q"}));
+        }
+        auto reader = CacheReader::open(path);
+        QVERIFY(reader);
+        auto plain = ServiceDirectory::load(**reader, nullptr);
+        QVERIFY(plain);
+        QVERIFY(plain->services().size() > 2); // without aliases the names stay apart
+        auto rules = CorrelationRules::parse("service_aliases:\n  checkout: [checkout-svc, CheckoutLambda, Checkout]\n", "rules.yaml");
+        QVERIFY(rules);
+        auto dirWithRules = ServiceDirectory::load(**reader, &*rules);
+        QVERIFY(dirWithRules);
+        QCOMPARE(dirWithRules->services(), (std::vector<std::string>{"checkout", "payment"}));
+        QCOMPARE(dirWithRules->resourcesOf("checkout").size(), size_t(4));
+        QCOMPARE(dirWithRules->resourcesOf("CheckoutLambda").size(), size_t(4)); // an alias finds them too
+        QCOMPARE(dirWithRules->resourceList("nothing"), std::string("-1"));
     }
 };
 

@@ -254,13 +254,26 @@ void TestImporter::nonTelemetryReportedByName()
 
 void TestImporter::jsonLinesAreStreamed()
 {
-    writeFile(path("a.jsonl"), otlpJsonLines(3000));
+    // A 5 MiB line (longer than a read block) in the middle, with multi-byte UTF-8 across block edges.
+    std::string text = otlpJsonLines(1500);
+    text += otlpLogLine(424242, std::string(5 << 20, 'y') + "ünïcødé 🚀") + "\n";
+    for (int i = 1500; i < 2999; ++i)
+        text += otlpLogLine(i) + "\n";
+    writeFile(path("a.jsonl"), text);
     ImportOptions o;
     o.batchSize = 250; // many flushes, coalesced from one-record documents
     const ImportSummary s = importInto(path("c.rootline"), {path("a.jsonl")}, o);
     QCOMPARE(s.exitCode(), 0);
     QCOMPARE(s.files[0].stats.logs, int64_t(3000));
     QCOMPARE(overviewOf(path("c.rootline")).logs, int64_t(3000));
+    auto reader = CacheReader::open(path("c.rootline"));
+    LogQuery q;
+    q.window = {Timestamp::fromNanos(1700000000000424242LL), Timestamp::fromNanos(1700000000000424243LL)};
+    auto page = (*reader)->logPage(q, std::nullopt, 10);
+    QVERIFY(page);
+    QCOMPARE(page->size(), size_t(1));
+    QCOMPARE(page->at(0).body.size(), size_t(5 << 20) + std::string("ünïcødé 🚀 424242").size());
+    QVERIFY(page->at(0).body.find("ünïcødé 🚀") != std::string::npos);
 }
 
 void TestImporter::hugeDocumentSplitIntoElements()

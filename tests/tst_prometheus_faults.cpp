@@ -25,7 +25,7 @@ std::string matrixFor(const HttpServerRequest& req, const std::string& extra = {
     std::string values;
     for (int64_t t = start; t <= end; t += step)
         values += (values.empty() ? "" : ",") + std::string("[") + std::to_string(t) + ",\"" + std::to_string(t % 100) + "\"]";
-    return R"({"status":"success")" + extra + R"(,"data":{"resultType":"matrix","result":[{"metric":{"__name__":"m","job":"j"},"values":[)" + values
+    return "{\"status\":\"success\"" + extra + ",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"__name__\":\"m\",\"job\":\"j\"},\"values\":[" + values
            + "]}]}}";
 }
 
@@ -67,7 +67,7 @@ private slots:
     {
         LoopbackHttpServer server([](const HttpServerRequest& req, HttpServerConnection& conn) {
             if (std::stoll(req.param("start")) >= 11001) // the second sub-range always fails
-                conn.write(LoopbackHttpServer::response(503, R"({"status":"error","errorType":"unavailable","error":"overloaded"})"));
+                conn.write(LoopbackHttpServer::response(503, "{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"overloaded\"}"));
             else
                 conn.write(LoopbackHttpServer::response(200, matrixFor(req)));
         });
@@ -85,7 +85,7 @@ private slots:
     void badQueryFailsTheWholeFetch()
     {
         LoopbackHttpServer server([](const HttpServerRequest&, HttpServerConnection& conn) {
-            conn.write(LoopbackHttpServer::response(400, R"({"status":"error","errorType":"bad_data","error":"parse error"})"));
+            conn.write(LoopbackHttpServer::response(400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error\"}"));
         });
         http::HttpClient client;
         PrometheusConnector c(sourceFor(server), client);
@@ -114,20 +114,36 @@ private slots:
 
     void oversizedSinglePointIsPartial()
     {
+        // Answers that include the point at t=3 are huge whatever their range: splitting isolates it.
         LoopbackHttpServer server([](const HttpServerRequest& req, HttpServerConnection& conn) {
-            // Every answer is big, whatever the range: splitting cannot help.
-            conn.write(LoopbackHttpServer::response(200, matrixFor(req, R"(,"warnings":[")" + std::string(5000, 'w') + "\"]")));
+            const bool huge = std::stoll(req.param("start")) <= 3 && std::stoll(req.param("end")) >= 3;
+            conn.write(LoopbackHttpServer::response(200, matrixFor(req, huge ? ",\"warnings\":[\"" + std::string(5000, 'w') + "\"]" : std::string())));
         });
         http::HttpClient client;
         Source s = sourceFor(server);
         s.options.maxResponseBytes = 2000;
         PrometheusConnector c(s, client);
         CollectingSink sink;
-        auto out = c.fetch(rangeRequest(0, 4), sink);
-        QVERIFY(out.ok());
+        auto out = c.fetch(rangeRequest(0, 5), sink); // points 0..4
+        QVERIFY2(out.ok(), out.ok() ? "" : out.error().message().c_str());
         QVERIFY(!out->complete);
         QVERIFY2(out->partialReason.find("too large") != std::string::npos, out->partialReason.c_str());
+        QVERIFY(samplesIn(sink) >= 2); // the points around it that fit were kept
+        QVERIFY(samplesIn(sink) <= 4);
         QVERIFY(server.requestCount() <= 12); // halved down to one point, then gave up: bounded
+
+        // When nothing at all fits, it is an error saying so, with a hint.
+        LoopbackHttpServer always([](const HttpServerRequest& req, HttpServerConnection& conn) {
+            conn.write(LoopbackHttpServer::response(200, matrixFor(req, ",\"warnings\":[\"" + std::string(5000, 'w') + "\"]")));
+        });
+        Source s2 = sourceFor(always);
+        s2.options.maxResponseBytes = 2000;
+        PrometheusConnector c2(s2, client);
+        CollectingSink none;
+        auto failed = c2.fetch(rangeRequest(0, 2), none);
+        QVERIFY(!failed.ok());
+        QVERIFY2(failed.error().what.find("too large") != std::string::npos, failed.error().message().c_str());
+        QCOMPARE(none.batches, 0);
     }
 
     void refusedLongUrlFallsBackToPost()
@@ -137,8 +153,8 @@ private slots:
                 conn.write(LoopbackHttpServer::response(414, "URI Too Long", {}, "text/plain"));
             else
                 conn.write(LoopbackHttpServer::response(
-                    200, R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"q":")" + std::to_string(req.param("query").size())
-                             + R"("},"value":[10,"1"]}]}})"));
+                    200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"q\":\"" + std::to_string(req.param("query").size())
+                             + "\"},\"value\":[10,\"1\"]}]}}"));
         });
         http::HttpClient client;
         PrometheusConnector c(sourceFor(server), client);
@@ -156,7 +172,7 @@ private slots:
     void warningsAndAuthTravel()
     {
         LoopbackHttpServer server([](const HttpServerRequest& req, HttpServerConnection& conn) {
-            conn.write(LoopbackHttpServer::response(200, matrixFor(req, R"(,"warnings":["partial data from store"])")));
+            conn.write(LoopbackHttpServer::response(200, matrixFor(req, ",\"warnings\":[\"partial data from store\"]")));
         });
         http::HttpClient client;
         Source s = sourceFor(server);
@@ -181,9 +197,9 @@ private slots:
     void seriesLimitMarksPartial()
     {
         LoopbackHttpServer server([](const HttpServerRequest&, HttpServerConnection& conn) {
-            conn.write(LoopbackHttpServer::response(200, R"({"status":"success","data":{"resultType":"matrix","result":[)"
-                                                         R"({"metric":{"a":"1"},"values":[[0,"1"]]},{"metric":{"a":"2"},"values":[[0,"1"]]},)"
-                                                         R"({"metric":{"a":"3"},"values":[[0,"1"]]}]}})"));
+            conn.write(LoopbackHttpServer::response(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                                                         "{\"metric\":{\"a\":\"1\"},\"values\":[[0,\"1\"]]},{\"metric\":{\"a\":\"2\"},\"values\":[[0,\"1\"]]},"
+                                                         "{\"metric\":{\"a\":\"3\"},\"values\":[[0,\"1\"]]}]}}"));
         });
         http::HttpClient client;
         PrometheusConnector c(sourceFor(server), client);

@@ -5,7 +5,9 @@
 
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "correlation/DeployMarkers.h"
 #include "correlation/RootCauseRanker.h"
+#include "correlation/TraceLinks.h"
 #include "correlation/ServiceDirectory.h"
 #include "import/WriterSink.h"
 #include "investigation/Scenarios.h"
@@ -150,6 +152,69 @@ private slots:
         QVERIFY(linked && unlinked);
         QVERIFY(*linked > 1000);
         QCOMPARE(*unlinked, int64_t(0));
+    }
+
+    // Exemplars link a histogram's points to traces; a series without exemplars gets the traces
+    // of its service in the bucket instead, marked as stand-ins.
+    void exemplarsAndStandIns()
+    {
+        const ScenarioSpec& spec = scenarioSpec(ScenarioKind::DownstreamTimeout);
+        auto reader = CacheReader::open(m_dir.filePath(QStringLiteral("downstream-timeout.rootline")).toStdString());
+        QVERIFY(reader);
+        auto services = ServiceDirectory::load(**reader, nullptr);
+        QVERIFY(services);
+        auto series = (*reader)->listSeries();
+        QVERIFY(series);
+        int64_t histogram = 0, paymentCounter = 0;
+        for (const auto& info : *series) {
+            if (info.series.name == "http_server_request_duration_seconds_bucket" && *info.series.label("le") == "+Inf")
+                histogram = info.series.rowId;
+            if (info.series.name == "http_server_requests_total" && *info.series.label("service") == "payment"
+                && *info.series.label("status_class") == "5xx")
+                paymentCounter = info.series.rowId;
+        }
+        QVERIFY(histogram && paymentCounter);
+        auto ex = tracesForBucket(**reader, *services, histogram, "checkout", "", spec.incident, 5);
+        QVERIFY(ex);
+        QVERIFY(!ex->empty());
+        for (const auto& l : *ex) {
+            QVERIFY(l.fromExemplar);
+            QVERIFY(l.value > 1); // the +Inf bucket only gets the slow ones
+            QVERIFY((*reader)->traceSummary(l.traceId)->has_value());
+        }
+        const TimeWindow bucket{spec.faultStart + Duration::minutes(5), spec.faultStart + Duration::minutes(6)};
+        auto standIns = tracesForBucket(**reader, *services, paymentCounter, "payment", "Charge", bucket, 5);
+        QVERIFY(standIns);
+        QCOMPARE(standIns->size(), size_t(5));
+        for (const auto& l : *standIns) {
+            QVERIFY(!l.fromExemplar);
+            QVERIFY(bucket.contains(l.time));
+            QVERIFY(l.error); // failing first
+        }
+    }
+
+    void deployMarkers()
+    {
+        auto reader = CacheReader::open(m_dir.filePath(QStringLiteral("bad-deploy.rootline")).toStdString());
+        QVERIFY(reader);
+        auto services = ServiceDirectory::load(**reader, nullptr);
+        QVERIFY(services);
+        auto markers = findDeployMarkers(**reader, *services, TimeWindow::all());
+        QVERIFY(markers);
+        QCOMPARE(markers->size(), size_t(1));
+        const DeployMarker& m = markers->front();
+        QCOMPARE(m.service, std::string("cart"));
+        QCOMPARE(m.fromVersion, std::string("1.4.0"));
+        QCOMPARE(m.toVersion, std::string("1.5.0"));
+        const Timestamp expected = scenarioSpec(ScenarioKind::BadDeploy).faultStart - Duration::minutes(1);
+        QVERIFY(m.time >= expected && m.time < expected + Duration::seconds(20));
+        // A service that never changed version has no marker, whatever the window.
+        auto none = CacheReader::open(m_dir.filePath(QStringLiteral("latency-only.rootline")).toStdString());
+        QVERIFY(none);
+        auto noneServices = ServiceDirectory::load(**none, nullptr);
+        QVERIFY(noneServices);
+        auto noMarkers = findDeployMarkers(**none, *noneServices, TimeWindow::all());
+        QVERIFY(noMarkers && noMarkers->empty());
     }
 };
 

@@ -59,6 +59,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_vertical->setStretchFactor(0, 2);
     m_vertical->setStretchFactor(1, 3);
     m_vertical->setChildrenCollapsible(false);
+    // The timeline gets room for three readable rows; logs get the wider half below.
+    m_vertical->setSizes({400, 500});
+    m_horizontal->setSizes({870, 570});
     setCentralWidget(m_vertical);
 
     createActions();

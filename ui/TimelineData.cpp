@@ -161,7 +161,7 @@ Result<std::vector<Sample>> classicQuantiles(CacheReader& reader, const PlotSpec
 }
 
 // Level of detail (style.md §6): thousands of exemplars over hours would be a purple smear, so
-// each row keeps its slowest exemplar per column of about six pixels.
+// each row keeps its slowest exemplar per column of about twelve pixels.
 void thinExemplars(TimelineData& data, int columns)
 {
     if (data.exemplars.size() <= size_t(std::max(columns, 1)) || columns < 1)
@@ -294,7 +294,7 @@ Result<TimelineData> loadTimeline(CacheReader& reader, const std::vector<PlotSpe
             data.exemplars.push_back({memo->second, e.time.toSecondsDouble(), e.value * spec.scale, *e.traceId});
         }
     }
-    thinExemplars(data, maxPoints / 6);
+    thinExemplars(data, maxPoints / 12);
     auto alerts = reader.alerts();
     if (!alerts)
         return alerts.error();

@@ -371,7 +371,7 @@ void TimelinePane::rebuild()
         if (!exemplarGraphs[r]) {
             auto* g = m_plot->addGraph(m_rects[r]->axis(QCPAxis::atBottom), m_rects[r]->axis(QCPAxis::atLeft));
             g->setLineStyle(QCPGraph::lsNone);
-            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(pal.color(QPalette::Base), 1), QColor(0x6a, 0x1b, 0x9a), 7));
+            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(pal.color(QPalette::Base), 1), QColor(0x6a, 0x1b, 0x9a), 6));
             g->setName(tr("exemplar (click to open trace)"));
             if (legendLabels.contains(g->name()))
                 g->removeFromLegend(legend);

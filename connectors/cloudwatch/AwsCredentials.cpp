@@ -1,5 +1,8 @@
 #include "AwsCredentials.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -83,6 +86,32 @@ const std::map<std::string, std::string>* configSection(const Ini& config, const
     return it == config.end() ? nullptr : &it->second;
 }
 
+// `credential_process`: run the command, read {"Version":1,"AccessKeyId","SecretAccessKey","SessionToken"}.
+Result<Credentials> fromProcess(const std::string& profile, const std::string& command)
+{
+    const std::string where = "aws profile " + profile + " credential_process";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe)
+        return Error{where, "cannot run the command", "check credential_process in " + configFile()};
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0 && out.size() < (1 << 20))
+        out.append(buf, n);
+    const int status = ::pclose(pipe);
+    if (status != 0)
+        return Error{where, "the command failed (exit status " + std::to_string(status) + ")", "run it by hand to see why"};
+    const nlohmann::json j = nlohmann::json::parse(out, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || j.value("Version", 0) != 1 || !j.contains("AccessKeyId") || !j.contains("SecretAccessKey"))
+        return Error{where, "the command did not print {\"Version\":1,\"AccessKeyId\":…,\"SecretAccessKey\":…}", {}};
+    Credentials c;
+    c.accessKeyId = j.value("AccessKeyId", "");
+    c.secretAccessKey = j.value("SecretAccessKey", "");
+    c.sessionToken = j.value("SessionToken", "");
+    c.origin = where;
+    return c;
+}
+
 Result<Credentials> fromProfile(const std::string& profile)
 {
     Ini creds, config;
@@ -106,11 +135,15 @@ Result<Credentials> fromProfile(const std::string& profile)
     if (auto it = creds.find(profile); it != creds.end()) {
         if (auto c = take(it->second, credPath))
             return *c;
+        if (auto p = it->second.find("credential_process"); p != it->second.end())
+            return fromProcess(profile, p->second);
     }
     if (const auto* section = configSection(config, profile)) {
         if (auto c = take(*section, confPath))
             return *c;
-        for (const char* indirect : {"role_arn", "sso_session", "sso_start_url", "credential_process", "web_identity_token_file"}) {
+        if (auto p = section->find("credential_process"); p != section->end() && !section->count("role_arn"))
+            return fromProcess(profile, p->second);
+        for (const char* indirect : {"role_arn", "sso_session", "sso_start_url", "web_identity_token_file"}) {
             if (section->count(indirect))
                 return Error{"aws profile " + profile, std::string("the profile uses `") + indirect + "`, which Rootline cannot follow",
                              "export temporary keys first, e.g. `eval $(aws configure export-credentials --profile " + profile

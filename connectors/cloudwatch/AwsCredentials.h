@@ -1,7 +1,8 @@
 #pragma once
 
-// AWS credentials and region the way the CLI finds them (wire-formats.md §5.3), minus the
-// indirections a small client cannot do itself (STS AssumeRole, SSO, web identity):
+// AWS credentials and region the way the CLI finds them (wire-formats.md §5.3), with
+// `credential_process` but without the indirections a small client cannot do itself (STS
+// AssumeRole, SSO, web identity — those profiles get an error saying how to export keys):
 //   explicit profile → that profile in the shared credentials file, then the config file;
 //   otherwise AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (or AWS_SECURITY_TOKEN),
 //   then the profile named by AWS_PROFILE / AWS_DEFAULT_PROFILE / "default".

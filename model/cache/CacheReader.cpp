@@ -162,14 +162,18 @@ std::optional<TraceId> CacheReader::traceIdOf(int64_t traceRowId)
         return std::nullopt;
     if (auto it = m_traceIds.find(traceRowId); it != m_traceIds.end())
         return it->second;
-    auto stmt = m_db.prepare("SELECT trace_id FROM traces WHERE id = ?");
-    if (!stmt)
-        return std::nullopt;
-    stmt->bind(1, traceRowId);
-    auto row = stmt->step();
-    if (!row || !*row)
-        return std::nullopt;
-    auto id = blobToTraceId(stmt->blob(0));
+    if (!m_traceIdLookup.handle()) {
+        auto stmt = m_db.prepare("SELECT trace_id FROM traces WHERE id = ?");
+        if (!stmt)
+            return std::nullopt;
+        m_traceIdLookup = std::move(*stmt);
+    }
+    m_traceIdLookup.bind(1, traceRowId);
+    auto row = m_traceIdLookup.step();
+    std::optional<TraceId> id;
+    if (row && *row)
+        id = blobToTraceId(m_traceIdLookup.blob(0));
+    m_traceIdLookup.reset(); // also ends the read, so the next page sees the writer's new rows
     if (id) {
         if (m_traceIds.size() > 100'000)
             m_traceIds.clear();

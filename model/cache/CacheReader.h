@@ -118,6 +118,7 @@ private:
     sql::Database m_db;
     std::unordered_map<int64_t, ResourcePtr> m_resources;
     std::unordered_map<int64_t, TraceId> m_traceIds;
+    sql::Statement m_traceIdLookup; // prepared once: a page of logs may look up a trace per row (after m_db: finalized first)
 };
 
 } // namespace rootline

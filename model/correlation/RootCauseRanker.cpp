@@ -328,7 +328,6 @@ void Ranker::aggregate()
             if (s.isError() && s.parentSpanId)
                 hasErrorChild.insert(s.parentSpanId->value);
         std::unordered_map<OpKey, std::pair<double, bool>, OpKeyHash> perTrace; // cp self ns, is origin
-        const bool good = !t.bad;
         for (size_t si = 0; si < t.spans.size(); ++si) {
             const Span& s = t.spans[si];
             OpKey key{t.service[si], s.name};
@@ -389,7 +388,6 @@ void Ranker::aggregate()
                 note(a.key, attributeToText(a.value));
             }
         }
-        (void)good;
         for (auto& [key, pt] : perTrace) {
             OpStats& op = m_ops[key];
             if (t.incident && t.bad) {
@@ -728,19 +726,29 @@ Status Ranker::attachLogsAndSeries()
                 c.evidence.logIds = std::move(unique);
             }
         }
+        // Series that show the candidate's service degrading: its 5xx counters first, then its
+        // latency histogram's total (+Inf bucket or _count); single latency buckets say little.
+        std::vector<std::pair<int, std::string>> picks;
         for (const auto& info : *series) {
-            if (c.evidence.series.size() >= 3)
-                break;
             if (m_services.serviceOf(info.series.resource) != c.service)
                 continue;
+            const Series& s = info.series;
             const std::string* status = nullptr;
             for (const char* l : {"status_class", "status", "code", "status_code"})
-                if ((status = info.series.label(l)))
+                if ((status = s.label(l)))
                     break;
-            const bool interesting = (status && !status->empty() && (*status)[0] == '5') || info.series.name.find("duration") != std::string::npos;
-            if (interesting)
-                c.evidence.series.push_back(info.series.key());
+            const std::string* le = s.label("le");
+            int priority = -1;
+            if (status && !status->empty() && (*status)[0] == '5')
+                priority = 0;
+            else if (s.name.find("duration") != std::string::npos && ((le && *le == "+Inf") || s.name.ends_with("_count")))
+                priority = 1;
+            if (priority >= 0)
+                picks.emplace_back(priority, s.key());
         }
+        std::stable_sort(picks.begin(), picks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (size_t i = 0; i < picks.size() && i < 3; ++i)
+            c.evidence.series.push_back(picks[i].second);
     }
     return {};
 }

@@ -97,8 +97,12 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::string& pa
     archive_read_set_read_callback(state->a, &State::readCb);
     archive_read_set_seek_callback(state->a, &State::seekCb);
     archive_read_set_skip_callback(state->a, &State::skipCb);
-    if (archive_read_open1(state->a) != ARCHIVE_OK)
-        return state->error("not a readable .tar or .zip archive");
+    if (archive_read_open1(state->a) != ARCHIVE_OK) {
+        Error e = state->error("not a readable .tar or .zip archive");
+        e.hint = "Rootline reads .tar (plain, gzip, zstd, bzip2 or xz), .zip, and single .gz or .zst files; "
+                 "decompress anything else first";
+        return e;
+    }
     return std::unique_ptr<ArchiveReader>(new ArchiveReader(std::move(state)));
 }
 

@@ -26,10 +26,12 @@
 
 namespace rootline {
 
+struct Format;
+
 struct ImportOptions {
     bool strict = false;               // the first bad record fails its file
     std::string format;                // force a format by name instead of detecting it
-    const std::vector<struct Format>* formats = nullptr; // the candidates (tests, restricted imports); null: all
+    const std::vector<Format>* formats = nullptr; // the candidates (tests, restricted imports); null: all
     size_t batchSize = 5000;           // records per batch handed to the cache writer
     size_t lineChunkBytes = size_t(8) << 20; // line-oriented formats: bytes of whole lines per parse call
     size_t maxPieceBytes = size_t(256) << 20; // a single JSON value/element or line larger than this fails the file

@@ -766,9 +766,10 @@ Status Investigation::stepConfirmation(CacheReader& reader)
     const auto w = eval->window(to, to - from);
     step.status = StepStatus::Done;
     const bool recovered = w.burnRate < 1;
+    char burn[32];
+    std::snprintf(burn, sizeof burn, "%.1fx", w.burnRate);
     step.summary = std::string(recovered ? "Recovered" : "Not recovered") + ": " + percent(w.errorRatio, 2) + " of requests failed from "
-        + clock(from) + " to " + clock(to) + " (burn " + std::to_string(int(std::round(w.burnRate * 10)) / 10.0).substr(0, 5) + "x; during the incident "
-        + percent(m_state.slo->errorRatioIncident, 2) + ").";
+        + clock(from) + " to " + clock(to) + " (burn " + burn + "; during the incident " + percent(m_state.slo->errorRatioIncident, 2) + ").";
     step.details.push_back("SLI " + percent(1 - w.errorRatio, 3) + " over " + std::to_string(int64_t(w.total)) + " requests");
     return {};
 }

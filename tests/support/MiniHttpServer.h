@@ -1,20 +1,18 @@
 #pragma once
 
-// A tiny HTTP/1.1 server on 127.0.0.1 for connector tests: its own threads (so a blocking client in
-// the test thread can talk to it), one request per connection, every request recorded for the test to
-// check, and misbehaviour on command — a slow answer, a connection dropped mid-body, an endless body.
-// Fake backends (FakeLokiServer, FakeJaegerServer) are handlers on top of it.
+// The fake backends' view of the shared LoopbackHttpServer (127.0.0.1, its own threads, so a
+// blocking client in the test thread can talk to it): a handler maps a decoded request to a response
+// value, misbehaviour included — a slow answer, a connection dropped mid-body, an endless body — and
+// every request is recorded for the test to check. FakeLokiServer and FakeJaegerServer build on it.
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -66,6 +64,8 @@ struct FakeResponse {
     static FakeResponse text(std::string body, int status);
 };
 
+class LoopbackHttpServer;
+
 class MiniHttpServer {
 public:
     using Handler = std::function<FakeResponse(const FakeRequest&)>;
@@ -77,32 +77,20 @@ public:
 
     bool start(); // binds 127.0.0.1 on a free port
     void stop();  // ends slow and endless answers too, joins every thread
-    uint16_t port() const { return m_port; }
+    uint16_t port() const;
     std::string baseUrl() const; // "http://127.0.0.1:<port>"
 
     std::vector<FakeRequest> requests() const;
     void clearRequests();
-    int connectionsHandled() const { return m_connections.load(); }
+    int connectionsHandled() const;
 
     // Percent-decoding as a server does it ('+' is a space in query strings).
     static std::string decode(std::string_view text, bool plusIsSpace);
 
 private:
-    void acceptLoop();
-    void serve(int fd);
-    bool sendAll(int fd, std::string_view data);
-    bool waitFor(std::chrono::milliseconds delay); // false when stopping
-
     Handler m_handler;
-    int m_listenFd = -1;
-    uint16_t m_port = 0;
-    std::atomic_bool m_stopping{false};
-    std::atomic_int m_connections{0};
-    std::thread m_acceptThread;
+    std::unique_ptr<LoopbackHttpServer> m_server;
     mutable std::mutex m_mutex;
-    std::condition_variable m_stopCv;
-    std::vector<std::thread> m_workers;
-    std::vector<int> m_openFds;
     std::vector<FakeRequest> m_requests;
 };
 
