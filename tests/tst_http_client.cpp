@@ -363,6 +363,11 @@ private slots:
         QVERIFY2(auth.rfind("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/", 0) == 0, auth.c_str());
         QVERIFY(auth.find("/us-east-1/logs/aws4_request") != std::string::npos);
         QVERIFY(auth.find("x-amz-security-token") != std::string::npos); // the token header is signed
+        // Only headers actually sent may be signed (an empty "Expect:" suppresses one and must not be).
+        const size_t sh = auth.find("SignedHeaders=");
+        QVERIFY(sh != std::string::npos);
+        const std::string signedHeaders = auth.substr(sh + 14, auth.find(',', sh) - sh - 14);
+        QCOMPARE(signedHeaders, std::string("content-type;host;x-amz-date;x-amz-security-token"));
         QVERIFY(!seen.header("X-Amz-Date").empty());
         QCOMPARE(seen.header("X-Amz-Security-Token"), std::string("session-token"));
         QCOMPARE(seen.header("Content-Type"), std::string("application/x-amz-json-1.1"));

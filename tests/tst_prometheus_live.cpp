@@ -430,6 +430,8 @@ private slots:
         auto report = fetchInto(cache, req, *m_connector);
         QVERIFY2(report.ok(), report.ok() ? "" : report.error().message().c_str());
         QVERIFY(report->stored.alerts >= 1);
+        QVERIFY(report->bytes > 0);
+        QCOMPARE(report->requests, 1);
         auto reader = CacheReader::open(cache);
         auto alerts = (*reader)->alerts();
         QVERIFY(alerts.ok());

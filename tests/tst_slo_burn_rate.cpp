@@ -4,6 +4,7 @@
 
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "correlation/CorrelationRules.h"
 #include "correlation/SloEvaluator.h"
 
 #include <QTemporaryDir>
@@ -138,6 +139,48 @@ private slots:
         const auto s = SloEvaluator(slo, std::move(total), std::move(bad)).evaluate(kT0 + Duration::minutes(60));
         QVERIFY(s.firing);
         QVERIFY(std::fabs(s.rules[0].longWindow.burnRate - 2.0) < 1e-9);
+    }
+
+    void fromRulesFile()
+    {
+        auto rules = CorrelationRules::parse(R"(
+version: 1
+slos:
+  - name: checkout-availability
+    service: checkout
+    metric: http_server_requests_total
+    match: {service: checkout, route: /PlaceOrder}
+    error_label: status_class
+    error_values: '5xx'
+    objective: 0.995
+    period: 28d
+    windows:
+      - {factor: 10, long: 2h, short: 10m, severity: page}
+  - name: api-latency
+    kind: latency
+    metric: http_request_duration_seconds
+    threshold: 0.25
+)", "rules.yaml");
+        QVERIFY2(rules, rules ? "" : rules.error().message().c_str());
+        QCOMPARE(rules->slos.size(), size_t(2));
+        const auto& a = rules->slos[0];
+        QCOMPARE(a.kind, SloDefinition::Kind::Availability);
+        QCOMPARE(a.objective, 0.995);
+        QCOMPARE(a.period, Duration::hours(24 * 28));
+        QCOMPARE(a.match.size(), size_t(2));
+        QCOMPARE(a.errorLabel, std::string("status_class"));
+        QCOMPARE(a.rules.size(), size_t(1));
+        QCOMPARE(a.rules[0].factor, 10.0);
+        QCOMPARE(a.rules[0].longWindow, Duration::hours(2));
+        QCOMPARE(a.rules[0].shortWindow, Duration::minutes(10));
+        const auto& l = rules->slos[1];
+        QCOMPARE(l.kind, SloDefinition::Kind::Latency);
+        QCOMPARE(l.thresholdSeconds, 0.25);
+        QCOMPARE(l.objective, 0.999);       // the default
+        QCOMPARE(l.rules.size(), size_t(3)); // the SRE workbook's three
+        auto bad = CorrelationRules::parse("slos:\n  - name: x\n    metric: m\n    windows:\n      - {factor: 2, long: 5m, short: 1h}\n", "r.yaml");
+        QVERIFY(!bad);
+        QVERIFY(QString::fromStdString(bad.error().what).contains(QStringLiteral("short < long")));
     }
 
     void fromCache()

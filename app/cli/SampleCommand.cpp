@@ -1,6 +1,7 @@
 // rootline-cli sample: writes the bundled sample incident (design.md §7) into a new cache.
 
 #include "Command.h"
+#include "cache/CacheReader.h"
 #include "sample/SampleCache.h"
 
 #include <charconv>
@@ -34,6 +35,13 @@ int runSample(const Args& args)
     auto stats = writeSampleCache(*out, options, args.flag("--force"));
     if (!stats)
         return fail("sample", stats.error());
+    // Traces and series are counted by the cache, not by the writer.
+    auto reader = CacheReader::open(*out);
+    if (!reader)
+        return fail("sample", reader.error());
+    auto overview = (*reader)->overview();
+    if (!overview)
+        return fail("sample", overview.error());
     if (args.flag("--json")) {
         nlohmann::ordered_json doc;
         doc["out"] = *out;
@@ -41,6 +49,8 @@ int runSample(const Args& args)
         doc["scale"] = options.scale;
         doc["logs"] = stats->logs;
         doc["spans"] = stats->spans;
+        doc["traces"] = overview->traces;
+        doc["series"] = overview->series;
         doc["samples"] = stats->samples;
         doc["exemplars"] = stats->exemplars;
         doc["alerts"] = stats->alerts;
@@ -49,8 +59,8 @@ int runSample(const Args& args)
     }
     std::cout << "wrote the sample incident to " << *out << " (seed " << options.seed << ", scale " << options.scale << ")\n"
               << "  logs       " << stats->logs << "\n"
-              << "  spans      " << stats->spans << "\n"
-              << "  samples    " << stats->samples << "\n"
+              << "  spans      " << stats->spans << " in " << overview->traces << " traces\n"
+              << "  series     " << overview->series << " with " << stats->samples << " samples\n"
               << "  exemplars  " << stats->exemplars << "\n"
               << "  alerts     " << stats->alerts << "\n";
     return kSuccess;

@@ -84,6 +84,7 @@ AwsApi::AwsApi(Source source, http::HttpClient& client, RetryTuning tuning)
 
 Status AwsApi::prepare()
 {
+    std::lock_guard lock(m_prepareMutex);
     if (m_credentials)
         return {};
     auto region = resolveRegion(m_source.auth.awsRegion, m_source.auth.awsProfile);

@@ -14,6 +14,7 @@
 #include "sources/Source.h"
 
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -57,6 +58,7 @@ private:
     Source m_source;
     http::HttpClient& m_http;
     RetryTuning m_tuning;
+    std::mutex m_prepareMutex; // completion and fetches may run on different threads
     std::optional<Credentials> m_credentials;
     std::string m_region;
 };

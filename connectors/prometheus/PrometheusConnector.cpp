@@ -53,6 +53,7 @@ Result<std::string> PrometheusConnector::call(const std::string& path, const Par
     const std::string where = "prometheus " + m_source.name + " " + req.method + " " + path;
     if (!out.ok())
         return out.error;
+    m_bytesReceived += int64_t(out.response.body.size());
     if (bytes)
         *bytes += int64_t(out.response.body.size());
     if (!out.response.isSuccess())
@@ -328,6 +329,7 @@ Result<FetchOutcome> PrometheusConnector::fetchRange(const FetchRequest& request
 Result<FetchOutcome> PrometheusConnector::fetch(const FetchRequest& request, RecordSink& sink, const std::atomic_bool* cancelled,
                                                 const ProgressCallback& progress)
 {
+    const int64_t bytesBefore = m_bytesReceived;
     switch (request.kind) {
     case FetchKind::Series: {
         if (request.query.empty())
@@ -352,6 +354,7 @@ Result<FetchOutcome> PrometheusConnector::fetch(const FetchRequest& request, Rec
         o.requests = 1;
         o.records = int64_t(r->pointCount() + (r->scalar ? 1 : 0));
         o.warnings = r->warnings;
+        o.bytes = m_bytesReceived - bytesBefore;
         return o;
     }
     case FetchKind::Exemplars: {
@@ -368,6 +371,7 @@ Result<FetchOutcome> PrometheusConnector::fetch(const FetchRequest& request, Rec
         if (!batch.empty())
             if (auto st = sink.batch(std::move(batch)); !st)
                 return st.error();
+        o.bytes = m_bytesReceived - bytesBefore;
         return o;
     }
     case FetchKind::Alerts: {
@@ -382,6 +386,7 @@ Result<FetchOutcome> PrometheusConnector::fetch(const FetchRequest& request, Rec
         if (!batch.empty())
             if (auto st = sink.batch(std::move(batch)); !st)
                 return st.error();
+        o.bytes = m_bytesReceived - bytesBefore;
         return o;
     }
     default: break;

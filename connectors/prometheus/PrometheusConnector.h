@@ -51,6 +51,7 @@ private:
 
     Source m_source;
     http::HttpClient& m_http;
+    std::atomic<int64_t> m_bytesReceived{0}; // every body received, for FetchOutcome::bytes
 };
 
 } // namespace rootline
