@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <map>
 
 using namespace rootline;
 
@@ -391,6 +392,39 @@ private slots:
         QCOMPARE(logs[1].severity, int(Severity::Warn)); // the field wins over the message
         QCOMPARE(logs[1].resource->serviceName, std::string("fallback"));
         QVERIFY(sink.rejections.at(0).message.find("@timestamp") != std::string::npos);
+    }
+
+    void insightsStatsByBinBecomeSeries()
+    {
+        // `stats count(*) as errors, avg(latency) by bin(5m), service`
+        const std::string doc = "{\"status\":\"Complete\",\"results\":["
+            "[{\"field\":\"bin(5m)\",\"value\":\"2022-07-18 12:35:00.000\"},{\"field\":\"service\",\"value\":\"checkout\"},"
+            "{\"field\":\"errors\",\"value\":\"7\"},{\"field\":\"avg(latency)\",\"value\":\"0.25\"}],"
+            "[{\"field\":\"bin(5m)\",\"value\":\"2022-07-18 12:30:00.000\"},{\"field\":\"service\",\"value\":\"checkout\"},"
+            "{\"field\":\"errors\",\"value\":\"3\"},{\"field\":\"avg(latency)\",\"value\":\"0.125\"}],"
+            "[{\"field\":\"bin(5m)\",\"value\":\"2022-07-18 12:30:00.000\"},{\"field\":\"service\",\"value\":\"payment\"},"
+            "{\"field\":\"errors\",\"value\":\"1\"}]]}";
+        CollectingSink sink;
+        aws::LogsContext lc;
+        lc.logGroup = "/ecs/all";
+        auto page = aws::parseInsightsResults(doc, context(), sink, lc);
+        QVERIFY(page.ok());
+        QCOMPARE(page->statsRows, size_t(3));
+        QCOMPARE(page->records, size_t(0));
+        QCOMPARE(page->rejected, size_t(0));
+        QCOMPARE(page->samples, size_t(5));
+        QVERIFY(sink.collected.logs.empty());
+        std::map<std::string, std::vector<Sample>> byKey;
+        for (const auto& s : sink.collected.series)
+            byKey[s.series.key()] = s.samples;
+        QCOMPARE(byKey.size(), size_t(3));
+        const auto& checkoutErrors = byKey.at("errors{service=\"checkout\"}");
+        QCOMPARE(checkoutErrors.size(), size_t(2));
+        QCOMPARE(checkoutErrors[0].time, at("2022-07-18T12:30:00Z")); // sorted by time
+        QCOMPARE(checkoutErrors[0].value, 3.0);
+        QCOMPARE(checkoutErrors[1].value, 7.0);
+        QCOMPARE(byKey.at("avg(latency){service=\"checkout\"}")[1].value, 0.25);
+        QCOMPARE(byKey.at("errors{service=\"payment\"}").size(), size_t(1));
     }
 
     void insightsRunningStatusOnly()

@@ -373,6 +373,17 @@ private slots:
         QCOMPARE(seen.header("Content-Type"), std::string("application/x-amz-json-1.1"));
     }
 
+    void blockingCallFromACallbackIsRefused()
+    {
+        LoopbackHttpServer server([&](const HttpServerRequest&, HttpServerConnection& conn) { conn.write(LoopbackHttpServer::response(200, "x")); });
+        HttpClient client;
+        std::promise<HttpOutcome> inner;
+        client.submit(get(server, "/a"), [&](HttpOutcome) { inner.set_value(client.execute(get(server, "/b"))); });
+        auto f = inner.get_future();
+        QVERIFY(f.wait_for(5s) == std::future_status::ready); // no deadlock
+        QCOMPARE(f.get().failure, HttpFailure::Other);
+    }
+
     void destructionWithRequestsInFlight()
     {
         LoopbackHttpServer server([&](const HttpServerRequest&, HttpServerConnection& conn) { conn.sleepFor(20s); });

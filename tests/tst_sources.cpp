@@ -209,6 +209,7 @@ datasources:
         QCOMPARE(p.secrets.password, std::string("sekrit-pw"));
         QVERIFY(p.redacted().find("sekrit-pw") == std::string::npos);
         QVERIFY(p.redacted().find("$TST_SOURCES_PW") != std::string::npos);
+        QVERIFY(p.redacted().find("u@") == std::string::npos); // userinfo in the URL is not shown
 
         auto req = sourceRequest(p, "GET", "/api/v1/query?query=up");
         QCOMPARE(req.url, std::string("http://u@h:1/api/v1/query?query=up"));

@@ -9,12 +9,10 @@
 
 #include "cache/CacheReader.h"
 
-#include <QFuture>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
 #include <functional>
@@ -90,17 +88,8 @@ CancelFlag CacheSession::run(QObject* context, std::function<Result<T>(CacheRead
     const std::string path = m_path.toStdString();
     const quint64 generation = m_generation;
     jobStarted();
-    // A std::optional wrapper because QFuture wants a default-constructible result type.
-    QFuture<std::optional<Result<T>>> future = QtConcurrent::run(&m_pool, [path, job = std::move(job), cancel]() {
-        if (cancel->load())
-            return std::optional<Result<T>>();
-        auto reader = CacheReader::open(path);
-        if (!reader)
-            return std::optional<Result<T>>(Result<T>(reader.error()));
-        return std::optional<Result<T>>(job(**reader, *cancel));
-    });
-    future.then(this, [this, receiver = QPointer<QObject>(context), generation, cancel,
-                       done = std::move(done)](std::optional<Result<T>> result) {
+    // Runs on this (the UI) thread once the worker is done, whatever happened to the job.
+    auto deliver = [this, receiver = QPointer<QObject>(context), generation, cancel, done = std::move(done)](std::optional<Result<T>> result) {
         if (generation != m_generation)
             return; // another cache: its pending count was reset
         if (receiver && !cancel->load() && result) {
@@ -110,6 +99,21 @@ CancelFlag CacheSession::run(QObject* context, std::function<Result<T>(CacheRead
         }
         // After done(), so a job chained from it keeps the session loading without a gap.
         jobFinished(generation);
+    };
+    // Not QFuture::then(context, ...): Qt 6.4 can lose a continuation attached while the future
+    // finishes (fixed in 6.5), which left the session "loading" forever. The worker posts its
+    // result to the session itself, which outlives the pool (its destructor waits for the workers).
+    m_pool.start([this, path, job = std::move(job), cancel, deliver = std::move(deliver)]() {
+        std::optional<Result<T>> result;
+        if (!cancel->load()) {
+            try {
+                auto reader = CacheReader::open(path);
+                result = reader ? job(**reader, *cancel) : Result<T>(reader.error());
+            } catch (const std::exception& e) {
+                result = Result<T>(Error{"cache " + path, std::string("a background query failed: ") + e.what(), {}});
+            }
+        }
+        QMetaObject::invokeMethod(this, [deliver, result = std::move(result)]() mutable { deliver(std::move(result)); }, Qt::QueuedConnection);
     });
     return cancel;
 }

@@ -3,6 +3,7 @@
 #include "Command.h"
 #include "cache/CacheWriter.h"
 #include "import/Importer.h"
+#include "import/PlainLogs.h"
 
 #include <iostream>
 
@@ -37,6 +38,9 @@ int runImport(const Args& args)
     options.strict = args.flag("--strict");
     if (auto format = args.value("--format"))
         options.format = *format;
+    if (auto pattern = args.value("--pattern")) // plain-text-logs: an anchored RE2 with (?P<time>…) etc.
+        if (Status set = setPlainLogPattern({*pattern}); !set)
+            return usageError(self, set.error().message());
 
     auto writer = CacheWriter::open(*cache);
     if (!writer)
@@ -106,8 +110,8 @@ int runImport(const Args& args)
 }
 
 const bool registered = registerCommand({"import", "import telemetry files, directories and archives into a cache",
-                                         "import --cache FILE [--json] [--strict] [--format NAME] INPUT...",
-                                         {"--cache", "--format"}, {"--json", "--strict"}, runImport});
+                                         "import --cache FILE [--json] [--strict] [--format NAME] [--pattern REGEX] INPUT...",
+                                         {"--cache", "--format", "--pattern"}, {"--json", "--strict"}, runImport});
 
 } // namespace
 } // namespace rootline::cli

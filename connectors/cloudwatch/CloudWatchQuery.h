@@ -14,7 +14,8 @@
 //   /ecs/checkout                                  FilterLogEvents over the group
 //   /ecs/checkout,/ecs/payment { $.level = "error" }   FilterLogEvents with a filter pattern, per group
 //   /ecs/checkout,/ecs/payment | fields @timestamp, @message | filter @message like /timeout/
-//                                                  Logs Insights (everything after the first '|')
+//                                                  Logs Insights (everything after the first '|');
+//                                                  `stats … by bin(5m)` rows become series samples
 //
 // Traces (FetchKind::Traces): the query text is an X-Ray filter expression; search terms add
 // `service("x")`, `duration >= s`, `fault = true`, `annotation.k = "v"` clauses.

@@ -515,6 +515,13 @@ void HttpClient::cancel(RequestId id)
 
 HttpOutcome HttpClient::execute(const HttpRequest& request)
 {
+    if (std::this_thread::get_id() == m->thread.get_id()) {
+        // A blocking call from a completion callback would wait for the thread that must serve it.
+        HttpOutcome out;
+        out.failure = HttpFailure::Other;
+        out.error = {Impl::where(request), "blocking request from the HTTP I/O thread", "use submit() inside completion callbacks"};
+        return out;
+    }
     return submitFuture(request).get();
 }
 

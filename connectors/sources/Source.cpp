@@ -1,5 +1,7 @@
 #include "Source.h"
 
+#include "http/HttpClient.h"
+
 namespace rootline {
 
 const char* sourceTypeName(SourceType type)
@@ -34,7 +36,7 @@ SourceKind sourceKindOf(SourceType type)
 
 std::string Source::redacted() const
 {
-    std::string out = name + " (" + sourceTypeName(type) + " " + url;
+    std::string out = name + " (" + sourceTypeName(type) + " " + http::HttpClient::redactUrl(url);
     switch (auth.kind) {
     case AuthKind::None: break;
     case AuthKind::Basic:

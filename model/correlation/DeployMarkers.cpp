@@ -51,14 +51,14 @@ Result<std::vector<DeployMarker>> findDeployMarkers(CacheReader& reader, const S
         return std::vector<DeployMarker>{};
 
     std::map<int64_t, Seen> seen;
-    auto probe = [&](const char* signal, const std::string& sql, bool perRow) -> Status {
+    auto probe = [&](const char* signal, const std::string& sql, bool perRow, TimeWindow range) -> Status {
         auto stmt = reader.database().prepare(sql);
         if (!stmt)
             return stmt.error();
         for (size_t i = 0; i < (perRow ? rows.size() : size_t(1)); ++i) {
             stmt->reset();
-            stmt->bind(1, window.from.nanos());
-            stmt->bind(2, window.to.nanos());
+            stmt->bind(1, range.from.nanos());
+            stmt->bind(2, range.to.nanos());
             if (perRow)
                 stmt->bind(3, rows[i]);
             for (;;) {
@@ -74,30 +74,36 @@ Result<std::vector<DeployMarker>> findDeployMarkers(CacheReader& reader, const S
         }
         return {};
     };
-    const std::string list = idList(rows);
-    // Metrics: every pod is scraped all the time, and chunks are indexed by series.
+    // Metrics: every pod is scraped all the time, and chunks are indexed by series, so the whole
+    // history is cheap — and a pod replaced before the window still shows when it ran.
     if (auto s = probe("metrics",
                        "SELECT ?3, min(c.start_ts), max(c.end_ts) FROM sample_chunks c WHERE c.series IN (SELECT id FROM series WHERE resource = ?3)"
                        " AND c.end_ts >= ?1 AND c.start_ts < ?2",
-                       true);
+                       true, TimeWindow::all());
         !s)
         return s.error();
-    if (auto s = probe("spans",
-                       "SELECT resource, min(start_ts), max(start_ts) FROM spans WHERE start_ts >= ?1 AND start_ts < ?2 AND resource IN (" + list
-                           + ") GROUP BY resource",
-                       false);
-        !s)
-        return s.error();
-    // Logs only for resources no other signal has shown (log tables are the largest).
-    std::vector<int64_t> unseen;
-    for (int64_t r : rows)
-        if (!seen.count(r))
-            unseen.push_back(r);
-    if (!unseen.empty())
+    // Spans and logs have no index by resource: scan their window only for resources the metrics
+    // did not show (scrapes are every few seconds, close enough for a deploy marker).
+    auto unseenRows = [&] {
+        std::vector<int64_t> unseen;
+        for (int64_t r : rows)
+            if (!seen.count(r))
+                unseen.push_back(r);
+        return unseen;
+    };
+    if (auto unseen = unseenRows(); !unseen.empty())
+        if (auto s = probe("spans",
+                           "SELECT resource, min(start_ts), max(start_ts) FROM spans WHERE start_ts >= ?1 AND start_ts < ?2 AND resource IN ("
+                               + idList(unseen) + ") GROUP BY resource",
+                           false, window);
+            !s)
+            return s.error();
+    // Logs last: their table is the largest.
+    if (auto unseen = unseenRows(); !unseen.empty())
         if (auto s = probe("logs",
                            "SELECT resource, min(ts), max(ts) FROM logs WHERE ts >= ?1 AND ts < ?2 AND resource IN (" + idList(unseen)
                                + ") GROUP BY resource",
-                           false);
+                           false, window);
             !s)
             return s.error();
 
@@ -116,10 +122,10 @@ Result<std::vector<DeployMarker>> findDeployMarkers(CacheReader& reader, const S
         if (ordered.size() < 2)
             continue;
         std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
-        const Timestamp start = std::max(ordered.front().second.first, window.from);
+        const Timestamp start = ordered.front().second.first;
         for (size_t i = 1; i < ordered.size(); ++i) {
             const Seen& s = ordered[i].second;
-            if (s.first - start < margin)
+            if (s.first - start < margin || !window.contains(s.first))
                 continue;
             out.push_back({service, ordered[i - 1].first, ordered[i].first, s.first, s.signal});
         }

@@ -793,9 +793,10 @@ Result<RootCauseRanking> Ranker::run()
     classify();
     aggregate();
     timer.stage("critical-path");
+    // Deploys over the last hours, for the timeline; only those near the onset count as evidence.
     auto deploys = findDeployMarkers(m_reader, m_services,
                                      {std::min(m_options.baseline.isValid() ? m_options.baseline.from : m_options.incident.from,
-                                               m_options.incident.from - Duration::hours(1)),
+                                               m_options.incident.from - Duration::hours(3)),
                                       m_options.incident.to});
     if (!deploys)
         return deploys.error();

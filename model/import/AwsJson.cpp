@@ -798,6 +798,55 @@ int sniffXRay(std::string_view head)
     return 0;
 }
 
+// A Logs Insights `stats` row with a time bucket ("bin(5m)" or any "2022-07-18 12:30:00.000" value):
+// every numeric field becomes a sample of the series named after it, the other fields its labels.
+bool statsRowToSamples(const std::vector<std::pair<std::string, std::string>>& cells, std::map<std::string, SeriesData>& out,
+                       const ResourcePtr& resource)
+{
+    const std::pair<std::string, std::string>* timeCell = nullptr;
+    std::optional<Timestamp> time;
+    for (const auto& c : cells) {
+        const bool looksLikeTime = c.second.size() == 23 && c.second[10] == ' ' && c.second[4] == '-';
+        if (c.first.rfind("bin(", 0) == 0 || looksLikeTime) {
+            if (auto t = parseRfc3339(c.second); t) {
+                timeCell = &c;
+                time = *t;
+                break;
+            }
+        }
+    }
+    if (!timeCell)
+        return false;
+    std::vector<std::pair<std::string, double>> numbers;
+    std::vector<std::pair<std::string, std::string>> labels;
+    for (const auto& c : cells) {
+        if (&c == timeCell)
+            continue;
+        char* end = nullptr;
+        const double v = std::strtod(c.second.c_str(), &end);
+        if (!c.second.empty() && end == c.second.c_str() + c.second.size())
+            numbers.emplace_back(c.first, v);
+        else
+            labels.emplace_back(c.first, c.second);
+    }
+    if (numbers.empty())
+        return false;
+    for (const auto& [name, value] : numbers) {
+        Series s;
+        s.name = name;
+        for (const auto& [k, v] : labels)
+            s.setLabel(k, v);
+        s.kind = MetricKind::Gauge;
+        s.resource = resource;
+        const std::string key = s.key();
+        auto it = out.find(key);
+        if (it == out.end())
+            it = out.emplace(key, SeriesData{std::move(s), {}, {}, {}}).first;
+        it->second.samples.push_back({*time, value});
+    }
+    return true;
+}
+
 Status parseLogsDocument(std::string_view doc, const ParseContext& ctx, RecordSink& sink)
 {
     auto page = parseLogEvents(doc, ctx, sink);
@@ -945,6 +994,7 @@ Result<LogEventsPage> parseLogEvents(std::string_view body, const ParseContext& 
 Result<InsightsPage> parseInsightsResults(std::string_view body, const ParseContext& ctx, RecordSink& sink, const LogsContext& logs, bool emitRows)
 {
     InsightsPage page;
+    std::map<std::string, SeriesData> statsSeries;
     Emitter emit(ctx, sink);
     LogResources resources(logs.region);
     MessageAnalyser analyser;
@@ -982,6 +1032,7 @@ Result<InsightsPage> parseInsightsResults(std::string_view body, const ParseCont
                     LogRecord r;
                     std::string group, ptr, level, problem, snippet;
                     bool haveTime = false, haveMessage = false;
+                    std::vector<std::pair<std::string, std::string>> cells; // in order, for `stats` rows
                     for (auto cell : row.get_array()) {
                         std::string name, value;
                         bool hasValue = false;
@@ -997,6 +1048,7 @@ Result<InsightsPage> parseInsightsResults(std::string_view body, const ParseCont
                         }
                         if (!hasValue)
                             continue;
+                        cells.emplace_back(name, value);
                         if (name == "@timestamp") {
                             auto t = parseRfc3339(value);
                             if (t) {
@@ -1033,8 +1085,15 @@ Result<InsightsPage> parseInsightsResults(std::string_view body, const ParseCont
                             r.attributes.set(name, value);
                         }
                     }
-                    if (!haveTime && problem.empty())
-                        problem = "row without @timestamp (aggregated `stats` rows are not log records; query `fields @timestamp, @message`)";
+                    if (!haveTime && problem.empty()) {
+                        // `stats … by bin(5m)`: a time bucket and numbers — samples of series, not a log record.
+                        if (statsRowToSamples(cells, statsSeries, resources.forGroup(group.empty() ? logs.logGroup : group))) {
+                            ++page.statsRows;
+                            continue;
+                        }
+                        problem = "row without @timestamp or a bin() time (aggregated `stats` rows without bin() are not records; query "
+                                  "`fields @timestamp, @message` or `stats … by bin(5m)`)";
+                    }
                     if (!problem.empty()) {
                         ++page.rejected;
                         if (auto st = emit.reject(location, problem, snippet.empty() ? r.attributes.toJson() : snippet); !st)
@@ -1062,6 +1121,12 @@ Result<InsightsPage> parseInsightsResults(std::string_view body, const ParseCont
             return Error{ctx.origin, "no `results` array", "expected the output of `aws logs get-query-results`"};
     } catch (const simdjson::simdjson_error& e) {
         return malformed(ctx, body, at, e, "a Logs Insights GetQueryResults object");
+    }
+    for (auto& [key, sd] : statsSeries) {
+        std::sort(sd.samples.begin(), sd.samples.end(), [](const Sample& a, const Sample& b) { return a.time < b.time; });
+        page.samples += sd.samples.size();
+        if (auto st = emit.add(std::move(sd)); !st)
+            return st.error();
     }
     if (auto st = emit.flush(); !st)
         return st.error();

@@ -43,8 +43,10 @@ Result<LogEventsPage> parseLogEvents(std::string_view body, const ParseContext& 
 
 struct InsightsPage {
     std::string status; // Scheduled, Running, Complete, Failed, Cancelled, Timeout, Unknown ("" when absent)
-    size_t rows = 0;     // result rows in the body (records + rejected)
+    size_t rows = 0;     // result rows in the body (records + statsRows + rejected)
     size_t records = 0;  // log records handed to the sink
+    size_t statsRows = 0; // `stats … by bin()` rows, turned into samples
+    size_t samples = 0;
     size_t rejected = 0;
     std::optional<std::string> nextToken;
     double recordsMatched = 0;

@@ -4,6 +4,7 @@
 #include "LokiApi.h"
 #include "OtlpJson.h"
 #include "PrometheusApi.h"
+#include "PlainLogs.h"
 
 // Each format's owner adds its header below and one entry to the list: nothing else registers.
 // (Static self-registration is unreliable in a static library: the linker drops unreferenced objects.)
@@ -19,6 +20,7 @@ const std::vector<Format>& formats()
         aws::cloudWatchLogsFormat(), aws::logsInsightsFormat(), aws::cloudWatchMetricsFormat(), aws::xrayTracesFormat(),
         lokiApiFormat(),
         prometheusApiFormat(),
+        jsonLinesLogsFormat(), logfmtFormat(), plainTextLogsFormat(), // plain logs: last, low sniff scores
     };
     return all;
 }
