@@ -17,7 +17,7 @@ using namespace rootline;
 namespace {
 
 constexpr int64_t kS = 1795186021; // 2026-11-20T14:47:01Z
-constexpr int64_t kNs = kS * 1'000'000'000LL;
+constexpr int64_t kNs = kS * 1000000000LL;
 
 CollectingSink parseWith(const char* formatName, const std::string& document, int64_t firstLine = 1, bool strict = false,
                          Status* status = nullptr)
@@ -84,7 +84,7 @@ private slots:
         QTest::newRow("epoch us") << "1795186021123456" << qint64(kNs + 123456000);
         QTest::newRow("epoch ns") << "1795186021123456789" << qint64(kNs + 123456789);
         QTest::newRow("syslog") << "Nov 20 14:47:01" << qint64(kNs);
-        QTest::newRow("syslog padded day") << "Nov  2 14:47:01" << qint64(1793630821LL * 1'000'000'000LL);
+        QTest::newRow("syslog padded day") << "Nov  2 14:47:01" << qint64(1793630821LL * 1000000000LL);
         QTest::newRow("syslog fraction") << "Nov 20 14:47:01.000250" << qint64(kNs + 250000);
         QTest::newRow("nginx") << "20/Nov/2026:14:47:01 +0000" << qint64(kNs);
         QTest::newRow("nginx offset") << "20/Nov/2026:15:47:01 +0100" << qint64(kNs);
@@ -174,7 +174,7 @@ private slots:
     void jsonFields()
     {
         const std::string doc =
-            R"({"ts":"2026-11-20T14:47:01Z","level":"error","msg":"payment \"declined\"","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736",)"
+            "{\"ts\":\"2026-11-20T14:47:01Z\",\"level\":\"error\",\"msg\":\"payment \\\"declined\\\"\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
             R"("span_id":"00f067aa0ba902b7","service":"checkout","env":"prod","user":"u1","n":3,"ratio":0.5,"ok":true,"gone":null,"ctx":{"a":[1,2]}})"
             "\n\n" R"({"time":"2026-11-20T14:47:02Z","message":"second","application":"billing"})" "\n"
             R"({"time":"2026-11-20T14:47:03Z","log":"third","logger":"app.db"})" "\n"
@@ -219,10 +219,10 @@ private slots:
         QTest::addColumn<QString>("value");
         QTest::newRow("plain") << "a=1 msg=hello" << "msg" << "hello";
         QTest::newRow("quoted") << R"(a=1 msg="hello world")" << "msg" << "hello world";
-        QTest::newRow("escaped quote") << R"(msg="say \"hi\"" a=1)" << "msg" << R"(say "hi")";
-        QTest::newRow("escaped backslash") << R"(path="C:\\tmp" a=1)" << "path" << R"(C:\tmp)";
-        QTest::newRow("newline tab") << R"(msg="a\nb\tc")" << "msg" << "a\nb\tc";
-        QTest::newRow("unicode") << R"(msg="caf\u00e9")" << "msg" << QString::fromUtf8("café");
+        QTest::newRow("escaped quote") << "msg=\"say \\\"hi\\\"\" a=1" << "msg" << R"(say "hi")";
+        QTest::newRow("escaped backslash") << "path=\"C:\\\\tmp\" a=1" << "path" << "C:\\tmp";
+        QTest::newRow("newline tab") << "msg=\"a\\nb\\tc\"" << "msg" << "a\nb\tc";
+        QTest::newRow("unicode") << "msg=\"caf\\u00e9\"" << "msg" << QString::fromUtf8("café");
         QTest::newRow("equals in value") << "q=a=b" << "q" << "a=b";
         QTest::newRow("empty value") << "a=1 empty= b=2" << "empty" << "";
         QTest::newRow("empty quoted") << R"(a=1 e="" b=2)" << "e" << "";
@@ -249,10 +249,10 @@ private slots:
     void logfmtErrors_data()
     {
         QTest::addColumn<QString>("line");
-        QTest::newRow("unterminated") << R"(a=1 msg="never closed)";
-        QTest::newRow("text after quote") << R"(msg="a"b)";
+        QTest::newRow("unterminated") << "a=1 msg=\"never closed";
+        QTest::newRow("text after quote") << "msg=\"a\"b";
         QTest::newRow("no key") << "=value";
-        QTest::newRow("short unicode") << R"(msg="\u12")";
+        QTest::newRow("short unicode") << "msg=\"\\u12\"";
         QTest::newRow("empty") << "   ";
     }
     void logfmtErrors()
@@ -338,7 +338,7 @@ private slots:
         QVERIFY(setPlainLogPattern({}).ok()); // year 0: take it from the file
         auto sink = parseWith("plain-text-logs", "2025-11-20T14:47:00Z INFO a\nNov 20 14:47:01 host b\n");
         QCOMPARE(sink.collected.logs.size(), size_t(2));
-        QCOMPARE(sink.collected.logs[1].time.nanos(), 1763650021LL * 1'000'000'000LL);
+        QCOMPARE(sink.collected.logs[1].time.nanos(), 1763650021LL * 1000000000LL);
     }
 
     void customPattern()
@@ -448,7 +448,7 @@ private slots:
     {
         const char* mine[] = {"jsonl-logs", "logfmt", "plain-text-logs"};
         int files = 0;
-        QDirIterator it(QStringLiteral(ROOTLINE_FIXTURES), {"*.json", "*.jsonl"}, QDir::Files, QDirIterator::Subdirectories);
+        QDirIterator it(QStringLiteral(ROOTLINE_FIXTURES), {QStringLiteral("*.json"), QStringLiteral("*.jsonl")}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             QFile file(path);
@@ -456,7 +456,7 @@ private slots:
             const QByteArray head = file.read(8192);
             const std::string_view h(head.constData(), size_t(head.size()));
             for (const char* name : mine)
-                QVERIFY2(formatByName(name)->sniff(h) == 0, qPrintable(path + " claimed by " + name));
+                QVERIFY2(formatByName(name)->sniff(h) == 0, qPrintable(path + QStringLiteral(" claimed by ") + QString::fromUtf8(name)));
             ++files;
         }
         QVERIFY(files >= 5);
@@ -466,17 +466,17 @@ private slots:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString in = dir.filePath("in");
+        const QString in = dir.filePath(QStringLiteral("in"));
         QVERIFY(QDir().mkpath(in));
-        writeFile(in + "/app.jsonl",
+        writeFile(in + QStringLiteral("/app.jsonl"),
                   "{\"time\":\"2026-11-20T14:47:01Z\",\"level\":\"info\",\"msg\":\"order placed\",\"service\":\"shop\"}\n"
                   "{\"time\":\"garbage\",\"level\":\"info\",\"msg\":\"bad\",\"service\":\"shop\"}\n"
                   "{\"time\":\"2026-11-20T14:47:03Z\",\"level\":\"error\",\"msg\":\"payment declined\",\"service\":\"shop\"}\n");
-        writeFile(in + "/worker.log", "time=2026-11-20T14:47:02Z level=warn msg=\"queue slow\" app=worker\n"
+        writeFile(in + QStringLiteral("/worker.log"), "time=2026-11-20T14:47:02Z level=warn msg=\"queue slow\" app=worker\n"
                                       "time=2026-11-20T14:47:04Z level=info msg=\"drained\" app=worker\n");
-        writeFile(in + "/server.txt", "2026-11-20 14:47:05,000 ERROR crash in handler\n\tat x.Y(Y.java:1)\n"
+        writeFile(in + QStringLiteral("/server.txt"), "2026-11-20 14:47:05,000 ERROR crash in handler\n\tat x.Y(Y.java:1)\n"
                                       "2026-11-20 14:47:06,000 INFO recovered\n");
-        const std::string cache = dir.filePath("c.rootline").toStdString();
+        const std::string cache = dir.filePath(QStringLiteral("c.rootline")).toStdString();
         {
             auto writer = CacheWriter::open(cache);
             QVERIFY(writer.ok());
@@ -494,7 +494,7 @@ private slots:
             bool sawRejection = false;
             for (const auto& f : summary.files)
                 for (const auto& e : f.errors)
-                    sawRejection = sawRejection || QString::fromStdString(e.location).endsWith("app.jsonl:2");
+                    sawRejection = sawRejection || QString::fromStdString(e.location).endsWith(QStringLiteral("app.jsonl:2"));
             QVERIFY(sawRejection);
         }
         auto reader = CacheReader::open(cache);
