@@ -43,6 +43,7 @@ private slots:
         QTest::newRow("64-bit hex") << "traceID" << "a3ce929d0e0e4736" << "0000000000000000a3ce929d0e0e4736";
         QTest::newRow("OTLP base64") << "traceId" << "S/kvNXezTaajzpKdDg5HNg==" << t;
         QTest::newRow("dd.trace_id decimal") << "dd.trace_id" << "11803532876627986230" << "0000000000000000a3ce929d0e0e4736";
+        QTest::newRow("dd.trace_id 128-bit hex") << "dd.trace_id" << t << t;
         QTest::newRow("AWS-XRAY-TRACE-ID") << "AWS-XRAY-TRACE-ID" << "Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;Parent=00f067aa0ba902b7;Sampled=1" << t;
         QTest::newRow("xray_trace_id bare") << "xray_trace_id" << "1-4bf92f35-77b34da6a3ce929d0e0e4736" << t;
         QTest::newRow("@xrayTraceId") << "@xrayTraceId" << "1-4bf92f35-77b34da6a3ce929d0e0e4736" << t;
@@ -91,6 +92,9 @@ private slots:
         QTest::newRow("logfmt quoted") << QStringLiteral("level=info traceID=\"4bf92f3577b34da6a3ce929d0e0e4736\"") << true;
         QTest::newRow("logfmt prefixed key") << QStringLiteral("otel_trace_id=4bf92f3577b34da6a3ce929d0e0e4736") << false;
         QTest::newRow("plain") << QStringLiteral("GET /checkout 200 in 12ms 4bf92f3577b34da6a3ce929d0e0e4736") << false;
+        QTest::newRow("nginx trace=") << QStringLiteral("10.0.0.1 - - [20/Nov/2026:14:47:01 +0000] \"POST /api/checkout HTTP/1.1\" 504 0 trace=4bf92f3577b34da6a3ce929d0e0e4736") << true;
+        QTest::newRow("logback [trace=,span=]") << QStringLiteral("2026-11-20 14:47:01.123 ERROR [payment,trace=4bf92f3577b34da6a3ce929d0e0e4736,span=00f067aa0ba902b7] charge failed") << true;
+        QTest::newRow("word trace, no id") << QStringLiteral("stack trace=unavailable for this request") << false;
     }
 
     void bodies()

@@ -6,10 +6,14 @@
 #include "LogPane.h"
 #include "TimelinePane.h"
 #include "TracePane.h"
+#include "ImportDialog.h"
+#include "InvestigationPane.h"
+#include "cache/CacheWriter.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -63,6 +67,15 @@ MainWindow::MainWindow(QWidget* parent)
     m_vertical->setSizes({400, 500});
     m_horizontal->setSizes({870, 570});
     setCentralWidget(m_vertical);
+    // The guided investigation on the right: visible at a glance, narrow enough to leave the logs
+    // their width (View → Investigation hides it).
+    auto* investigationDock = new QDockWidget(tr("Investigation"), this);
+    investigationDock->setObjectName(QStringLiteral("investigationDock"));
+    investigationDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
+    m_investigation = new InvestigationPane(m_session, m_focus, investigationDock);
+    investigationDock->setWidget(m_investigation);
+    addDockWidget(Qt::RightDockWidgetArea, investigationDock);
+    resizeDocks({investigationDock}, {460}, Qt::Horizontal);
 
     createActions();
 
@@ -103,6 +116,7 @@ void MainWindow::createActions()
     QAction* open = file->addAction(tr("&Open…"), this, &MainWindow::chooseFile);
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("&Import…"), this, [this] { importFiles(); })->setShortcut(QKeySequence(tr("Ctrl+I")));
     rebuildRecentMenu();
     QAction* closeCache = file->addAction(tr("&Close cache"), this, [this] {
         m_session->close();
@@ -125,6 +139,8 @@ void MainWindow::createActions()
     clearWindow->setShortcut(Qt::Key_Escape);
     view->addAction(tr("&Reset timeline zoom"), m_timeline, &TimelinePane::resetView);
     view->addAction(tr("Clear selected &trace"), this, [this] { m_focus->setTrace({}); });
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("investigationDock")))
+        view->addAction(dock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Rootline"), this, [this] {
@@ -261,6 +277,16 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 
 void MainWindow::dropEvent(QDropEvent* event)
 {
+    // Anything but a .rootline cache is imported (files and folders) into the open cache.
+    QStringList toImport;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile() && !url.toLocalFile().endsWith(QStringLiteral(".rootline")))
+            toImport << url.toLocalFile();
+    if (!toImport.isEmpty()) {
+        event->acceptProposedAction();
+        QMetaObject::invokeMethod(this, [this, toImport] { importFiles(toImport); }, Qt::QueuedConnection);
+        return;
+    }
     for (const QUrl& url : event->mimeData()->urls()) {
         if (url.isLocalFile()) {
             event->acceptProposedAction();
@@ -270,6 +296,33 @@ void MainWindow::dropEvent(QDropEvent* event)
             return;
         }
     }
+}
+
+void MainWindow::importFiles(const QStringList& paths)
+{
+    QString cache = m_session->path();
+    if (!m_session->isOpen()) {
+        cache = QFileDialog::getSaveFileName(this, tr("Import into a new cache"), QStringLiteral("incident.rootline"),
+                                             tr("Rootline caches (*.rootline)"));
+        if (cache.isEmpty())
+            return;
+        if (auto writer = CacheWriter::open(cache.toStdString()); !writer) { // creates the empty cache
+            showError(QString::fromStdString(writer.error().message()));
+            return;
+        }
+        if (!openCacheInteractive(cache))
+            return;
+    }
+    ImportDialog dialog(cache, this);
+    dialog.addInputs(paths);
+    // Re-open the session on the grown cache so every pane (and the investigation) reloads.
+    connect(&dialog, &ImportDialog::imported, this, [this, cache] {
+        if (auto s = m_session->open(cache); !s)
+            showError(QString::fromStdString(s.error().message()));
+    });
+    if (!paths.isEmpty())
+        dialog.start();
+    dialog.exec();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

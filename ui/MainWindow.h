@@ -19,6 +19,7 @@ namespace rootline {
 
 class CacheSession;
 class Focus;
+class InvestigationPane;
 class LogPane;
 class TimelinePane;
 class TracePane;
@@ -40,6 +41,9 @@ public:
     TimelinePane* timelinePane() const { return m_timeline; }
     LogPane* logPane() const { return m_logs; }
     TracePane* tracePane() const { return m_traces; }
+    InvestigationPane* investigationPane() const { return m_investigation; }
+    // File → Import…: the dialog over the open cache (or a new one), preloaded with `paths`.
+    void importFiles(const QStringList& paths = {});
     // Every pane has shown the data of the open cache.
     bool isLoaded() const;
 
@@ -66,6 +70,7 @@ private:
     TimelinePane* m_timeline;
     LogPane* m_logs;
     TracePane* m_traces;
+    InvestigationPane* m_investigation = nullptr;
     QSplitter* m_vertical;
     QSplitter* m_horizontal;
     QMenu* m_recentMenu = nullptr;

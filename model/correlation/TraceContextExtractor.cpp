@@ -24,6 +24,10 @@ constexpr std::array kFields{
     KnownField{"traceID", IdKind::Trace, IdEncoding::Auto},
     KnownField{"otelTraceID", IdKind::Trace, IdEncoding::Auto},
     KnownField{"trace.id", IdKind::Trace, IdEncoding::Auto},
+    // Legacy access and logback lines: `trace=<hex>`, `[trace=<hex>,span=<hex>]`. The value must
+    // still be 16/32 hex digits, so a word "trace" elsewhere links nothing.
+    KnownField{"trace", IdKind::Trace, IdEncoding::Auto},
+    KnownField{"span", IdKind::Span, IdEncoding::Auto},
     KnownField{"dd.trace_id", IdKind::Trace, IdEncoding::Decimal},
     KnownField{"AWS-XRAY-TRACE-ID", IdKind::AmznHeader, IdEncoding::XRay},
     KnownField{"xray_trace_id", IdKind::AmznHeader, IdEncoding::XRay},
@@ -40,7 +44,7 @@ constexpr std::array kFields{
 
 const KnownField* knownField(std::string_view key)
 {
-    if (key.size() < 6 || key.size() > 17)
+    if (key.size() < 4 || key.size() > 17)
         return nullptr;
     // Most keys of a log line are rejected by their first letter, before any comparison.
     switch (key[0]) {
@@ -222,7 +226,8 @@ void fromLogfmt(std::string_view body, Found& f)
                 e = body.size();
         } else {
             e = v;
-            while (e < body.size() && body[e] != ' ' && body[e] != '\t' && body[e] != ',' && body[e] != ';' && body[e] != '&')
+            while (e < body.size() && body[e] != ' ' && body[e] != '\t' && body[e] != ',' && body[e] != ';' && body[e] != '&'
+                   && body[e] != ']' && body[e] != ')')
                 ++e;
         }
         // An X-Amzn-Trace-Id header value carries ';' inside: take the rest of the token.
@@ -296,6 +301,8 @@ std::optional<TraceId> traceIdFromLogValue(std::string_view text, IdEncoding enc
             return std::nullopt;
     } else if (encoding == IdEncoding::Hex && !((text.size() == 32 || text.size() == 16) && allHex(text))) {
         return std::nullopt;
+    } else if (encoding == IdEncoding::Decimal && text.size() == 32 && allHex(text)) {
+        use = IdEncoding::Hex; // Datadog writes 64-bit ids in decimal but 128-bit ones in hex
     } else if (encoding == IdEncoding::Decimal && !allDigits(text)) {
         return std::nullopt;
     }

@@ -5,10 +5,15 @@
 #include "Format.h"
 #include "JsonSplitter.h"
 #include "RecordSink.h"
+#include "bundle/ContentHash.h"
+#include "bundle/RecordCopier.h"
+#include "cache/CacheReader.h"
+#include "cache/Schema.h"
 
 #include <QCryptographicHash>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -580,8 +585,126 @@ struct Importer::Impl {
         return tarMagic(inner);
     }
 
+    // What the first bytes say about a file: a Rootline cache (an exported bundle), another
+    // application's SQLite database, or neither (left to archive and format detection).
+    enum class SqliteKind { None, Rootline, Foreign };
+    SqliteKind sqliteKind(const std::string& path)
+    {
+        auto file = openFileSource(path);
+        if (!file)
+            return SqliteKind::None;
+        unsigned char head[72] = {};
+        auto n = readFully(**file, reinterpret_cast<char*>(head), sizeof head);
+        if (!n || *n < 16 || std::memcmp(head, "SQLite format 3\0", 16) != 0)
+            return SqliteKind::None;
+        if (*n < sizeof head)
+            return SqliteKind::Rootline; // too short to tell: CacheReader refuses it with the reason
+        const uint32_t appId = (uint32_t(head[68]) << 24) | (uint32_t(head[69]) << 16) | (uint32_t(head[70]) << 8) | uint32_t(head[71]);
+        return appId == uint32_t(cache::kApplicationId) ? SqliteKind::Rootline : SqliteKind::Foreign;
+    }
+
+    // A Rootline cache (what `export` writes): its records are copied into one unit, deduplicated by
+    // the bundle's content hash, so importing the same bundle twice adds nothing.
+    void importBundle(const std::string& path, int64_t size, ImportSummary& summary)
+    {
+        ImportFileResult result;
+        result.path = path;
+        result.format = "rootline-bundle";
+        doneBase += size;
+        report(path, "checking", 0, true);
+        auto reader = CacheReader::open(path);
+        if (!reader) {
+            fail(result, reader.error());
+            doneBase += size;
+            summary.files.push_back(std::move(result));
+            return;
+        }
+        auto hash = contentHash(**reader);
+        if (!hash) {
+            fail(result, hash.error());
+        } else if (auto seen = writer.hasContentHash(*hash); !seen) {
+            fail(result, seen.error());
+        } else if (*seen) {
+            result.outcome = ImportFileResult::Outcome::Duplicate;
+            result.note = "already imported (same content, sha256 " + hash->substr(0, 12) + "…); skipped";
+        } else {
+            copyBundle(**reader, *hash, result);
+        }
+        doneBase += size;
+        summary.files.push_back(std::move(result));
+    }
+
+    void copyBundle(CacheReader& reader, const std::string& hash, ImportFileResult& result)
+    {
+        FetchRecord fetch;
+        fetch.source = "file";
+        fetch.kind = "import";
+        fetch.query = result.path;
+        fetch.fetchedAt = Timestamp::now();
+        fetch.contentHash = hash;
+        auto unit = writer.begin(fetch);
+        UnitSink sink(*unit, result, options);
+        report(result.path, "importing", 0, true);
+        auto copied = copyRecords(reader, sink, CopyFilter{}, nullptr, cancelFlag, result.path);
+        Status status = copied ? sink.flush() : Status(copied.error());
+        if (!status.ok()) {
+            unit->rollback();
+            fail(result, status.error());
+            if (result.outcome == ImportFileResult::Outcome::Cancelled)
+                result.note = "cancelled; nothing of this file was stored";
+            return;
+        }
+        auto stats = unit->commit(true, "rootline-bundle" + provenanceNote(reader));
+        if (!stats) {
+            fail(result, stats.error());
+            return;
+        }
+        result.stats = *stats;
+        result.outcome = ImportFileResult::Outcome::Imported;
+    }
+
+    // The bundle's own provenance (where its data was fetched from), carried over in the unit's
+    // message since one unit has one fetch record. Bounded, so a bundle of many imports stays short.
+    static std::string provenanceNote(CacheReader& reader)
+    {
+        auto fetches = reader.fetches();
+        if (!fetches || fetches->empty())
+            return {};
+        std::string note = "; bundle provenance:";
+        size_t listed = 0;
+        for (const FetchRecord& f : *fetches) {
+            if (listed == 10 || note.size() > 1000) {
+                note += " … (" + std::to_string(fetches->size() - listed) + " more)";
+                break;
+            }
+            note += (listed++ ? "; " : " ") + f.kind + " " + f.source + (f.query.empty() ? std::string() : " " + oneLine(f.query, 200));
+        }
+        return note;
+    }
+
     void importPath(const std::string& path, int64_t size, ImportSummary& summary)
     {
+        if (options.format.empty() || options.format == "rootline-bundle") {
+            const SqliteKind kind = sqliteKind(path);
+            if (kind == SqliteKind::Rootline) {
+                importBundle(path, size, summary);
+                ++progress.filesDone;
+                report(path, "importing", 0, true);
+                return;
+            }
+            if (kind == SqliteKind::Foreign) {
+                ImportFileResult result;
+                result.path = path;
+                result.outcome = ImportFileResult::Outcome::Unrecognized;
+                result.note = "an SQLite database that is not a Rootline cache (another application's); not imported";
+                result.errors.push_back({path, {}, result.note});
+                doneBase += 2 * size;
+                summary.files.push_back(std::move(result));
+                ++progress.filesDone;
+                report(path, "importing", 0, true);
+                return;
+            }
+        }
         if (isArchive(path))
             importArchive(path, size, summary);
         else
