@@ -59,7 +59,7 @@ private slots:
         QCOMPARE(finished.first().first().toBool(), true);
         QCOMPARE(imported.size(), 1);
         QVERIFY2(dialog.summary().has_value(), qPrintable(dialog.errorText()));
-        const ImportSummary& s = *dialog.summary();
+        const ImportSummary s = *dialog.summary(); // a copy: the next import replaces it
         QVERIFY(!s.cancelled);
         QCOMPARE(int(s.files.size()), 1);
         QCOMPARE(s.files.front().outcome, ImportFileResult::Outcome::Imported);

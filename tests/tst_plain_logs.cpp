@@ -317,6 +317,26 @@ private slots:
         QCOMPARE(QString::fromStdString(r.body), message);
     }
 
+    void byteOrderMark_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("document");
+        QTest::newRow("jsonl") << "jsonl-logs" << "\xEF\xBB\xBF{\"time\":\"2026-11-20T14:47:01Z\",\"msg\":\"a\"}\n";
+        QTest::newRow("logfmt") << "logfmt" << "\xEF\xBB\xBFtime=2026-11-20T14:47:01Z msg=a\n";
+        QTest::newRow("plain") << "plain-text-logs" << "\xEF\xBB\xBF" "2026-11-20T14:47:01Z a\n";
+    }
+    void byteOrderMark()
+    {
+        QFETCH(QString, format);
+        QFETCH(QString, document);
+        const std::string name = format.toStdString();
+        auto sink = parseWith(name.c_str(), document.toStdString());
+        QCOMPARE(sink.rejections.size(), size_t(0));
+        QCOMPARE(sink.collected.logs.size(), size_t(1));
+        QCOMPARE(sink.collected.logs[0].time.nanos(), kNs);
+        QCOMPARE(sink.collected.logs[0].body, std::string("a"));
+    }
+
     void continuationLines()
     {
         const std::string doc = "2026-11-20 14:47:01,000 ERROR request failed\n"
@@ -422,9 +442,15 @@ private slots:
         QTest::newRow("plain iso") << "2026-11-20T14:47:01Z INFO a\n2026-11-20T14:47:02Z WARN b\n" << "plain-text-logs";
         QTest::newRow("plain with stack") << "2026-11-20 14:47:01,000 ERROR x\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n2026-11-20 14:47:02,000 INFO y\n"
                                           << "plain-text-logs";
+        QTest::newRow("plain, mostly stack trace") << "2026-11-20 14:47:01,000 ERROR x\njava.lang.Error: y\n\tat a.b(C.java:1)\n\tat d.e(F.java:2)\n\tat g.h(I.java:3)\n"
+                                                  << "plain-text-logs";
+        QTest::newRow("prose then a date") << "Meeting notes\n2026-11-20 14:47:01 we met\n" << "";
         QTest::newRow("plain iso with logfmt tail") << "2026-11-20T14:47:01Z level=info msg=a\n" << "plain-text-logs";
         QTest::newRow("syslog") << "Nov 20 14:47:01 web1 sshd[42]: a\nNov 20 14:47:02 web1 sshd[42]: b\n" << "plain-text-logs";
         QTest::newRow("nginx") << "[20/Nov/2026:14:47:01 +0000] GET /\n" << "plain-text-logs";
+        QTest::newRow("jsonl with BOM") << "\xEF\xBB\xBF{\"time\":1,\"msg\":\"a\"}\n" << "jsonl-logs";
+        QTest::newRow("logfmt with BOM") << "\xEF\xBB\xBFtime=1 msg=a\n" << "logfmt";
+        QTest::newRow("plain with BOM") << "\xEF\xBB\xBF" "2026-11-20T14:47:01Z INFO a\n" << "plain-text-logs";
         QTest::newRow("prose") << "Hello there,\nthis is a letter.\n" << "";
         QTest::newRow("csv") << "time,level,msg\n2026-11-20,info,a\n" << "";
         QTest::newRow("json without time") << "{\"a\":1}\n{\"a\":2}\n" << "";

@@ -127,6 +127,10 @@ TimelinePane::TimelinePane(CacheSession* session, Focus* focus, QWidget* parent)
             m_services << QString::fromStdString(s);
         startLoad(true); // chained from the overview's delivery: the session stays "loading"
     });
+    connect(m_focus, &Focus::serviceChanged, this, [this] {
+        if (m_data)
+            rebuild();
+    });
     connect(m_focus, &Focus::windowChanged, this, [this] {
         updateShading();
         m_plot->replot();
@@ -354,7 +358,12 @@ void TimelinePane::rebuild()
         QCPAxisRect* rect = m_rects[size_t(rows.indexOf(line.spec.row))];
         auto* graph = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
         graph->setData(line.keys, line.values, true);
-        graph->setPen(QPen(colorFor(line.spec.service, line.spec.label), 1));
+        // The focused service stands out; the others step back but stay for comparison.
+        QColor colour = colorFor(line.spec.service, line.spec.label);
+        const QString focused = m_focus->service();
+        if (!focused.isEmpty() && line.spec.service != focused)
+            colour.setAlpha(70);
+        graph->setPen(QPen(colour, !focused.isEmpty() && line.spec.service == focused ? 2 : 1));
         graph->setName(line.spec.label);
         graph->setAdaptiveSampling(true);
         if (legendLabels.contains(line.spec.label))

@@ -44,6 +44,8 @@ public:
     {
         int64_t number = 0;
         size_t pos = 0;
+        if (m_ctx.firstByte == 0 && document.substr(0, 3) == "\xEF\xBB\xBF")
+            pos = 3; // a UTF-8 byte-order mark (Windows editors) is not part of the first line
         while (pos < document.size()) {
             size_t end = document.find('\n', pos);
             if (end == std::string_view::npos)

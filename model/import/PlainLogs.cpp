@@ -28,7 +28,7 @@ std::string_view trim(std::string_view s)
 std::vector<std::string_view> headLines(std::string_view head, size_t max)
 {
     std::vector<std::string_view> out;
-    size_t pos = 0;
+    size_t pos = head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // UTF-8 byte-order mark
     while (out.size() < max) {
         const size_t end = head.find('\n', pos);
         if (end == std::string_view::npos)
@@ -39,7 +39,7 @@ std::vector<std::string_view> headLines(std::string_view head, size_t max)
         pos = end + 1;
     }
     // A head without any newline: a single (possibly whole) line.
-    if (out.empty() && pos == 0 && !trim(head).empty())
+    if (out.empty() && head.find('\n') == std::string_view::npos && !trim(head).empty())
         out.push_back(trim(head));
     return out;
 }

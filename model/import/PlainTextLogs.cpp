@@ -105,7 +105,7 @@ int sniffPlainText(std::string_view head)
 {
     const auto p = current();
     int matched = 0, lines = 0;
-    size_t pos = 0;
+    size_t pos = head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // UTF-8 byte-order mark
     while (lines < 5) {
         const size_t end = head.find('\n', pos);
         if (end == std::string_view::npos)
@@ -123,10 +123,9 @@ int sniffPlainText(std::string_view head)
             return 0; // a log file starts with a timestamped line
         matched += timed;
     }
-    if (lines == 0)
-        return 0;
     // Low on purpose: every structured format (and logfmt / JSON lines) outranks a plain line.
-    return matched * 2 >= lines ? 10 + matched : 0;
+    // Lines between timestamped ones are continuations (stack traces): they do not count against.
+    return lines == 0 ? 0 : 10 + matched;
 }
 
 Status parsePlainText(std::string_view document, const ParseContext& ctx, RecordSink& sink)
