@@ -10,6 +10,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
+#include <QUrl>
 #include <QTreeWidget>
 
 using namespace rootline;
@@ -47,7 +49,10 @@ private slots:
         QCOMPARE(candidates->topLevelItemCount(), int(st.candidates.size()));
         QCOMPARE(candidates->topLevelItem(0)->text(0), QStringLiteral("1"));
         QCOMPARE(candidates->topLevelItem(0)->text(1), QStringLiteral("payment"));
-        QVERIFY(!candidates->topLevelItem(0)->text(5).isEmpty()); // explanation
+        // The top candidate is selected and its explanation shown, wrapped, under the tables.
+        QCOMPARE(candidates->currentItem(), candidates->topLevelItem(0));
+        QVERIFY(!st.candidates.front().explanation.empty());
+        QVERIFY(pane.detailView()->toPlainText().contains(QString::fromStdString(st.candidates.front().explanation)));
         QTreeWidget* steps = pane.stepView();
         QCOMPARE(steps->topLevelItemCount(), 8);
         QCOMPARE(steps->topLevelItem(0)->text(0), QString::fromUtf8(stepTitle(StepKind::Alert)));
@@ -68,6 +73,17 @@ private slots:
         // Other columns do not change the focus.
         emit candidates->itemClicked(withTrace, 1);
         QCOMPARE(traceChanged.size(), 1);
+
+        // A trace link in the detail text does the same.
+        const std::string other = st.candidates.front().evidence.traceIds.empty() ? std::string() : st.candidates.front().evidence.traceIds.back();
+        if (!other.empty() && QString::fromStdString(other) != id) {
+            emit pane.detailView()->anchorClicked(QUrl(QStringLiteral("trace:") + QString::fromStdString(other)));
+            QCOMPARE(traceChanged.size(), 2);
+            QCOMPARE(focus.traceId().toHex(), other);
+        }
+        // Selecting a step shows its summary.
+        steps->setCurrentItem(steps->topLevelItem(int(StepKind::Span)));
+        QVERIFY(pane.detailView()->toPlainText().contains(QString::fromStdString(st.step(StepKind::Span).summary)));
     }
 
     void closingClearsThePane()

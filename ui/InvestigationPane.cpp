@@ -10,7 +10,9 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTextBrowser>
 #include <QTreeWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace rootline {
@@ -73,6 +75,7 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     , m_rerun(new QPushButton(tr("Investigate"), this))
     , m_candidates(new QTreeWidget(this))
     , m_steps(new QTreeWidget(this))
+    , m_detail(new QTextBrowser(this))
 {
     m_header->setWordWrap(true);
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -82,30 +85,36 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     m_candidates->setRootIsDecorated(false);
     m_candidates->setAlternatingRowColors(true);
     m_candidates->setUniformRowHeights(true);
-    m_candidates->setHeaderLabels({tr("#"), tr("Service"), tr("Operation"), tr("Kind"), tr("Score"), tr("Explanation"), tr("Evidence trace")});
+    m_candidates->setHeaderLabels({tr("#"), tr("Service"), tr("Operation"), tr("Kind"), tr("Score"), tr("Evidence trace")});
     m_candidates->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_candidates->header()->setStretchLastSection(false);
-    m_candidates->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_candidates->setColumnWidth(0, 28);
-    m_candidates->setColumnWidth(1, 110);
-    m_candidates->setColumnWidth(2, 120);
-    m_candidates->setColumnWidth(3, 80);
+    m_candidates->setColumnWidth(1, 120);
+    m_candidates->setColumnWidth(2, 170);
+    m_candidates->setColumnWidth(3, 95);
     m_candidates->setColumnWidth(4, 48);
-    m_candidates->setColumnWidth(5, 320);
-    m_candidates->setColumnWidth(kTraceColumn, 110);
 
     m_steps->setRootIsDecorated(false);
     m_steps->setAlternatingRowColors(true);
     m_steps->setWordWrap(true);
     m_steps->setHeaderLabels({tr("Step"), tr("Status"), tr("Summary")});
     m_steps->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_steps->setColumnWidth(0, 150);
+    m_steps->setUniformRowHeights(true);
+    m_steps->setColumnWidth(0, 175);
     m_steps->setColumnWidth(1, 70);
+    m_detail->setOpenLinks(false);
+    m_detail->setReadOnly(true);
+    m_detail->setPlaceholderText(tr("Select a candidate or a step to read its explanation."));
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_candidates);
     split->addWidget(m_steps);
+    split->addWidget(m_detail);
     split->setChildrenCollapsible(false);
+    // Candidates are few (the ranker keeps ten at most), steps are eight, the explanation wraps.
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 2);
+    split->setSizes({110, 170, 170});
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_header, 1);
@@ -117,6 +126,15 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
 
     connect(m_rerun, &QPushButton::clicked, this, &InvestigationPane::investigate);
     connect(m_candidates, &QTreeWidget::itemClicked, this, &InvestigationPane::onCandidateClicked);
+    connect(m_candidates, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            showCandidate(m_candidates->indexOfTopLevelItem(item));
+    });
+    connect(m_steps, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            showStep(m_steps->indexOfTopLevelItem(item));
+    });
+    connect(m_detail, &QTextBrowser::anchorClicked, this, &InvestigationPane::openLink);
     connect(m_session, &CacheSession::opened, this, [this] { investigate(); });
     connect(m_session, &CacheSession::closed, this, [this] {
         if (m_cancel)
@@ -126,6 +144,7 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
         m_error.clear();
         m_candidates->clear();
         m_steps->clear();
+        m_detail->clear();
         m_header->setText(tr("No cache open."));
     });
     if (m_session->isOpen())
@@ -180,8 +199,8 @@ void InvestigationPane::display(const InvestigationState& st)
         item->setText(2, qs(c.operation));
         item->setText(3, qs(c.kind));
         item->setText(4, QString::number(c.score, 'f', 2));
-        item->setText(5, qs(c.explanation));
-        item->setToolTip(5, qs(c.explanation));
+        for (int col = 0; col < kTraceColumn; ++col)
+            item->setToolTip(col, qs(c.explanation));
         if (!c.evidence.traceIds.empty()) {
             const QString id = qs(c.evidence.traceIds.front());
             item->setText(kTraceColumn, id.left(12) + QChar(0x2026));
@@ -195,10 +214,12 @@ void InvestigationPane::display(const InvestigationState& st)
     }
     if (st.candidates.empty()) {
         auto* item = new QTreeWidgetItem(m_candidates);
-        item->setText(5, tr("No root-cause candidate stands out against the baseline."));
+        item->setText(1, tr("No root-cause candidate stands out against the baseline."));
+        item->setFirstColumnSpanned(true);
     }
 
     m_steps->clear();
+    m_detail->clear();
     for (const auto& s : st.steps) {
         auto* item = new QTreeWidgetItem(m_steps);
         item->setText(0, QString::fromUtf8(stepTitle(s.kind)));
@@ -211,6 +232,71 @@ void InvestigationPane::display(const InvestigationState& st)
             tip << QStringLiteral("• ") + qs(d);
         item->setToolTip(2, tip.join(QLatin1Char('\n')));
     }
+    // The top candidate's explanation is what the reader wants first.
+    if (!st.candidates.empty())
+        m_candidates->setCurrentItem(m_candidates->topLevelItem(0));
+}
+
+void InvestigationPane::showCandidate(int index)
+{
+    if (!m_state || index < 0 || index >= int(m_state->candidates.size()))
+        return;
+    const auto& c = m_state->candidates[size_t(index)];
+    QString html = tr("<b>#%1 %2%3</b> — %4, score %5<p>%6</p>")
+                       .arg(c.rank)
+                       .arg(qs(c.service).toHtmlEscaped(), c.operation.empty() ? QString() : QStringLiteral(" / ") + qs(c.operation).toHtmlEscaped(),
+                            qs(c.kind).toHtmlEscaped(), QString::number(c.score, 'f', 2), qs(c.explanation).toHtmlEscaped());
+    if (!c.evidence.traceIds.empty()) {
+        QStringList links;
+        for (size_t i = 0; i < c.evidence.traceIds.size() && i < 8; ++i) {
+            const QString id = qs(c.evidence.traceIds[i]);
+            links << QStringLiteral("<a href=\"trace:%1\">%2</a>").arg(id, id.left(12) + QChar(0x2026));
+        }
+        html += tr("Traces: %1").arg(links.join(QStringLiteral(", ")));
+        if (c.evidence.traceIds.size() > 8)
+            html += tr(" and %1 more").arg(c.evidence.traceIds.size() - 8);
+        html += QStringLiteral("<br>");
+    }
+    for (const auto& [key, what] : c.evidence.attributes)
+        html += QStringLiteral("%1: %2<br>").arg(qs(key).toHtmlEscaped(), qs(what).toHtmlEscaped());
+    if (!c.evidence.logIds.empty())
+        html += tr("%1 log lines").arg(c.evidence.logIds.size()) + QStringLiteral("<br>");
+    if (!c.evidence.series.empty())
+        html += tr("Series: %1").arg(qs(c.evidence.series.front()).toHtmlEscaped()) + QStringLiteral("<br>");
+    m_detail->setHtml(html);
+}
+
+void InvestigationPane::showStep(int index)
+{
+    if (!m_state || index < 0 || index >= int(m_state->steps.size()))
+        return;
+    const auto& s = m_state->steps[size_t(index)];
+    QString html = QStringLiteral("<b>%1</b> — %2<p>%3</p>")
+                       .arg(QString::fromUtf8(stepTitle(s.kind)), QString::fromUtf8(stepStatusName(s.status)), qs(s.summary).toHtmlEscaped());
+    if (!s.details.empty()) {
+        html += QStringLiteral("<ul>");
+        for (const auto& d : s.details)
+            html += QStringLiteral("<li>%1</li>").arg(qs(d).toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
+    for (const auto& e : s.pinned)
+        if (e.kind == "trace")
+            html += tr("Pinned trace: <a href=\"trace:%1\">%2</a><br>").arg(qs(e.id), qs(e.label.empty() ? e.id : e.label).toHtmlEscaped());
+    m_detail->setHtml(html);
+}
+
+void InvestigationPane::openLink(const QUrl& url)
+{
+    if (url.scheme() == QLatin1String("trace"))
+        focusTrace(url.path());
+}
+
+void InvestigationPane::focusTrace(const QString& hex)
+{
+    if (auto trace = parseTraceId(hex.toStdString()); trace)
+        m_focus->setTrace(*trace);
+    else
+        m_header->setText(tr("Cannot open trace %1: %2").arg(hex.toHtmlEscaped(), QString::fromStdString(trace.error().message()).toHtmlEscaped()));
 }
 
 void InvestigationPane::showError(const QString& message)
@@ -219,6 +305,7 @@ void InvestigationPane::showError(const QString& message)
     m_error = message;
     m_candidates->clear();
     m_steps->clear();
+    m_detail->clear();
     m_header->setText(tr("Cannot investigate: %1").arg(message.toHtmlEscaped()));
 }
 
@@ -227,12 +314,8 @@ void InvestigationPane::onCandidateClicked(QTreeWidgetItem* item, int column)
     if (column != kTraceColumn)
         return;
     const QString id = item->data(kTraceColumn, Qt::UserRole).toString();
-    if (id.isEmpty())
-        return;
-    if (auto trace = parseTraceId(id.toStdString()); trace)
-        m_focus->setTrace(*trace);
-    else
-        showError(QString::fromStdString(trace.error().message()));
+    if (!id.isEmpty())
+        focusTrace(id);
 }
 
 } // namespace rootline

@@ -17,7 +17,9 @@
 class QLabel;
 class QPushButton;
 class QTreeWidget;
+class QTextBrowser;
 class QTreeWidgetItem;
+class QUrl;
 
 namespace rootline {
 
@@ -41,7 +43,10 @@ public:
     QTreeWidget* stepView() const { return m_steps; }
 
     // Column of the candidate view holding the first evidence trace id (clickable).
-    static constexpr int kTraceColumn = 6;
+    static constexpr int kTraceColumn = 5;
+    // The wrapped text under the tables: the selected candidate's explanation and evidence, or the
+    // selected step's summary and details (trace ids are links that set the Focus trace).
+    QTextBrowser* detailView() const { return m_detail; }
 
 signals:
     // A run has ended, with a result or an error.
@@ -51,6 +56,10 @@ private:
     void display(const InvestigationState& state);
     void showError(const QString& message);
     void onCandidateClicked(QTreeWidgetItem* item, int column);
+    void showCandidate(int index);
+    void showStep(int index);
+    void openLink(const QUrl& url);
+    void focusTrace(const QString& hex);
 
     CacheSession* m_session;
     Focus* m_focus;
@@ -58,6 +67,7 @@ private:
     QPushButton* m_rerun;
     QTreeWidget* m_candidates;
     QTreeWidget* m_steps;
+    QTextBrowser* m_detail;
     std::shared_ptr<std::atomic_bool> m_cancel;
     std::optional<InvestigationState> m_state;
     QString m_error;

@@ -13,7 +13,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
-#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -58,7 +57,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_horizontal->setStretchFactor(1, 2);
     m_horizontal->setChildrenCollapsible(false);
     m_vertical = new QSplitter(Qt::Vertical, this);
-    m_vertical->addWidget(m_timeline);
+    // The guided investigation beside the timeline: visible at a glance, while the logs and traces
+    // below keep the full width (View → Investigation hides it).
+    m_investigation = new InvestigationPane(m_session, m_focus, this);
+    auto* top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(m_timeline);
+    top->addWidget(m_investigation);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    top->setSizes({960, 640});
+    m_vertical->addWidget(top);
     m_vertical->addWidget(m_horizontal);
     m_vertical->setStretchFactor(0, 2);
     m_vertical->setStretchFactor(1, 3);
@@ -67,15 +75,6 @@ MainWindow::MainWindow(QWidget* parent)
     m_vertical->setSizes({400, 500});
     m_horizontal->setSizes({870, 570});
     setCentralWidget(m_vertical);
-    // The guided investigation on the right: visible at a glance, narrow enough to leave the logs
-    // their width (View → Investigation hides it).
-    auto* investigationDock = new QDockWidget(tr("Investigation"), this);
-    investigationDock->setObjectName(QStringLiteral("investigationDock"));
-    investigationDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable);
-    m_investigation = new InvestigationPane(m_session, m_focus, investigationDock);
-    investigationDock->setWidget(m_investigation);
-    addDockWidget(Qt::RightDockWidgetArea, investigationDock);
-    resizeDocks({investigationDock}, {460}, Qt::Horizontal);
 
     createActions();
 
@@ -139,8 +138,9 @@ void MainWindow::createActions()
     clearWindow->setShortcut(Qt::Key_Escape);
     view->addAction(tr("&Reset timeline zoom"), m_timeline, &TimelinePane::resetView);
     view->addAction(tr("Clear selected &trace"), this, [this] { m_focus->setTrace({}); });
-    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("investigationDock")))
-        view->addAction(dock->toggleViewAction());
+    QAction* showInvestigation = view->addAction(tr("&Investigation"), m_investigation, &QWidget::setVisible);
+    showInvestigation->setCheckable(true);
+    showInvestigation->setChecked(true);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Rootline"), this, [this] {

@@ -12,24 +12,24 @@ namespace rootline {
 
 class LogLineEmitter {
 public:
-    LogLineEmitter(const ParseContext& ctx, RecordSink& sink) : m_ctx(ctx), m_sink(sink) {}
+    LogLineEmitter(const ParseContext& ctx, RecordSink& sink)
+        : m_ctx(ctx)
+        , m_sink(sink) {}
 
-    Status add(LogRecord&& record)
-    {
+    Status add(LogRecord&& record) {
         m_batch.logs.push_back(std::move(record));
         return m_batch.logs.size() >= m_ctx.batchSize ? flush() : Status{};
     }
     // `lineInDocument` is 1-based within the document handed to the parser.
-    Status reject(int64_t lineInDocument, std::string reason, std::string_view line, std::string hint = {})
-    {
+    Status reject(int64_t lineInDocument, std::string reason, std::string_view line,
+                  std::string hint = {}) {
         const std::string location = m_ctx.lineLocation(lineInDocument);
         if (m_ctx.strict)
             return Error{location, std::move(reason), std::move(hint)};
         m_sink.reject(location, std::move(reason), std::string(line.substr(0, 240)));
         return {};
     }
-    Status flush()
-    {
+    Status flush() {
         if (m_batch.logs.empty())
             return {};
         TelemetryBatch out;
@@ -39,9 +39,7 @@ public:
     Status cancelledError() const { return Error{m_ctx.origin, "import cancelled", {}}; }
 
     // Calls `perLine(line, lineNumber)` for each line (without "\r\n"), checking cancellation.
-    template <class F>
-    Status forEachLine(std::string_view document, F&& perLine)
-    {
+    template <class F> Status forEachLine(std::string_view document, F&& perLine) {
         int64_t number = 0;
         size_t pos = 0;
         if (m_ctx.firstByte == 0 && document.substr(0, 3) == "\xEF\xBB\xBF")

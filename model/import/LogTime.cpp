@@ -7,10 +7,11 @@ namespace rootline {
 
 namespace {
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
-bool allDigits(std::string_view s)
-{
+bool allDigits(std::string_view s) {
     if (s.empty())
         return false;
     for (char c : s)
@@ -19,8 +20,7 @@ bool allDigits(std::string_view s)
     return true;
 }
 
-std::string_view trimmed(std::string_view s)
-{
+std::string_view trimmed(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
         s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
@@ -28,9 +28,9 @@ std::string_view trimmed(std::string_view s)
     return s;
 }
 
-int monthFromAbbrev(std::string_view m)
-{
-    static constexpr const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+int monthFromAbbrev(std::string_view m) {
+    static constexpr const char* names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                            "jul", "aug", "sep", "oct", "nov", "dec"};
     if (m.size() != 3)
         return 0;
     for (int i = 0; i < 12; ++i) {
@@ -43,20 +43,18 @@ int monthFromAbbrev(std::string_view m)
     return 0;
 }
 
-std::string twoDigits(int v)
-{
+std::string twoDigits(int v) {
     return std::string(1, char('0' + v / 10)) + char('0' + v % 10);
 }
 
-Error timeError(std::string_view text, std::string what)
-{
+Error timeError(std::string_view text, std::string what) {
     return Error{"", "unreadable time \"" + std::string(text.substr(0, 64)) + "\": " + what,
-                 "use RFC 3339, epoch seconds/ms/µs/ns, \"Nov 20 14:47:01\" or \"20/Nov/2026:14:47:01 +0000\""};
+                 "use RFC 3339, epoch seconds/ms/µs/ns, \"Nov 20 14:47:01\" or "
+                 "\"20/Nov/2026:14:47:01 +0000\""};
 }
 
 // "1795358821" / "1795358821123.5" / "-12": the unit follows the integer part's digit count.
-Result<Timestamp> parseEpoch(std::string_view text)
-{
+Result<Timestamp> parseEpoch(std::string_view text) {
     std::string_view sign;
     if (!text.empty() && text.front() == '-') {
         sign = text.substr(0, 1);
@@ -64,7 +62,8 @@ Result<Timestamp> parseEpoch(std::string_view text)
     }
     const size_t dot = text.find('.');
     const std::string_view whole = text.substr(0, dot);
-    const std::string_view fraction = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    const std::string_view fraction =
+        dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
     if (!allDigits(whole) || (dot != std::string_view::npos && !allDigits(fraction)))
         return timeError(text, "not a number");
     const size_t n = whole.size();
@@ -79,8 +78,7 @@ Result<Timestamp> parseEpoch(std::string_view text)
 }
 
 // "Nov 20 14:47:01", "Nov  2 14:47:01.123"
-Result<Timestamp> parseSyslog(std::string_view text, int year)
-{
+Result<Timestamp> parseSyslog(std::string_view text, int year) {
     const int month = monthFromAbbrev(text.substr(0, 3));
     if (!month || text.size() < 15 || text[3] != ' ')
         return timeError(text, "not a syslog time");
@@ -96,7 +94,8 @@ Result<Timestamp> parseSyslog(std::string_view text, int year)
     const std::string_view clock = rest.substr(dayLen + 1);
     if (year <= 0)
         year = utcYear(Timestamp::now());
-    std::string iso = std::to_string(year) + "-" + twoDigits(month) + "-" + twoDigits(day) + "T" + std::string(clock);
+    std::string iso = std::to_string(year) + "-" + twoDigits(month) + "-" + twoDigits(day) + "T" +
+                      std::string(clock);
     auto t = parseRfc3339(iso);
     if (!t)
         return timeError(text, t.error().what);
@@ -104,15 +103,14 @@ Result<Timestamp> parseSyslog(std::string_view text, int year)
 }
 
 // "20/Nov/2026:14:47:01 +0000"
-Result<Timestamp> parseCommonLog(std::string_view text)
-{
+Result<Timestamp> parseCommonLog(std::string_view text) {
     if (text.size() < 20 || text[2] != '/' || text[6] != '/' || text[11] != ':')
         return timeError(text, "not a common-log time");
     const int month = monthFromAbbrev(text.substr(3, 3));
     if (!month || !allDigits(text.substr(0, 2)) || !allDigits(text.substr(7, 4)))
         return timeError(text, "not a common-log date");
-    std::string iso = std::string(text.substr(7, 4)) + "-" + twoDigits(month) + "-" + std::string(text.substr(0, 2)) + "T"
-        + std::string(trimmed(text.substr(12)));
+    std::string iso = std::string(text.substr(7, 4)) + "-" + twoDigits(month) + "-" +
+                      std::string(text.substr(0, 2)) + "T" + std::string(trimmed(text.substr(12)));
     // "14:47:01 +0000" → "14:47:01+0000"
     if (auto space = iso.find(' '); space != std::string::npos)
         iso.erase(space, 1);
@@ -124,8 +122,7 @@ Result<Timestamp> parseCommonLog(std::string_view text)
 
 } // namespace
 
-int utcYear(Timestamp t)
-{
+int utcYear(Timestamp t) {
     // Civil-from-days (H. Hinnant's algorithm), year only.
     int64_t z = t.seconds() / 86400 - (t.seconds() % 86400 < 0) + 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -137,8 +134,7 @@ int utcYear(Timestamp t)
     return int(yoe + era * 400 + (month <= 2));
 }
 
-Result<Timestamp> parseLogTime(std::string_view text, int syslogYear)
-{
+Result<Timestamp> parseLogTime(std::string_view text, int syslogYear) {
     text = trimmed(text);
     if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
         text = trimmed(text.substr(1, text.size() - 2));

@@ -1,13 +1,13 @@
 // JSON lines and logfmt logs (PlainLogs.h); the pattern-based format is in PlainTextLogs.cpp.
 
 #include "PlainLogs.h"
+
 #include "JsonValues.h"
 #include "LogLineEmitter.h"
 
-#include <simdjson.h>
-
 #include <array>
 #include <cctype>
+#include <simdjson.h>
 
 namespace rootline {
 
@@ -15,8 +15,7 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
-std::string_view trim(std::string_view s)
-{
+std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
         s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
@@ -25,8 +24,7 @@ std::string_view trim(std::string_view s)
 }
 
 // The first `max` complete, non-empty lines of a sniffed head (a cut-off last line is left out).
-std::vector<std::string_view> headLines(std::string_view head, size_t max)
-{
+std::vector<std::string_view> headLines(std::string_view head, size_t max) {
     std::vector<std::string_view> out;
     size_t pos = head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // UTF-8 byte-order mark
     while (out.size() < max) {
@@ -49,10 +47,10 @@ constexpr std::array kSniffTimeKeys{"timestamp", "time", "ts", "@timestamp", "t"
 // ---- JSON lines ------------------------------------------------------------------------------
 
 // `"key"` followed by optional spaces and ':' somewhere in `line`.
-bool hasJsonKey(std::string_view line, std::string_view key)
-{
+bool hasJsonKey(std::string_view line, std::string_view key) {
     const std::string quoted = "\"" + std::string(key) + "\"";
-    for (size_t at = line.find(quoted); at != std::string_view::npos; at = line.find(quoted, at + 1)) {
+    for (size_t at = line.find(quoted); at != std::string_view::npos;
+         at = line.find(quoted, at + 1)) {
         size_t i = at + quoted.size();
         while (i < line.size() && line[i] == ' ')
             ++i;
@@ -62,8 +60,7 @@ bool hasJsonKey(std::string_view line, std::string_view key)
     return false;
 }
 
-int sniffJsonLines(std::string_view head)
-{
+int sniffJsonLines(std::string_view head) {
     const auto lines = headLines(head, 3);
     if (lines.empty())
         return 0;
@@ -72,8 +69,10 @@ int sniffJsonLines(std::string_view head)
         if (line.front() != '{' || line.back() != '}')
             return score;
         // OTLP / Loki documents written one per line belong to their own formats.
-        if (line.find("\"resourceLogs\"") != std::string_view::npos || line.find("\"resourceSpans\"") != std::string_view::npos
-            || line.find("\"resourceMetrics\"") != std::string_view::npos || line.find("\"resultType\"") != std::string_view::npos)
+        if (line.find("\"resourceLogs\"") != std::string_view::npos ||
+            line.find("\"resourceSpans\"") != std::string_view::npos ||
+            line.find("\"resourceMetrics\"") != std::string_view::npos ||
+            line.find("\"resultType\"") != std::string_view::npos)
             return 0;
         bool timed = false;
         for (const char* k : kSniffTimeKeys)
@@ -85,8 +84,7 @@ int sniffJsonLines(std::string_view head)
     return score;
 }
 
-Status parseJsonLines(std::string_view document, const ParseContext& ctx, RecordSink& sink)
-{
+Status parseJsonLines(std::string_view document, const ParseContext& ctx, RecordSink& sink) {
     LogLineEmitter out(ctx, sink);
     LogRecordAssembler assembler;
     od::parser parser;
@@ -155,8 +153,7 @@ Status parseJsonLines(std::string_view document, const ParseContext& ctx, Record
 
 // ---- logfmt ----------------------------------------------------------------------------------
 
-void appendUtf8(std::string& out, uint32_t cp)
-{
+void appendUtf8(std::string& out, uint32_t cp) {
     if (cp < 0x80) {
         out.push_back(char(cp));
     } else if (cp < 0x800) {
@@ -169,8 +166,7 @@ void appendUtf8(std::string& out, uint32_t cp)
     }
 }
 
-int sniffLogfmt(std::string_view head)
-{
+int sniffLogfmt(std::string_view head) {
     const auto lines = headLines(head, 3);
     if (lines.empty())
         return 0;
@@ -179,7 +175,8 @@ int sniffLogfmt(std::string_view head)
         const size_t eq = line.find('=');
         const size_t space = line.find(' ');
         // The very first token must be key=value: "2026-… level=info" is a plain line.
-        if (line.front() == '{' || eq == std::string_view::npos || eq == 0 || (space != std::string_view::npos && space < eq))
+        if (line.front() == '{' || eq == std::string_view::npos || eq == 0 ||
+            (space != std::string_view::npos && space < eq))
             return score;
         auto fields = parseLogfmtLine(line);
         if (!fields || fields->size() < 2)
@@ -195,8 +192,7 @@ int sniffLogfmt(std::string_view head)
     return score;
 }
 
-Status parseLogfmt(std::string_view document, const ParseContext& ctx, RecordSink& sink)
-{
+Status parseLogfmt(std::string_view document, const ParseContext& ctx, RecordSink& sink) {
     LogLineEmitter out(ctx, sink);
     LogRecordAssembler assembler;
     Status status = out.forEachLine(document, [&](std::string_view line, int64_t number) -> Status {
@@ -218,12 +214,13 @@ Status parseLogfmt(std::string_view document, const ParseContext& ctx, RecordSin
 
 } // namespace
 
-Result<std::vector<LogField>> parseLogfmtLine(std::string_view line)
-{
+Result<std::vector<LogField>> parseLogfmtLine(std::string_view line) {
     std::vector<LogField> fields;
     size_t i = 0;
     const size_t n = line.size();
-    auto isSpace = [](char c) { return c == ' ' || c == '\t'; };
+    auto isSpace = [](char c) {
+        return c == ' ' || c == '\t';
+    };
     while (i < n) {
         while (i < n && isSpace(line[i]))
             ++i;
@@ -262,10 +259,20 @@ Result<std::vector<LogField>> parseLogfmtLine(std::string_view line)
                     break;
                 const char e = line[i++];
                 switch (e) {
-                case 'n': f.text.push_back('\n'); break;
-                case 't': f.text.push_back('\t'); break;
-                case 'r': f.text.push_back('\r'); break;
-                case '"': case '\\': case '/': f.text.push_back(e); break;
+                case 'n':
+                    f.text.push_back('\n');
+                    break;
+                case 't':
+                    f.text.push_back('\t');
+                    break;
+                case 'r':
+                    f.text.push_back('\r');
+                    break;
+                case '"':
+                case '\\':
+                case '/':
+                    f.text.push_back(e);
+                    break;
                 case 'u': {
                     uint32_t cp = 0;
                     if (i + 4 > n)
@@ -287,7 +294,8 @@ Result<std::vector<LogField>> parseLogfmtLine(std::string_view line)
             if (!closed)
                 return Error{"", "logfmt: unterminated quoted value of \"" + f.key + "\"", {}};
             if (i < n && !isSpace(line[i]))
-                return Error{"", "logfmt: text right after the quoted value of \"" + f.key + "\"", {}};
+                return Error{
+                    "", "logfmt: text right after the quoted value of \"" + f.key + "\"", {}};
         } else {
             const size_t valueStart = i;
             while (i < n && !isSpace(line[i]))
@@ -302,8 +310,7 @@ Result<std::vector<LogField>> parseLogfmtLine(std::string_view line)
     return fields;
 }
 
-Format jsonLinesLogsFormat()
-{
+Format jsonLinesLogsFormat() {
     Format f;
     f.name = "jsonl-logs";
     f.description = "JSON lines logs (one JSON object per line: time, level, msg, …)";
@@ -313,8 +320,7 @@ Format jsonLinesLogsFormat()
     return f;
 }
 
-Format logfmtFormat()
-{
+Format logfmtFormat() {
     Format f;
     f.name = "logfmt";
     f.description = "logfmt logs (key=value key2=\"quoted value\" per line)";

@@ -4,12 +4,11 @@
 #include "LogTime.h"
 #include "PlainLogs.h"
 
-#include <re2/re2.h>
-
 #include <cctype>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <re2/re2.h>
 
 namespace rootline {
 
@@ -23,8 +22,7 @@ struct CompiledPattern {
     int time = 0, level = 0, message = 0, traceId = 0, spanId = 0, service = 0;
 };
 
-Result<std::shared_ptr<const CompiledPattern>> compile(PlainLogPattern spec)
-{
+Result<std::shared_ptr<const CompiledPattern>> compile(PlainLogPattern spec) {
     if (spec.regex.empty())
         spec.regex = defaultPlainLogRegex();
     auto p = std::make_shared<CompiledPattern>();
@@ -32,7 +30,8 @@ Result<std::shared_ptr<const CompiledPattern>> compile(PlainLogPattern spec)
     options.set_log_errors(false);
     p->re = std::make_unique<RE2>(spec.regex, options);
     if (!p->re->ok())
-        return Error{"--pattern", "the pattern does not compile: " + p->re->error(), "RE2 syntax; name captures (?P<time>…)"};
+        return Error{"--pattern", "the pattern does not compile: " + p->re->error(),
+                     "RE2 syntax; name captures (?P<time>…)"};
     p->groups = p->re->NumberOfCapturingGroups();
     const auto& names = p->re->NamedCapturingGroups();
     auto group = [&](const char* name) {
@@ -46,21 +45,20 @@ Result<std::shared_ptr<const CompiledPattern>> compile(PlainLogPattern spec)
     p->spanId = group("span_id");
     p->service = group("service");
     if (!p->time)
-        return Error{"--pattern", "the pattern has no (?P<time>…) capture", "every log line needs a time"};
+        return Error{"--pattern", "the pattern has no (?P<time>…) capture",
+                     "every log line needs a time"};
     p->spec = std::move(spec);
     return std::shared_ptr<const CompiledPattern>(std::move(p));
 }
 
 std::mutex g_patternMutex;
 
-std::shared_ptr<const CompiledPattern>& currentSlot()
-{
+std::shared_ptr<const CompiledPattern>& currentSlot() {
     static std::shared_ptr<const CompiledPattern> slot = *compile({});
     return slot;
 }
 
-std::shared_ptr<const CompiledPattern> current()
-{
+std::shared_ptr<const CompiledPattern> current() {
     std::lock_guard lock(g_patternMutex);
     return currentSlot();
 }
@@ -70,13 +68,15 @@ struct LineMatch {
 };
 
 // Matches `line` anchored at its start; nullopt when it does not match or captured no time.
-std::optional<LineMatch> match(const CompiledPattern& p, std::string_view line)
-{
+std::optional<LineMatch> match(const CompiledPattern& p, std::string_view line) {
     std::vector<re2::StringPiece> groups(size_t(p.groups) + 1);
-    if (!p.re->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), RE2::ANCHOR_START, groups.data(),
-                     int(groups.size())))
+    if (!p.re->Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), RE2::ANCHOR_START,
+                     groups.data(), int(groups.size())))
         return std::nullopt;
-    auto at = [&](int g) { return g ? std::string_view(groups[size_t(g)].data(), groups[size_t(g)].size()) : std::string_view(); };
+    auto at = [&](int g) {
+        return g ? std::string_view(groups[size_t(g)].data(), groups[size_t(g)].size())
+                 : std::string_view();
+    };
     LineMatch m;
     m.time = at(p.time);
     if (m.time.empty())
@@ -96,13 +96,11 @@ std::optional<LineMatch> match(const CompiledPattern& p, std::string_view line)
     return m;
 }
 
-bool startsWithLetter(std::string_view s)
-{
+bool startsWithLetter(std::string_view s) {
     return !s.empty() && std::isalpha(static_cast<unsigned char>(s.front()));
 }
 
-int sniffPlainText(std::string_view head)
-{
+int sniffPlainText(std::string_view head) {
     const auto p = current();
     int matched = 0, lines = 0;
     size_t pos = head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // UTF-8 byte-order mark
@@ -128,8 +126,7 @@ int sniffPlainText(std::string_view head)
     return lines == 0 ? 0 : 10 + matched;
 }
 
-Status parsePlainText(std::string_view document, const ParseContext& ctx, RecordSink& sink)
-{
+Status parsePlainText(std::string_view document, const ParseContext& ctx, RecordSink& sink) {
     const auto p = current();
     LogLineEmitter out(ctx, sink);
     LogRecordAssembler assembler;
@@ -149,8 +146,9 @@ Status parsePlainText(std::string_view document, const ParseContext& ctx, Record
             }
             if (skipping)
                 return {};
-            return out.reject(number, "the line does not start with a timestamp (and follows no log line)", line,
-                              "pass --pattern with a (?P<time>…) capture for this file's layout");
+            return out.reject(
+                number, "the line does not start with a timestamp (and follows no log line)", line,
+                "pass --pattern with a (?P<time>…) capture for this file's layout");
         }
         if (pending) {
             if (Status s = out.add(std::move(*pending)); !s)
@@ -205,8 +203,7 @@ Status parsePlainText(std::string_view document, const ParseContext& ctx, Record
 
 } // namespace
 
-const std::string& defaultPlainLogRegex()
-{
+const std::string& defaultPlainLogRegex() {
     static const std::string regex =
         R"(\[?(?P<time>)"
         R"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)"
@@ -218,8 +215,7 @@ const std::string& defaultPlainLogRegex()
     return regex;
 }
 
-Status setPlainLogPattern(PlainLogPattern pattern)
-{
+Status setPlainLogPattern(PlainLogPattern pattern) {
     auto compiled = compile(std::move(pattern));
     if (!compiled)
         return compiled.error();
@@ -228,13 +224,11 @@ Status setPlainLogPattern(PlainLogPattern pattern)
     return {};
 }
 
-PlainLogPattern plainLogPattern()
-{
+PlainLogPattern plainLogPattern() {
     return current()->spec;
 }
 
-Format plainTextLogsFormat()
-{
+Format plainTextLogsFormat() {
     Format f;
     f.name = "plain-text-logs";
     f.description = "plain text logs (a timestamp at each line start, or --pattern REGEX)";
