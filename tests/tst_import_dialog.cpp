@@ -69,6 +69,9 @@ private slots:
         QCOMPARE(dialog.resultView()->topLevelItemCount(), 1);
         QVERIFY(!dialog.resultView()->topLevelItem(0)->text(1).isEmpty());
         QVERIFY(dialog.resultView()->topLevelItem(0)->text(3).contains(QStringLiteral("logs")));
+        // For looking at it: ROOTLINE_TEST_SHOTS=DIR writes the dialog as it stands.
+        if (const QString dir = qEnvironmentVariable("ROOTLINE_TEST_SHOTS"); !dir.isEmpty())
+            QVERIFY(dialog.grab().save(dir + QStringLiteral("/import-dialog.png")));
 
         // The same content again: recognised as a duplicate, nothing stored, no reload asked.
         QVERIFY(dialog.start());

@@ -96,6 +96,7 @@ ImportDialog::ImportDialog(const QString& cachePath, QWidget* parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setText(tr("Add the files or folders to import, then press Import."));
     m_results->setRootIsDecorated(true);
+    m_results->setTextElideMode(Qt::ElideMiddle); // the file name at the end is what tells files apart
     m_results->setHeaderLabels({tr("File"), tr("Format"), tr("Outcome"), tr("Stored"), tr("Rejected")});
     m_results->setColumnWidth(0, 260);
     m_results->setColumnWidth(1, 110);
@@ -154,8 +155,8 @@ void ImportDialog::addInputs(const QStringList& paths)
 {
     const QStringList existing = inputs();
     for (const QString& p : paths)
-        if (!p.isEmpty() && !existing.contains(p))
-            m_inputs->addItem(QDir::toNativeSeparators(p));
+        if (!p.isEmpty() && !existing.contains(QDir::cleanPath(p)))
+            m_inputs->addItem(QDir::toNativeSeparators(QDir::cleanPath(p)));
     updateButtons();
 }
 

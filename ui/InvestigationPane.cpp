@@ -114,7 +114,7 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
     split->setStretchFactor(2, 2);
-    split->setSizes({110, 170, 170});
+    split->setSizes({95, 190, 165});
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_header, 1);

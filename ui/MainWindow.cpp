@@ -8,6 +8,8 @@
 #include "TracePane.h"
 #include "ImportDialog.h"
 #include "InvestigationPane.h"
+#include "SourcesDialog.h"
+#include "sources/SourcesFile.h"
 #include "cache/CacheWriter.h"
 
 #include <QAction>
@@ -116,6 +118,10 @@ void MainWindow::createActions()
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("&Import…"), this, [this] { importFiles(); })->setShortcut(QKeySequence(tr("Ctrl+I")));
+    file->addAction(tr("&Data sources…"), this, [this] {
+        SourcesDialog dialog(QString::fromStdString(defaultSourcesPath()), this);
+        dialog.exec();
+    });
     rebuildRecentMenu();
     QAction* closeCache = file->addAction(tr("&Close cache"), this, [this] {
         m_session->close();
