@@ -246,9 +246,14 @@ void MainWindow::onOverview(const CacheOverview& o)
 {
     const QString name = QFileInfo(m_session->path()).fileName();
     m_rangeLabel->setText(o.range ? tr("%1 · %2").arg(name, fmt::window(*o.range)) : tr("%1 · empty").arg(name));
-    m_countsLabel->setText(tr("%1 logs · %2 traces · %3 spans · %4 series · %5 exemplars · %6 alerts · %7 services")
-                               .arg(fmt::count(o.logs), fmt::count(o.traces), fmt::count(o.spans), fmt::count(o.series),
-                                    fmt::count(o.exemplars), fmt::count(o.alerts), fmt::count(qint64(o.services.size()))));
+    // "1 alert", "2 alerts": English plurals without a translation file. The explicit QString return
+    // matters: with QT_USE_QSTRINGBUILDER an auto return would be a builder over dead temporaries.
+    auto counted = [](qint64 n, const QString& one, const QString& many) -> QString { return fmt::count(n) + QLatin1Char(' ') + (n == 1 ? one : many); };
+    const QStringList parts = {counted(o.logs, tr("log"), tr("logs")),           counted(o.traces, tr("trace"), tr("traces")),
+                               counted(o.spans, tr("span"), tr("spans")),        counted(o.series, tr("series"), tr("series")),
+                               counted(o.exemplars, tr("exemplar"), tr("exemplars")), counted(o.alerts, tr("alert"), tr("alerts")),
+                               counted(qint64(o.services.size()), tr("service"), tr("services"))};
+    m_countsLabel->setText(parts.join(QStringLiteral(" · ")));
     const QString current = m_focus->service();
     m_serviceBox->clear();
     m_serviceBox->addItem(tr("All services"), QString());
