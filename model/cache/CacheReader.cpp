@@ -596,8 +596,10 @@ Result<std::optional<Series>> CacheReader::seriesById(int64_t rowId)
 Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow window)
 {
     // In the order stored, so "last wins" below means the newest fetch wins where fetches overlap.
-    auto stmt = m_db.prepare("SELECT times, vals, count FROM sample_chunks WHERE series = ? AND start_ts < ? AND end_ts >= ?"
-                             " ORDER BY rowid");
+    // The rowids are picked through the (series, start_ts) index first: ordering the rows
+    // themselves by rowid would push every blob through a temporary sorter (4x slower at 1M points).
+    auto stmt = m_db.prepare("SELECT times, vals, count FROM sample_chunks WHERE rowid IN"
+                             " (SELECT rowid FROM sample_chunks WHERE series = ? AND start_ts < ? AND end_ts >= ?) ORDER BY rowid");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, seriesRowId);
