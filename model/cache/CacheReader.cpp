@@ -13,11 +13,10 @@
 namespace rootline {
 namespace {
 
-constexpr const char* kLogColumns =
-    "l.id, l.ts, l.observed_ts, l.severity, l.severity_text, l.body, l.attributes, l.trace, l.span_id, l.resource";
+constexpr const char* kLogColumns = "l.id, l.ts, l.observed_ts, l.severity, l.severity_text, "
+                                    "l.body, l.attributes, l.trace, l.span_id, l.resource";
 
-std::optional<TraceId> blobToTraceId(std::string_view blob)
-{
+std::optional<TraceId> blobToTraceId(std::string_view blob) {
     if (blob.size() != 16)
         return std::nullopt;
     return TraceId::fromBytes(reinterpret_cast<const unsigned char*>(blob.data()));
@@ -29,8 +28,7 @@ struct Filter {
     std::vector<std::variant<int64_t, std::string, std::vector<unsigned char>>> binds;
 
     void add(const std::string& clause) { where += (where.empty() ? " WHERE " : " AND ") + clause; }
-    void bindAll(sql::Statement& stmt, int first = 1) const
-    {
+    void bindAll(sql::Statement& stmt, int first = 1) const {
         int i = first;
         for (const auto& b : binds) {
             if (const auto* n = std::get_if<int64_t>(&b))
@@ -51,8 +49,7 @@ struct Filter {
 enum class TextPlan { CollectMatches, TestEachRow };
 constexpr int64_t kFewMatches = 20'000;
 
-Filter logFilter(const LogQuery& q, TextPlan plan = TextPlan::CollectMatches)
-{
+Filter logFilter(const LogQuery& q, TextPlan plan = TextPlan::CollectMatches) {
     Filter f;
     if (q.window.from != Timestamp::min()) {
         f.add("l.ts >= ?");
@@ -81,20 +78,22 @@ Filter logFilter(const LogQuery& q, TextPlan plan = TextPlan::CollectMatches)
         f.binds.emplace_back(std::move(bytes));
     }
     if (!q.text.empty()) {
-        f.add(plan == TextPlan::CollectMatches ? "l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)"
-                                               : "EXISTS (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ? AND rowid = l.id)");
+        f.add(plan == TextPlan::CollectMatches
+                  ? "l.id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)"
+                  : "EXISTS (SELECT 1 FROM logs_fts WHERE logs_fts MATCH ? AND rowid = l.id)");
         f.binds.emplace_back(q.text);
     }
     return f;
 }
 
-std::string readerWhere(const std::string& path) { return "cache " + path; }
+std::string readerWhere(const std::string& path) {
+    return "cache " + path;
+}
 
 // A writer with WriterOptions::fullTextIndex off leaves new logs out of the index until
 // rebuildFullTextIndex(); a search then would silently miss them, so it is refused instead. Bulk
 // loads append, so comparing the newest row of each is enough, and costs two index lookups.
-Status requireSearchable(sql::Database& db)
-{
+Status requireSearchable(sql::Database& db) {
     auto logs = db.queryInt("SELECT coalesce(max(id), 0) FROM logs");
     if (!logs)
         return logs.error();
@@ -102,48 +101,45 @@ Status requireSearchable(sql::Database& db)
     if (!indexed)
         return indexed.error();
     if (*indexed < *logs)
-        return Error{readerWhere(db.path()), "log search is not available yet: the newest logs are not in the full-text index",
-                     "wait for the import to finish (it rebuilds the index at the end)"};
+        return Error{
+            readerWhere(db.path()),
+            "log search is not available yet: the newest logs are not in the full-text index",
+            "wait for the import to finish (it rebuilds the index at the end)"};
     return {};
 }
 
 } // namespace
 
-Result<std::unique_ptr<CacheReader>> CacheReader::open(const std::string& path)
-{
+Result<std::unique_ptr<CacheReader>> CacheReader::open(const std::string& path) {
     auto db = cache::openCache(path, cache::OpenMode::ReadOnly);
     if (!db)
         return db.error();
     return std::unique_ptr<CacheReader>(new CacheReader(std::move(*db)));
 }
 
-Status CacheReader::loadResources()
-{
-    auto stmt = m_db.prepare("SELECT id, service, namespace, version, environment, host, pod, container, attributes FROM resources");
+Status CacheReader::loadResources() {
+    auto stmt = m_db.prepare("SELECT id, service, namespace, version, environment, host, pod, "
+                             "container, attributes FROM resources");
     if (!stmt)
         return stmt.error();
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        auto r = std::make_shared<Resource>();
-        r->serviceName = stmt->text(1);
-        r->serviceNamespace = stmt->text(2);
-        r->serviceVersion = stmt->text(3);
-        r->environment = stmt->text(4);
-        r->host = stmt->text(5);
-        r->pod = stmt->text(6);
-        r->container = stmt->text(7);
-        r->raw = Attributes::fromJson(stmt->text(8));
-        m_resources[stmt->int64(0)] = std::move(r);
-    }
+    if (auto rows = stmt->forEach([&] {
+            auto r = std::make_shared<Resource>();
+            r->serviceName = stmt->text(1);
+            r->serviceNamespace = stmt->text(2);
+            r->serviceVersion = stmt->text(3);
+            r->environment = stmt->text(4);
+            r->host = stmt->text(5);
+            r->pod = stmt->text(6);
+            r->container = stmt->text(7);
+            r->raw = Attributes::fromJson(stmt->text(8));
+            m_resources[stmt->int64(0)] = std::move(r);
+        });
+        !rows)
+        return rows.error();
     return {};
 }
 
-ResourcePtr CacheReader::resource(int64_t rowId)
-{
+ResourcePtr CacheReader::resource(int64_t rowId) {
     if (rowId == 0)
         return nullptr;
     auto it = m_resources.find(rowId);
@@ -156,8 +152,7 @@ ResourcePtr CacheReader::resource(int64_t rowId)
     return it->second;
 }
 
-std::optional<TraceId> CacheReader::traceIdOf(int64_t traceRowId)
-{
+std::optional<TraceId> CacheReader::traceIdOf(int64_t traceRowId) {
     if (traceRowId == 0)
         return std::nullopt;
     if (auto it = m_traceIds.find(traceRowId); it != m_traceIds.end())
@@ -182,8 +177,7 @@ std::optional<TraceId> CacheReader::traceIdOf(int64_t traceRowId)
     return id;
 }
 
-Result<CacheOverview> CacheReader::overview()
-{
+Result<CacheOverview> CacheReader::overview() {
     CacheOverview o;
     struct Count {
         int64_t* target;
@@ -208,14 +202,8 @@ Result<CacheOverview> CacheReader::overview()
     auto services = m_db.prepare("SELECT DISTINCT service FROM resources ORDER BY service");
     if (!services)
         return services.error();
-    for (;;) {
-        auto row = services->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        o.services.emplace_back(services->text(0));
-    }
+    if (auto rows = services->forEach([&] { o.services.emplace_back(services->text(0)); }); !rows)
+        return rows.error();
     auto range = m_db.prepare("SELECT min(lo), max(hi) FROM ("
                               " SELECT min(ts) lo, max(ts) hi FROM logs"
                               " UNION ALL SELECT min(start_ts), max(end_ts) FROM traces"
@@ -226,12 +214,12 @@ Result<CacheOverview> CacheReader::overview()
     if (!row)
         return row.error();
     if (*row && !range->isNull(0))
-        o.range = TimeWindow{Timestamp::fromNanos(range->int64(0)), Timestamp::fromNanos(range->int64(1) + 1)};
+        o.range = TimeWindow{Timestamp::fromNanos(range->int64(0)),
+                             Timestamp::fromNanos(range->int64(1) + 1)};
     return o;
 }
 
-Result<LogRecord> CacheReader::readLog(const sql::Statement& s)
-{
+Result<LogRecord> CacheReader::readLog(const sql::Statement& s) {
     LogRecord r;
     r.rowId = s.int64(0);
     r.time = Timestamp::fromNanos(s.int64(1));
@@ -248,15 +236,16 @@ Result<LogRecord> CacheReader::readLog(const sql::Statement& s)
     return r;
 }
 
-Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query, std::optional<LogCursor> after, int limit,
-                                                    Direction direction)
-{
+Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query,
+                                                    std::optional<LogCursor> after, int limit,
+                                                    Direction direction) {
     TextPlan plan = TextPlan::CollectMatches;
     if (!query.text.empty()) {
         if (auto s = requireSearchable(m_db); !s)
             return s.error();
-        auto probe = m_db.prepare("SELECT count(*) FROM (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ? LIMIT "
-                                  + std::to_string(kFewMatches + 1) + ")");
+        auto probe = m_db.prepare(
+            "SELECT count(*) FROM (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ? LIMIT " +
+            std::to_string(kFewMatches + 1) + ")");
         if (!probe)
             return probe.error();
         probe->bindText(1, query.text);
@@ -278,10 +267,12 @@ Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query, std::
         f.binds.emplace_back(after->rowId);
     }
     // Walk the time index unless a trace or a rare search term narrows the rows better.
-    const bool narrowed = query.traceId || (!query.text.empty() && plan == TextPlan::CollectMatches);
+    const bool narrowed =
+        query.traceId || (!query.text.empty() && plan == TextPlan::CollectMatches);
     const char* from = narrowed ? " FROM logs l" : " FROM logs l INDEXED BY logs_ts";
-    const std::string sql = std::string("SELECT ") + kLogColumns + from + f.where + " ORDER BY l.ts " + (forward ? "ASC" : "DESC")
-                            + ", l.id " + (forward ? "ASC" : "DESC") + " LIMIT ?";
+    const std::string sql = std::string("SELECT ") + kLogColumns + from + f.where +
+                            " ORDER BY l.ts " + (forward ? "ASC" : "DESC") + ", l.id " +
+                            (forward ? "ASC" : "DESC") + " LIMIT ?";
     auto stmt = m_db.prepare(sql);
     if (!stmt)
         return stmt.error();
@@ -303,20 +294,22 @@ Result<std::vector<LogRecord>> CacheReader::logPage(const LogQuery& query, std::
     return out;
 }
 
-Result<std::vector<LogRecord>> CacheReader::searchByBlocks(const LogQuery& query, std::optional<LogCursor> after, int limit,
-                                                          Direction direction)
-{
+Result<std::vector<LogRecord>> CacheReader::searchByBlocks(const LogQuery& query,
+                                                           std::optional<LogCursor> after,
+                                                           int limit, Direction direction) {
     const bool forward = direction == Direction::Forward;
     int64_t lower = query.window.from.nanos();
-    int64_t upper = query.window.to == Timestamp::max() ? std::numeric_limits<int64_t>::max() : query.window.to.nanos() - 1;
+    int64_t upper = query.window.to == Timestamp::max() ? std::numeric_limits<int64_t>::max()
+                                                        : query.window.to.nanos() - 1;
     if (after) {
         if (forward)
             lower = std::max(lower, after->time.nanos());
         else
             upper = std::min(upper, after->time.nanos());
     }
-    auto blocks = m_db.prepare(std::string("SELECT first_id, last_id, min_ts, max_ts FROM log_blocks WHERE max_ts >= ? AND min_ts <= ?")
-                               + (forward ? " ORDER BY min_ts" : " ORDER BY max_ts DESC"));
+    auto blocks = m_db.prepare(std::string("SELECT first_id, last_id, min_ts, max_ts FROM "
+                                           "log_blocks WHERE max_ts >= ? AND min_ts <= ?") +
+                               (forward ? " ORDER BY min_ts" : " ORDER BY max_ts DESC"));
     if (!blocks)
         return blocks.error();
     blocks->bind(1, lower);
@@ -333,14 +326,19 @@ Result<std::vector<LogRecord>> CacheReader::searchByBlocks(const LogQuery& query
     std::string where = f.where;
     if (!where.empty())
         where.replace(0, 7, " AND "); // " WHERE " → " AND "
-    auto hits = m_db.prepare("SELECT l.id, l.ts FROM logs l WHERE l.id IN"
-                             " (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3)" + where);
+    auto hits = m_db.prepare(
+        "SELECT l.id, l.ts FROM logs l WHERE l.id IN"
+        " (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3)" +
+        where);
     if (!hits)
         return hits.error();
 
     // The best `limit` (ts, id) keys so far, in the requested order.
     std::vector<std::pair<int64_t, int64_t>> best;
-    auto before = [forward](const std::pair<int64_t, int64_t>& a, const std::pair<int64_t, int64_t>& b) { return forward ? a < b : a > b; };
+    auto before = [forward](const std::pair<int64_t, int64_t>& a,
+                            const std::pair<int64_t, int64_t>& b) {
+        return forward ? a < b : a > b;
+    };
     for (;;) {
         auto row = blocks->step();
         if (!row)
@@ -375,8 +373,9 @@ Result<std::vector<LogRecord>> CacheReader::searchByBlocks(const LogQuery& query
     std::string ids;
     for (const auto& [ts, id] : best)
         ids += (ids.empty() ? "" : ",") + std::to_string(id);
-    auto stmt = m_db.prepare(std::string("SELECT ") + kLogColumns + " FROM logs l WHERE l.id IN (" + ids + ") ORDER BY l.ts "
-                             + (forward ? "ASC" : "DESC") + ", l.id " + (forward ? "ASC" : "DESC"));
+    auto stmt = m_db.prepare(std::string("SELECT ") + kLogColumns + " FROM logs l WHERE l.id IN (" +
+                             ids + ") ORDER BY l.ts " + (forward ? "ASC" : "DESC") + ", l.id " +
+                             (forward ? "ASC" : "DESC"));
     if (!stmt)
         return stmt.error();
     std::vector<LogRecord> out;
@@ -395,8 +394,7 @@ Result<std::vector<LogRecord>> CacheReader::searchByBlocks(const LogQuery& query
     return out;
 }
 
-Result<int64_t> CacheReader::countLogs(const LogQuery& query)
-{
+Result<int64_t> CacheReader::countLogs(const LogQuery& query) {
     if (!query.text.empty()) {
         if (auto s = requireSearchable(m_db); !s)
             return s.error();
@@ -412,8 +410,7 @@ Result<int64_t> CacheReader::countLogs(const LogQuery& query)
     return stmt->int64(0);
 }
 
-Result<std::optional<LogRecord>> CacheReader::logById(int64_t rowId)
-{
+Result<std::optional<LogRecord>> CacheReader::logById(int64_t rowId) {
     auto stmt = m_db.prepare(std::string("SELECT ") + kLogColumns + " FROM logs l WHERE l.id = ?");
     if (!stmt)
         return stmt.error();
@@ -429,47 +426,44 @@ Result<std::optional<LogRecord>> CacheReader::logById(int64_t rowId)
     return std::optional<LogRecord>(std::move(*r));
 }
 
-Result<std::vector<Span>> CacheReader::traceSpans(const TraceId& traceId)
-{
-    auto stmt = m_db.prepare("SELECT s.id, s.span_id, s.parent_span_id, s.name, s.kind, s.start_ts, s.duration, s.status,"
+Result<std::vector<Span>> CacheReader::traceSpans(const TraceId& traceId) {
+    auto stmt = m_db.prepare("SELECT s.id, s.span_id, s.parent_span_id, s.name, s.kind, "
+                             "s.start_ts, s.duration, s.status,"
                              " s.status_message, s.attributes, s.events, s.links, s.resource"
-                             " FROM spans s WHERE s.trace = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY s.start_ts, s.id");
+                             " FROM spans s WHERE s.trace = (SELECT id FROM traces WHERE trace_id "
+                             "= ?) ORDER BY s.start_ts, s.id");
     if (!stmt)
         return stmt.error();
     unsigned char bytes[16];
     traceId.toBytes(bytes);
     stmt->bindBlob(1, bytes, 16);
     std::vector<Span> spans;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        Span s;
-        s.rowId = stmt->int64(0);
-        s.traceId = traceId;
-        s.spanId = SpanId{uint64_t(stmt->int64(1))};
-        if (!stmt->isNull(2))
-            s.parentSpanId = SpanId{uint64_t(stmt->int64(2))};
-        s.name = stmt->text(3);
-        s.kind = SpanKind(stmt->int64(4));
-        s.start = Timestamp::fromNanos(stmt->int64(5));
-        s.duration = Duration::nanos(stmt->int64(6));
-        s.status = StatusCode(stmt->int64(7));
-        s.statusMessage = stmt->text(8);
-        s.attributes = Attributes::fromJson(stmt->text(9));
-        s.events = codec::eventsFromJson(stmt->text(10));
-        s.links = codec::linksFromJson(stmt->text(11));
-        s.resource = resource(stmt->int64(12));
-        spans.push_back(std::move(s));
-    }
+    if (auto rows = stmt->forEach([&] {
+            Span s;
+            s.rowId = stmt->int64(0);
+            s.traceId = traceId;
+            s.spanId = SpanId{uint64_t(stmt->int64(1))};
+            if (!stmt->isNull(2))
+                s.parentSpanId = SpanId{uint64_t(stmt->int64(2))};
+            s.name = stmt->text(3);
+            s.kind = SpanKind(stmt->int64(4));
+            s.start = Timestamp::fromNanos(stmt->int64(5));
+            s.duration = Duration::nanos(stmt->int64(6));
+            s.status = StatusCode(stmt->int64(7));
+            s.statusMessage = stmt->text(8);
+            s.attributes = Attributes::fromJson(stmt->text(9));
+            s.events = codec::eventsFromJson(stmt->text(10));
+            s.links = codec::linksFromJson(stmt->text(11));
+            s.resource = resource(stmt->int64(12));
+            spans.push_back(std::move(s));
+        });
+        !rows)
+        return rows.error();
     return spans;
 }
 
 namespace {
-TraceSummary readTraceSummary(const sql::Statement& s)
-{
+TraceSummary readTraceSummary(const sql::Statement& s) {
     TraceSummary t;
     t.rowId = s.int64(0);
     if (auto id = blobToTraceId(s.blob(1)))
@@ -482,11 +476,11 @@ TraceSummary readTraceSummary(const sql::Statement& s)
     t.rootName = s.text(7);
     return t;
 }
-constexpr const char* kTraceColumns = "id, trace_id, start_ts, end_ts, span_count, error_count, coalesce(root_service, ''), coalesce(root_name, '')";
+constexpr const char* kTraceColumns = "id, trace_id, start_ts, end_ts, span_count, error_count, "
+                                      "coalesce(root_service, ''), coalesce(root_name, '')";
 } // namespace
 
-Result<std::vector<TraceSummary>> CacheReader::traces(const TraceQuery& q)
-{
+Result<std::vector<TraceSummary>> CacheReader::traces(const TraceQuery& q) {
     Filter f;
     f.add("span_count > 0");
     if (q.window.from != Timestamp::min()) {
@@ -507,27 +501,23 @@ Result<std::vector<TraceSummary>> CacheReader::traces(const TraceQuery& q)
         f.add("end_ts - start_ts >= ?");
         f.binds.emplace_back(q.minDuration.count());
     }
-    const char* order = q.order == TraceQuery::Order::Slowest ? " ORDER BY end_ts - start_ts DESC" : " ORDER BY start_ts";
-    auto stmt = m_db.prepare(std::string("SELECT ") + kTraceColumns + " FROM traces" + f.where + order + " LIMIT ?");
+    const char* order = q.order == TraceQuery::Order::Slowest ? " ORDER BY end_ts - start_ts DESC"
+                                                              : " ORDER BY start_ts";
+    auto stmt = m_db.prepare(std::string("SELECT ") + kTraceColumns + " FROM traces" + f.where +
+                             order + " LIMIT ?");
     if (!stmt)
         return stmt.error();
     f.bindAll(*stmt);
     stmt->bind(int(f.binds.size()) + 1, int64_t(q.limit));
     std::vector<TraceSummary> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        out.push_back(readTraceSummary(*stmt));
-    }
+    if (auto rows = stmt->forEach([&] { out.push_back(readTraceSummary(*stmt)); }); !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::optional<TraceSummary>> CacheReader::traceSummary(const TraceId& traceId)
-{
-    auto stmt = m_db.prepare(std::string("SELECT ") + kTraceColumns + " FROM traces WHERE trace_id = ?");
+Result<std::optional<TraceSummary>> CacheReader::traceSummary(const TraceId& traceId) {
+    auto stmt =
+        m_db.prepare(std::string("SELECT ") + kTraceColumns + " FROM traces WHERE trace_id = ?");
     if (!stmt)
         return stmt.error();
     unsigned char bytes[16];
@@ -541,40 +531,38 @@ Result<std::optional<TraceSummary>> CacheReader::traceSummary(const TraceId& tra
     return std::optional<TraceSummary>(readTraceSummary(*stmt));
 }
 
-Result<std::vector<SeriesInfo>> CacheReader::listSeries()
-{
-    auto stmt = m_db.prepare("SELECT s.id, s.name, s.labels, s.kind, s.unit, s.resource,"
-                             " (SELECT coalesce(sum(count), 0) FROM sample_chunks c WHERE c.series = s.id),"
-                             " (SELECT min(start_ts) FROM sample_chunks c WHERE c.series = s.id),"
-                             " (SELECT max(end_ts) FROM sample_chunks c WHERE c.series = s.id)"
-                             " FROM series s ORDER BY s.name, s.key");
+Result<std::vector<SeriesInfo>> CacheReader::listSeries() {
+    auto stmt =
+        m_db.prepare("SELECT s.id, s.name, s.labels, s.kind, s.unit, s.resource,"
+                     " (SELECT coalesce(sum(count), 0) FROM sample_chunks c WHERE c.series = s.id),"
+                     " (SELECT min(start_ts) FROM sample_chunks c WHERE c.series = s.id),"
+                     " (SELECT max(end_ts) FROM sample_chunks c WHERE c.series = s.id)"
+                     " FROM series s ORDER BY s.name, s.key");
     if (!stmt)
         return stmt.error();
     std::vector<SeriesInfo> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        SeriesInfo info;
-        info.series.rowId = stmt->int64(0);
-        info.series.name = stmt->text(1);
-        info.series.labels = codec::labelsFromJson(stmt->text(2));
-        info.series.kind = MetricKind(stmt->int64(3));
-        info.series.unit = stmt->text(4);
-        info.series.resource = resource(stmt->int64(5));
-        info.sampleCount = stmt->int64(6);
-        if (!stmt->isNull(7))
-            info.range = TimeWindow{Timestamp::fromNanos(stmt->int64(7)), Timestamp::fromNanos(stmt->int64(8) + 1)};
-        out.push_back(std::move(info));
-    }
+    if (auto rows = stmt->forEach([&] {
+            SeriesInfo info;
+            info.series.rowId = stmt->int64(0);
+            info.series.name = stmt->text(1);
+            info.series.labels = codec::labelsFromJson(stmt->text(2));
+            info.series.kind = MetricKind(stmt->int64(3));
+            info.series.unit = stmt->text(4);
+            info.series.resource = resource(stmt->int64(5));
+            info.sampleCount = stmt->int64(6);
+            if (!stmt->isNull(7))
+                info.range = TimeWindow{Timestamp::fromNanos(stmt->int64(7)),
+                                        Timestamp::fromNanos(stmt->int64(8) + 1)};
+            out.push_back(std::move(info));
+        });
+        !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::optional<Series>> CacheReader::seriesById(int64_t rowId)
-{
-    auto stmt = m_db.prepare("SELECT id, name, labels, kind, unit, resource FROM series WHERE id = ?");
+Result<std::optional<Series>> CacheReader::seriesById(int64_t rowId) {
+    auto stmt =
+        m_db.prepare("SELECT id, name, labels, kind, unit, resource FROM series WHERE id = ?");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, rowId);
@@ -593,13 +581,14 @@ Result<std::optional<Series>> CacheReader::seriesById(int64_t rowId)
     return std::optional<Series>(std::move(s));
 }
 
-Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow window)
-{
+Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow window) {
     // In the order stored, so "last wins" below means the newest fetch wins where fetches overlap.
     // The rowids are picked through the (series, start_ts) index first: ordering the rows
-    // themselves by rowid would push every blob through a temporary sorter (4x slower at 1M points).
+    // themselves by rowid would push every blob through a temporary sorter (4x slower at 1M
+    // points).
     auto stmt = m_db.prepare("SELECT times, vals, count FROM sample_chunks WHERE rowid IN"
-                             " (SELECT rowid FROM sample_chunks WHERE series = ? AND start_ts < ? AND end_ts >= ?) ORDER BY rowid");
+                             " (SELECT rowid FROM sample_chunks WHERE series = ? AND start_ts < ? "
+                             "AND end_ts >= ?) ORDER BY rowid");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, seriesRowId);
@@ -617,7 +606,8 @@ Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow
         const auto vals = stmt->blob(1);
         const size_t n = size_t(stmt->int64(2));
         if (times.size() != n * sizeof(int64_t) || vals.size() != n * sizeof(double))
-            return Error{readerWhere(m_db.path()), "a sample chunk of series " + std::to_string(seriesRowId) + " is damaged",
+            return Error{readerWhere(m_db.path()),
+                         "a sample chunk of series " + std::to_string(seriesRowId) + " is damaged",
                          "export what is readable and re-fetch the series"};
         const size_t first = out.size();
         for (size_t k = 0; k < n; ++k) {
@@ -634,7 +624,8 @@ Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow
             sorted = out[k - 1].time < out[k].time;
     }
     if (!sorted) {
-        std::stable_sort(out.begin(), out.end(), [](const Sample& a, const Sample& b) { return a.time < b.time; });
+        std::stable_sort(out.begin(), out.end(),
+                         [](const Sample& a, const Sample& b) { return a.time < b.time; });
         // Collapse repeated timestamps, keeping the last stored value.
         std::vector<Sample> unique;
         unique.reserve(out.size());
@@ -649,8 +640,8 @@ Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow
     return out;
 }
 
-Result<std::vector<Sample>> CacheReader::downsampled(int64_t seriesRowId, TimeWindow window, int maxPoints)
-{
+Result<std::vector<Sample>> CacheReader::downsampled(int64_t seriesRowId, TimeWindow window,
+                                                     int maxPoints) {
     auto all = samples(seriesRowId, window);
     if (!all)
         return all.error();
@@ -664,36 +655,35 @@ Result<std::vector<Sample>> CacheReader::downsampled(int64_t seriesRowId, TimeWi
     return downsampleMinMax(*all, effective, maxPoints);
 }
 
-Result<std::vector<HistogramSample>> CacheReader::histograms(int64_t seriesRowId, TimeWindow window)
-{
-    auto stmt = m_db.prepare("SELECT ts, count, sum, buckets FROM histogram_samples WHERE series = ? AND ts >= ? AND ts < ? ORDER BY ts");
+Result<std::vector<HistogramSample>> CacheReader::histograms(int64_t seriesRowId,
+                                                             TimeWindow window) {
+    auto stmt = m_db.prepare("SELECT ts, count, sum, buckets FROM histogram_samples WHERE series = "
+                             "? AND ts >= ? AND ts < ? ORDER BY ts");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, seriesRowId);
     stmt->bind(2, window.from.nanos());
     stmt->bind(3, window.to.nanos());
     std::vector<HistogramSample> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        HistogramSample h;
-        h.time = Timestamp::fromNanos(stmt->int64(0));
-        h.count = stmt->isNull(1) ? std::nan("") : stmt->real(1);
-        h.sum = stmt->isNull(2) ? std::nan("") : stmt->real(2);
-        h.buckets = codec::bucketsFromJson(stmt->text(3));
-        out.push_back(std::move(h));
-    }
+    if (auto rows = stmt->forEach([&] {
+            HistogramSample h;
+            h.time = Timestamp::fromNanos(stmt->int64(0));
+            h.count = stmt->isNull(1) ? std::nan("") : stmt->real(1);
+            h.sum = stmt->isNull(2) ? std::nan("") : stmt->real(2);
+            h.buckets = codec::bucketsFromJson(stmt->text(3));
+            out.push_back(std::move(h));
+        });
+        !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::vector<Exemplar>> CacheReader::exemplars(int64_t seriesRowId, TimeWindow window)
-{
-    auto stmt = m_db.prepare(std::string("SELECT e.id, e.series, e.ts, e.value, t.trace_id, e.span_id, e.labels FROM exemplars e"
-                                         " LEFT JOIN traces t ON t.id = e.trace WHERE e.ts >= ? AND e.ts < ?")
-                             + (seriesRowId ? " AND e.series = ?" : "") + " ORDER BY e.ts");
+Result<std::vector<Exemplar>> CacheReader::exemplars(int64_t seriesRowId, TimeWindow window) {
+    auto stmt = m_db.prepare(
+        std::string(
+            "SELECT e.id, e.series, e.ts, e.value, t.trace_id, e.span_id, e.labels FROM exemplars e"
+            " LEFT JOIN traces t ON t.id = e.trace WHERE e.ts >= ? AND e.ts < ?") +
+        (seriesRowId ? " AND e.series = ?" : "") + " ORDER BY e.ts");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, window.from.nanos());
@@ -701,125 +691,108 @@ Result<std::vector<Exemplar>> CacheReader::exemplars(int64_t seriesRowId, TimeWi
     if (seriesRowId)
         stmt->bind(3, seriesRowId);
     std::vector<Exemplar> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        Exemplar e;
-        e.rowId = stmt->int64(0);
-        e.seriesRowId = stmt->int64(1);
-        e.time = Timestamp::fromNanos(stmt->int64(2));
-        e.value = stmt->isNull(3) ? std::nan("") : stmt->real(3);
-        e.traceId = blobToTraceId(stmt->blob(4));
-        if (!stmt->isNull(5))
-            e.spanId = SpanId{uint64_t(stmt->int64(5))};
-        e.labels = Attributes::fromJson(stmt->text(6));
-        out.push_back(std::move(e));
-    }
+    if (auto rows = stmt->forEach([&] {
+            Exemplar e;
+            e.rowId = stmt->int64(0);
+            e.seriesRowId = stmt->int64(1);
+            e.time = Timestamp::fromNanos(stmt->int64(2));
+            e.value = stmt->isNull(3) ? std::nan("") : stmt->real(3);
+            e.traceId = blobToTraceId(stmt->blob(4));
+            if (!stmt->isNull(5))
+                e.spanId = SpanId{uint64_t(stmt->int64(5))};
+            e.labels = Attributes::fromJson(stmt->text(6));
+            out.push_back(std::move(e));
+        });
+        !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::vector<Alert>> CacheReader::alerts()
-{
-    auto stmt = m_db.prepare("SELECT id, name, labels, annotations, state, active_since, value, source FROM alerts ORDER BY active_since, id");
+Result<std::vector<Alert>> CacheReader::alerts() {
+    auto stmt = m_db.prepare("SELECT id, name, labels, annotations, state, active_since, value, "
+                             "source FROM alerts ORDER BY active_since, id");
     if (!stmt)
         return stmt.error();
     std::vector<Alert> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        Alert a;
-        a.rowId = stmt->int64(0);
-        a.name = stmt->text(1);
-        a.labels = codec::labelsFromJson(stmt->text(2));
-        a.annotations = codec::labelsFromJson(stmt->text(3));
-        a.state = AlertState(stmt->int64(4));
-        a.activeSince = Timestamp::fromNanos(stmt->int64(5));
-        a.value = stmt->isNull(6) ? std::nan("") : stmt->real(6);
-        a.source = stmt->text(7);
-        out.push_back(std::move(a));
-    }
+    if (auto rows = stmt->forEach([&] {
+            Alert a;
+            a.rowId = stmt->int64(0);
+            a.name = stmt->text(1);
+            a.labels = codec::labelsFromJson(stmt->text(2));
+            a.annotations = codec::labelsFromJson(stmt->text(3));
+            a.state = AlertState(stmt->int64(4));
+            a.activeSince = Timestamp::fromNanos(stmt->int64(5));
+            a.value = stmt->isNull(6) ? std::nan("") : stmt->real(6);
+            a.source = stmt->text(7);
+            out.push_back(std::move(a));
+        });
+        !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::vector<FetchRecord>> CacheReader::fetches()
-{
-    auto stmt = m_db.prepare("SELECT id, source, kind, query, from_ts, to_ts, fetched_at, rows, complete, message, content_hash"
+Result<std::vector<FetchRecord>> CacheReader::fetches() {
+    auto stmt = m_db.prepare("SELECT id, source, kind, query, from_ts, to_ts, fetched_at, rows, "
+                             "complete, message, content_hash"
                              " FROM fetches ORDER BY id");
     if (!stmt)
         return stmt.error();
     std::vector<FetchRecord> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        FetchRecord f;
-        f.rowId = stmt->int64(0);
-        f.source = stmt->text(1);
-        f.kind = stmt->text(2);
-        f.query = stmt->text(3);
-        f.window.from = stmt->isNull(4) ? Timestamp::min() : Timestamp::fromNanos(stmt->int64(4));
-        f.window.to = stmt->isNull(5) ? Timestamp::max() : Timestamp::fromNanos(stmt->int64(5));
-        f.fetchedAt = Timestamp::fromNanos(stmt->int64(6));
-        f.rows = stmt->int64(7);
-        f.complete = stmt->int64(8) != 0;
-        f.message = stmt->text(9);
-        f.contentHash = stmt->text(10);
-        out.push_back(std::move(f));
-    }
+    if (auto rows = stmt->forEach([&] {
+            FetchRecord f;
+            f.rowId = stmt->int64(0);
+            f.source = stmt->text(1);
+            f.kind = stmt->text(2);
+            f.query = stmt->text(3);
+            f.window.from =
+                stmt->isNull(4) ? Timestamp::min() : Timestamp::fromNanos(stmt->int64(4));
+            f.window.to = stmt->isNull(5) ? Timestamp::max() : Timestamp::fromNanos(stmt->int64(5));
+            f.fetchedAt = Timestamp::fromNanos(stmt->int64(6));
+            f.rows = stmt->int64(7);
+            f.complete = stmt->int64(8) != 0;
+            f.message = stmt->text(9);
+            f.contentHash = stmt->text(10);
+            out.push_back(std::move(f));
+        });
+        !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::vector<FetchRejection>> CacheReader::rejections(int64_t fetchRowId)
-{
-    auto stmt = m_db.prepare(std::string("SELECT fetch, location, message, snippet FROM rejections")
-                             + (fetchRowId ? " WHERE fetch = ?" : "") + " ORDER BY id");
+Result<std::vector<FetchRejection>> CacheReader::rejections(int64_t fetchRowId) {
+    auto stmt =
+        m_db.prepare(std::string("SELECT fetch, location, message, snippet FROM rejections") +
+                     (fetchRowId ? " WHERE fetch = ?" : "") + " ORDER BY id");
     if (!stmt)
         return stmt.error();
     if (fetchRowId)
         stmt->bind(1, fetchRowId);
     std::vector<FetchRejection> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        out.push_back({stmt->int64(0), std::string(stmt->text(1)), std::string(stmt->text(2)), std::string(stmt->text(3))});
-    }
+    if (auto rows = stmt->forEach([&] {
+            out.push_back({stmt->int64(0), std::string(stmt->text(1)), std::string(stmt->text(2)),
+                           std::string(stmt->text(3))});
+        });
+        !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> CacheReader::manifest()
-{
+Result<std::vector<std::pair<std::string, std::string>>> CacheReader::manifest() {
     auto stmt = m_db.prepare("SELECT key, value FROM manifest ORDER BY key");
     if (!stmt)
         return stmt.error();
     std::vector<std::pair<std::string, std::string>> out;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        out.emplace_back(stmt->text(0), stmt->text(1));
-    }
+    if (auto rows = stmt->forEach([&] { out.emplace_back(stmt->text(0), stmt->text(1)); }); !rows)
+        return rows.error();
     return out;
 }
 
-Result<std::vector<std::pair<int64_t, ResourcePtr>>> CacheReader::resources()
-{
+Result<std::vector<std::pair<int64_t, ResourcePtr>>> CacheReader::resources() {
     if (auto s = loadResources(); !s)
         return s.error();
     std::vector<std::pair<int64_t, ResourcePtr>> out(m_resources.begin(), m_resources.end());
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     return out;
 }
 

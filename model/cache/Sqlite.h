@@ -70,6 +70,19 @@ public:
     // true: a row is ready; false: done. An error ends the statement and is returned.
     Result<bool> step();
     Status run(); // step until done, for statements without rows
+    // Calls onRow for every row; the first step error is returned and ends the loop.
+    template <class F>
+    Status forEach(F&& onRow)
+    {
+        for (;;) {
+            auto row = step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return {};
+            onRow();
+        }
+    }
     void reset()
     {
         if (!m_stmt)
