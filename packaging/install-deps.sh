@@ -11,7 +11,7 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   libcurl4-openssl-dev nlohmann-json3-dev libsimdjson-dev
   libsqlite3-dev sqlite3 libre2-dev libarchive-dev libyaml-cpp-dev
-  libzstd-dev zlib1g-dev qtkeychain-qt6-dev
+  libzstd-dev zlib1g-dev qtkeychain-qt6-dev libssl-dev
   # running the GUI headless, screenshots, and the real-Prometheus tests
   xvfb xauth fonts-dejavu-core prometheus
 )

@@ -2,6 +2,7 @@
 # log templates, critical paths, the scenario suite of generated incidents, the investigation.
 rootline_test(tst_trace_context LIBS rootline_model)
 rootline_test(tst_slo_burn_rate LIBS rootline_model)
+rootline_test(tst_slo_histograms LIBS rootline_model)
 rootline_test(tst_correlation_basics LIBS rootline_model)
 rootline_test(tst_rootcause_scenarios LIBS rootline_model)
 rootline_test(tst_investigation LIBS rootline_model)

@@ -39,6 +39,15 @@ class TestInvestigation : public QObject {
         return path;
     }
 
+    // An investigation of `service` over the scenario's incident window, without an alert.
+    static InvestigationOptions serviceWindow(ScenarioKind kind, std::string service)
+    {
+        InvestigationOptions options;
+        options.service = std::move(service);
+        options.window = scenarioSpec(kind).incident;
+        return options;
+    }
+
 private slots:
     void stepsFromTheAlert()
     {
@@ -149,9 +158,7 @@ private slots:
         auto alert = chooseAlert(**reader, "", nullptr);
         QVERIFY(!alert);
         QVERIFY(QString::fromStdString(alert.error().message()).contains(QStringLiteral("no firing alert")));
-        InvestigationOptions options;
-        options.service = "notification";
-        options.window = scenarioSpec(ScenarioKind::LogOnly).incident;
+        InvestigationOptions options = serviceWindow(ScenarioKind::LogOnly, "notification");
         auto inv = Investigation::start(**reader, options);
         QVERIFY(inv);
         QVERIFY(inv->runAll(**reader));
@@ -163,15 +170,47 @@ private slots:
         QVERIFY(QString::fromStdString(st.step(StepKind::Reproduction).summary).contains(QStringLiteral("SMTP connection refused")));
     }
 
+    // The log-template stage reads at most maxLogLines lines per window (200 000 by default): when
+    // it stops there, the result says it is partial — in the JSON, the Logs step and the report.
+    void logTemplatesCappedSaySo()
+    {
+        auto reader = CacheReader::open(cacheFor(ScenarioKind::LogOnly));
+        QVERIFY(reader);
+        InvestigationOptions options = serviceWindow(ScenarioKind::LogOnly, "notification");
+        options.maxLogLines = 25;
+        auto inv = Investigation::start(**reader, options);
+        QVERIFY2(inv, inv ? "" : inv.error().message().c_str());
+        QVERIFY(inv->runAll(**reader));
+        const auto& st = inv->state();
+        QVERIFY(!st.limits.empty());
+        QVERIFY2(QString::fromStdString(st.limits.front()).contains(QStringLiteral("only the first 25 warning-or-worse lines of the incident window")),
+                 st.limits.front().c_str());
+        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(inv->resultJson())).object();
+        QCOMPARE(doc[QStringLiteral("partial")].toBool(), true);
+        QVERIFY(doc[QStringLiteral("limits")].toArray().first().toString().contains(QStringLiteral("only the first 25")));
+        QVERIFY(QString::fromStdString(st.step(StepKind::Logs).summary).contains(QStringLiteral("Partial: log templates: only the first 25")));
+        const QString report = QString::fromStdString(investigationMarkdown(st));
+        QVERIFY(report.contains(QStringLiteral("## Limits of this analysis")));
+        // The note survives a save and reload.
+        auto reloaded = Investigation::fromJson(inv->toJson());
+        QVERIFY(reloaded);
+        QCOMPARE(reloaded->state().limits, st.limits);
+
+        // With the default cap the same window is read whole, and nothing is said.
+        options.maxLogLines = InvestigationOptions{}.maxLogLines;
+        auto whole = Investigation::start(**reader, options);
+        QVERIFY(whole);
+        QVERIFY(whole->state().limits.empty());
+        QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(whole->resultJson())).object()[QStringLiteral("partial")].toBool(), false);
+    }
+
     // The span's own logs are few; a trace whose logs all belong to other spans makes the step
     // widen to the whole trace, and say so.
     void traceLogsWidenAndSaySo()
     {
         auto reader = CacheReader::open(cacheFor(ScenarioKind::LatencyOnly));
         QVERIFY(reader);
-        InvestigationOptions options;
-        options.service = "checkout";
-        options.window = scenarioSpec(ScenarioKind::LatencyOnly).incident;
+        InvestigationOptions options = serviceWindow(ScenarioKind::LatencyOnly, "checkout");
         auto inv = Investigation::start(**reader, options);
         QVERIFY(inv);
         QVERIFY(inv->runAll(**reader));
@@ -223,8 +262,11 @@ private slots:
         auto inv = Investigation::start(**reader, options);
         QVERIFY(inv && inv->runAll(**reader));
         const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(inv->resultJson())).object();
-        QCOMPARE(doc.keys(), (QStringList{QStringLiteral("alert"), QStringLiteral("baseline"), QStringLiteral("candidates"), QStringLiteral("slo"),
-                                          QStringLiteral("steps"), QStringLiteral("window")}));
+        QCOMPARE(doc.keys(), (QStringList{QStringLiteral("alert"), QStringLiteral("baseline"), QStringLiteral("candidates"), QStringLiteral("limits"),
+                                          QStringLiteral("partial"), QStringLiteral("slo"), QStringLiteral("steps"), QStringLiteral("window")}));
+        // Nothing in this small scenario reaches a cap: the answer is whole.
+        QCOMPARE(doc[QStringLiteral("partial")].toBool(), false);
+        QVERIFY(doc[QStringLiteral("limits")].toArray().isEmpty());
         QVERIFY(doc[QStringLiteral("window")].toObject().contains(QStringLiteral("from")));
         const auto c = doc[QStringLiteral("candidates")].toArray().first().toObject();
         QCOMPARE(c[QStringLiteral("rank")].toInt(), 1);

@@ -8,6 +8,7 @@
 #include "import/PlainLogs.h"
 
 #include <QDirIterator>
+#include <algorithm>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -384,6 +385,86 @@ private slots:
                  std::string("request failed\njava.lang.IllegalStateException: boom\n\tat "
                              "a.b.C.run(C.java:10)\n\tat a.b.D.main(D.java:3)"));
         QCOMPARE(sink.collected.logs[1].body, std::string("next"));
+    }
+
+    // A stack trace's lines join their record wherever the importer's line chunks end
+    // (ImportOptions::lineChunkBytes): sweeping the chunk size puts a boundary at every offset
+    // inside the traces, including right before a continuation line.
+    void continuationAcrossChunks_data() {
+        QTest::addColumn<int>("chunkBytes");
+        for (int bytes = 24; bytes <= 420; bytes += 11)
+            QTest::newRow(qPrintable(QString::number(bytes))) << bytes;
+        QTest::newRow("whole file") << (8 << 20);
+    }
+    void continuationAcrossChunks() {
+        QFETCH(int, chunkBytes);
+        std::string text;
+        std::vector<std::string> bodies;
+        for (int i = 0; i < 12; ++i) {
+            std::string body = "request " + std::to_string(i) + " failed";
+            text += "2026-11-20 14:47:" + std::string(i < 10 ? "0" : "") + std::to_string(i) +
+                    ",000 ERROR " + body + "\n";
+            for (int depth = 0; depth < i % 4 + 1; ++depth) {
+                const std::string frame = "\tat a.b.C" + std::to_string(i) + ".run" +
+                                          std::to_string(depth) + "(C.java:" +
+                                          std::to_string(10 + depth) + ")";
+                text += frame + (i % 3 == 0 ? "\r\n" : "\n"); // CRLF files too
+                body += "\n" + frame;
+            }
+            bodies.push_back(body);
+        }
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString in = dir.filePath(QStringLiteral("server.txt"));
+        writeFile(in, text);
+        const std::string cache = dir.filePath(QStringLiteral("c.rootline")).toStdString();
+        {
+            auto writer = CacheWriter::open(cache);
+            QVERIFY(writer.ok());
+            ImportOptions options;
+            options.lineChunkBytes = size_t(chunkBytes);
+            Importer importer(**writer, options);
+            const ImportSummary summary = importer.run({in.toStdString()});
+            QCOMPARE(summary.files.size(), size_t(1));
+            QCOMPARE(summary.files[0].format, std::string("plain-text-logs"));
+            QCOMPARE(summary.files[0].rejected, int64_t(0));
+            QCOMPARE(summary.totals.logs, int64_t(bodies.size()));
+        }
+        auto reader = CacheReader::open(cache);
+        QVERIFY(reader.ok());
+        auto page = (*reader)->logPage(LogQuery{}, std::nullopt, 100);
+        QVERIFY(page.ok());
+        QCOMPARE(page->size(), bodies.size());
+        std::vector<std::string> stored;
+        for (const auto& log : *page)
+            stored.push_back(log.body);
+        std::sort(stored.begin(), stored.end());
+        std::sort(bodies.begin(), bodies.end());
+        QCOMPARE(stored, bodies);
+    }
+
+    // A run of continuation lines far longer than the chunk size is cut after all (memory stays
+    // bounded): the file still imports, the orphaned lines are rejected with their line numbers.
+    void endlessContinuationIsBounded() {
+        std::string text = "2026-11-20 14:47:01,000 ERROR first\n";
+        for (int i = 0; i < 200; ++i)
+            text += "\tat frame" + std::to_string(i) + "\n";
+        text += "2026-11-20 14:47:02,000 INFO second\n";
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString in = dir.filePath(QStringLiteral("server.txt"));
+        writeFile(in, text);
+        auto writer = CacheWriter::open(dir.filePath(QStringLiteral("c.rootline")).toStdString());
+        QVERIFY(writer.ok());
+        ImportOptions options;
+        options.lineChunkBytes = 64; // records are cut beyond 8 chunks (512 bytes)
+        Importer importer(**writer, options);
+        const ImportSummary summary = importer.run({in.toStdString()});
+        QCOMPARE(summary.files.at(0).outcome, ImportFileResult::Outcome::Imported);
+        QCOMPARE(summary.totals.logs, int64_t(2));
+        QVERIFY(summary.files[0].rejected > 0);
+        QVERIFY(summary.files[0].rejected < 200);
+        QVERIFY(QString::fromStdString(summary.files[0].errors.at(0).location).contains(QStringLiteral("server.txt:")));
     }
 
     void syslogYearFromContext() {

@@ -4,6 +4,7 @@
 #include "Focus.h"
 #include "Format.h"
 #include "LogTableModel.h"
+#include "QueryBar.h"
 #include "SearchText.h"
 
 #include <QCheckBox>
@@ -127,6 +128,12 @@ LogPane::~LogPane()
 {
     if (m_countJob)
         m_countJob->store(true);
+}
+
+void LogPane::setQueryBar(QueryBar* bar)
+{
+    m_queryBar = bar;
+    static_cast<QVBoxLayout*>(layout())->insertWidget(1, bar);
 }
 
 const LogQuery& LogPane::query() const { return m_model->query(); }

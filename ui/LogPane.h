@@ -18,6 +18,7 @@ class QTimer;
 namespace rootline {
 
 class CacheSession;
+class QueryBar;
 class Focus;
 class LogTableModel;
 
@@ -37,6 +38,9 @@ public:
     void setMinimumSeverity(int severity);
     // The number of lines matching the query; -1 while it is being counted.
     qint64 matchCount() const { return m_count; }
+    // The bar that fetches logs from a source, under the pane's title row (the window makes it).
+    void setQueryBar(QueryBar* bar);
+    QueryBar* queryBar() const { return m_queryBar; }
 
 signals:
     void countChanged(qint64 count);
@@ -56,6 +60,7 @@ private:
     QTimer* m_debounce;
     std::shared_ptr<std::atomic_bool> m_countJob;
     qint64 m_count = -1;
+    QueryBar* m_queryBar = nullptr;
 };
 
 } // namespace rootline

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
 #include "CacheSession.h"
+#include "CompletionService.h"
+#include "FetchController.h"
 #include "Focus.h"
 #include "Format.h"
 #include "LogPane.h"
@@ -8,6 +10,7 @@
 #include "TracePane.h"
 #include "ImportDialog.h"
 #include "InvestigationPane.h"
+#include "QueryBar.h"
 #include "SourcesDialog.h"
 #include "sources/SourcesFile.h"
 #include "cache/CacheWriter.h"
@@ -15,6 +18,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTime>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -25,6 +30,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -45,6 +51,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_focusLabel(new QLabel(this))
     , m_busyLabel(new QLabel(this))
     , m_errorLabel(new QLabel(this))
+    , m_fetch(new FetchController(this))
+    , m_completions(new CompletionService(this))
 {
     setWindowTitle(tr("Rootline"));
     setAcceptDrops(true);
@@ -52,6 +60,28 @@ MainWindow::MainWindow(QWidget* parent)
     m_timeline = new TimelinePane(m_session, m_focus, this);
     m_logs = new LogPane(m_session, m_focus, this);
     m_traces = new TracePane(m_session, m_focus, this);
+    // A query bar per pane: each fetches its pane's kind from a source into the open cache.
+    for (QueryPane pane : {QueryPane::Metrics, QueryPane::Logs, QueryPane::Traces}) {
+        auto* bar = new QueryBar(pane, m_completions, this);
+        m_queryBars.push_back(bar);
+        connect(bar, &QueryBar::fetchRequested, this, [this, bar](const QString& source, const QString& query) { startFetch(bar, source, query); });
+        connect(bar, &QueryBar::cancelRequested, m_fetch, &FetchController::cancel);
+        connect(bar, &QueryBar::manageSourcesRequested, this, &MainWindow::manageSources);
+    }
+    m_timeline->setQueryBar(queryBar(QueryPane::Metrics));
+    m_logs->setQueryBar(queryBar(QueryPane::Logs));
+    m_traces->setQueryBar(queryBar(QueryPane::Traces));
+    connect(m_fetch, &FetchController::progressChanged, this, [this](const FetchProgress& p, double seconds) {
+        if (m_fetchBar)
+            m_fetchBar->setProgress(p, seconds);
+    });
+    connect(m_fetch, &FetchController::finished, this, &MainWindow::onFetchFinished);
+    // Label lookups cover the window a fetch would cover (Loki answers only for a window).
+    m_completions->setWindowProvider([this]() -> std::optional<TimeWindow> {
+        const auto& o = m_session->overview();
+        return fetchWindow(m_focus->window(), o ? o->range : std::nullopt, Timestamp::now());
+    });
+
     m_horizontal = new QSplitter(Qt::Horizontal, this);
     m_horizontal->addWidget(m_logs);
     m_horizontal->addWidget(m_traces);
@@ -106,6 +136,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_serviceBox->setCurrentIndex(i < 0 ? 0 : i);
     });
     updateFocusLabel();
+    setSourcesPath(QString::fromStdString(defaultSourcesPath()));
     resize(1440, 900);
 }
 
@@ -118,10 +149,15 @@ void MainWindow::createActions()
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("&Import…"), this, [this] { importFiles(); })->setShortcut(QKeySequence(tr("Ctrl+I")));
-    file->addAction(tr("&Data sources…"), this, [this] {
-        SourcesDialog dialog(QString::fromStdString(defaultSourcesPath()), this);
-        dialog.exec();
-    });
+    file->addAction(tr("&New investigation cache…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("New investigation cache"), QDir(defaultCacheDirectory()).filePath(QStringLiteral("incident.rootline")),
+                                                          tr("Rootline caches (*.rootline)"));
+        if (path.isEmpty())
+            return;
+        if (auto s = newCache(path); !s)
+            QMessageBox::critical(this, tr("Cannot create the cache"), QString::fromStdString(s.error().message()));
+    })->setShortcut(QKeySequence::New);
+    file->addAction(tr("&Data sources…"), this, &MainWindow::manageSources);
     rebuildRecentMenu();
     QAction* closeCache = file->addAction(tr("&Close cache"), this, [this] {
         m_session->close();
@@ -336,8 +372,130 @@ void MainWindow::importFiles(const QStringList& paths)
     dialog.exec();
 }
 
+QueryBar* MainWindow::queryBar(QueryPane pane) const
+{
+    for (QueryBar* bar : m_queryBars)
+        if (bar->pane() == pane)
+            return bar;
+    return nullptr;
+}
+
+void MainWindow::setSourcesPath(const QString& path)
+{
+    m_sourcesPath = path;
+    if (auto s = reloadSources(); !s)
+        showError(QString::fromStdString(s.error().message()));
+}
+
+Status MainWindow::reloadSources()
+{
+    m_sources.clear();
+    Status status;
+    if (QFileInfo::exists(m_sourcesPath)) {
+        if (auto loaded = loadSources(m_sourcesPath.toStdString()))
+            m_sources = std::move(*loaded);
+        else
+            status = loaded.error();
+    }
+    m_completions->setSources(m_sources);
+    for (QueryBar* bar : m_queryBars)
+        bar->setSources(m_sources);
+    return status;
+}
+
+void MainWindow::manageSources()
+{
+    SourcesDialog dialog(m_sourcesPath, this);
+    dialog.exec();
+    if (auto s = reloadSources(); !s)
+        showError(QString::fromStdString(s.error().message()));
+}
+
+QString MainWindow::defaultCacheDirectory()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("caches"));
+}
+
+Status MainWindow::newCache(const QString& path)
+{
+    if (auto writer = CacheWriter::open(path.toStdString()); !writer) // creates the empty cache
+        return writer.error();
+    return openCache(path);
+}
+
+Result<QString> MainWindow::createDefaultCache()
+{
+    const QString dir = defaultCacheDirectory();
+    if (!QDir().mkpath(dir))
+        return Error{dir.toStdString(), "cannot create the folder for new caches", "check the permissions of your data directory"};
+    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QString path = QDir(dir).filePath(QStringLiteral("fetched-%1.rootline").arg(stamp));
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = QDir(dir).filePath(QStringLiteral("fetched-%1-%2.rootline").arg(stamp).arg(n));
+    if (auto s = newCache(path); !s)
+        return s.error();
+    return path;
+}
+
+void MainWindow::startFetch(QueryBar* bar, const QString& sourceName, const QString& query)
+{
+    if (m_fetch->isRunning())
+        return;
+    const Source* source = findSource(m_sources, sourceName.toStdString());
+    if (!source) {
+        bar->showResult({FetchMessage::Level::Failed, tr("No source named %1 (File → Data sources…)").arg(sourceName), {}});
+        return;
+    }
+    // No cache open: a live incident should not wait on a file dialog. The rows go into a new cache
+    // in the user's data folder, opened at once (and listed under Open Recent).
+    m_createdCache.clear();
+    if (!m_session->isOpen()) {
+        auto created = createDefaultCache();
+        if (!created) {
+            bar->showResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, created.error(), false, 0}));
+            return;
+        }
+        m_createdCache = *created;
+    }
+    const auto& overview = m_session->overview();
+    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Timestamp::now());
+    auto request = buildFetchRequest(bar->pane(), *source, query, window);
+    if (!request) {
+        bar->showResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, request.error(), false, 0}));
+        return;
+    }
+    if (!m_fetch->start(*source, *request, m_session->path()))
+        return;
+    m_fetchBar = bar;
+    for (QueryBar* other : m_queryBars)
+        other->setBlocked(other != bar);
+    bar->setFetching(true);
+}
+
+void MainWindow::onFetchFinished(const FetchRunResult& result)
+{
+    FetchMessage message = describeFetch(result);
+    if (!m_createdCache.isEmpty()) {
+        message.text += tr(" Stored in a new cache, %1.").arg(QFileInfo(m_createdCache).fileName());
+        message.details += tr("\nNo cache was open, so this fetch created %1 (File → Open Recent lists it).").arg(QDir::toNativeSeparators(m_createdCache));
+    }
+    for (QueryBar* bar : m_queryBars)
+        bar->setBlocked(false);
+    if (m_fetchBar) {
+        m_fetchBar->setFetching(false);
+        m_fetchBar->showResult(message);
+    }
+    m_fetchBar = nullptr;
+    // Committed rows: reload the panes from the cache (as after an import), keeping the focus.
+    if (result.stored() && m_session->path() == result.cachePath) {
+        if (auto s = m_session->open(result.cachePath); !s)
+            showError(QString::fromStdString(s.error().message()));
+    }
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    m_fetch->cancel();
     m_session->close(); // cancels workers before the panes go
     QMainWindow::closeEvent(event);
 }

@@ -6,8 +6,11 @@
 // Panes are created here and talk only through the Focus.
 
 #include "core/Result.h"
+#include "sources/Source.h"
 
 #include <QMainWindow>
+
+#include <vector>
 
 class QAction;
 class QComboBox;
@@ -18,7 +21,12 @@ class QSplitter;
 namespace rootline {
 
 class CacheSession;
+class CompletionService;
+class FetchController;
 class Focus;
+class QueryBar;
+enum class QueryPane;
+struct FetchRunResult;
 class InvestigationPane;
 class LogPane;
 class TimelinePane;
@@ -47,6 +55,19 @@ public:
     // Every pane has shown the data of the open cache.
     bool isLoaded() const;
 
+    // The sources file the query bars offer (default: defaultSourcesPath()); (re)reads it.
+    void setSourcesPath(const QString& path);
+    Status reloadSources();
+    const std::vector<Source>& sources() const { return m_sources; }
+    // Each pane's query bar, and what runs their fetches.
+    QueryBar* queryBar(QueryPane pane) const;
+    FetchController* fetchController() const { return m_fetch; }
+    CompletionService* completionService() const { return m_completions; }
+    // File → New investigation cache…: creates an empty cache at `path` (or opens an existing one).
+    Status newCache(const QString& path);
+    // Where a fetch with no cache open stores its rows: a new cache in this folder, opened at once.
+    static QString defaultCacheDirectory();
+
 signals:
     // Emitted once per opened cache when its panes have loaded (see CacheSession::loaded).
     void loaded();
@@ -64,6 +85,10 @@ private:
     void onOverview(const CacheOverview& overview);
     void updateFocusLabel();
     void showError(const QString& message);
+    void startFetch(QueryBar* bar, const QString& source, const QString& query);
+    void onFetchFinished(const FetchRunResult& result);
+    void manageSources();
+    Result<QString> createDefaultCache();
 
     CacheSession* m_session;
     Focus* m_focus;
@@ -81,6 +106,13 @@ private:
     QLabel* m_busyLabel;
     QLabel* m_errorLabel;
     bool m_loadedOnce = false;
+    FetchController* m_fetch;
+    CompletionService* m_completions;
+    std::vector<QueryBar*> m_queryBars;
+    QueryBar* m_fetchBar = nullptr; // the bar whose fetch runs
+    QString m_createdCache;         // a cache this fetch created (no cache was open)
+    std::vector<Source> m_sources;
+    QString m_sourcesPath;
 };
 
 } // namespace rootline

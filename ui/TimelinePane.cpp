@@ -3,6 +3,7 @@
 #include "CacheSession.h"
 #include "Focus.h"
 #include "Format.h"
+#include "QueryBar.h"
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -515,6 +516,12 @@ void TimelinePane::updateShading()
         shade->setBrush(QColor(kFocusColor.red(), kFocusColor.green(), kFocusColor.blue(), 36));
         shade->setSelectable(false);
     }
+}
+
+void TimelinePane::setQueryBar(QueryBar* bar)
+{
+    m_queryBar = bar;
+    static_cast<QVBoxLayout*>(layout())->insertWidget(1, bar);
 }
 
 void TimelinePane::selectWindow(TimeWindow window)

@@ -23,6 +23,7 @@ class QMouseEvent;
 namespace rootline {
 
 class CacheSession;
+class QueryBar;
 class Focus;
 
 class TimelinePane final : public QWidget {
@@ -56,6 +57,9 @@ public:
     // Where an exemplar is drawn, in plot widget coordinates (for tests that click it).
     std::optional<QPoint> exemplarPosition(int index) const;
     QCustomPlot* plotWidget() const { return m_plot; }
+    // The bar that fetches metrics from a source, under the pane's title row (the window makes it).
+    void setQueryBar(QueryBar* bar);
+    QueryBar* queryBar() const { return m_queryBar; }
 
 signals:
     void loaded();
@@ -99,6 +103,7 @@ private:
     std::shared_ptr<std::atomic_bool> m_job;
     QPoint m_pressPos;
     bool m_applying = false;
+    QueryBar* m_queryBar = nullptr;
 };
 
 } // namespace rootline

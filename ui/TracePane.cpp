@@ -3,6 +3,7 @@
 #include "CacheSession.h"
 #include "Focus.h"
 #include "Format.h"
+#include "QueryBar.h"
 #include "SpanWaterfall.h"
 #include "TraceListModel.h"
 
@@ -86,6 +87,7 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     upperLayout->setSpacing(0);
     upperLayout->addLayout(bar);
     upperLayout->addWidget(m_view, 1);
+    m_upperLayout = upperLayout;
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(upper);
@@ -127,6 +129,12 @@ TracePane::~TracePane()
 {
     if (m_job)
         m_job->store(true);
+}
+
+void TracePane::setQueryBar(QueryBar* bar)
+{
+    m_queryBar = bar;
+    m_upperLayout->insertWidget(1, bar);
 }
 
 void TracePane::setErrorsOnly(bool on) { m_errorsOnly->setChecked(on); }

@@ -13,10 +13,12 @@ class QLabel;
 class QScrollArea;
 class QSplitter;
 class QTableView;
+class QVBoxLayout;
 
 namespace rootline {
 
 class CacheSession;
+class QueryBar;
 class Focus;
 class SpanWaterfall;
 class TraceListModel;
@@ -34,6 +36,9 @@ public:
     void setErrorsOnly(bool on);
     void setSlowestFirst(bool on);
     bool isLoaded() const { return m_loaded; }
+    // The bar that fetches traces from a source, under the pane's title row (the window makes it).
+    void setQueryBar(QueryBar* bar);
+    QueryBar* queryBar() const { return m_queryBar; }
 
 signals:
     void loaded();
@@ -56,6 +61,8 @@ private:
     TraceQuery m_query;
     std::shared_ptr<std::atomic_bool> m_job;
     bool m_loaded = false;
+    QueryBar* m_queryBar = nullptr;
+    QVBoxLayout* m_upperLayout = nullptr;
     bool m_selecting = false;
 };
 

@@ -1,7 +1,9 @@
-// rootline-cli sample: writes the bundled sample incident (design.md §7) into a new cache.
+// rootline-cli sample: writes the bundled sample incident (design.md §7) into a new cache
+// (--out), and/or as the foreign-format files its story would come from (--files DIR).
 
 #include "Command.h"
 #include "cache/CacheReader.h"
+#include "sample/ForeignSampleFiles.h"
 #include "sample/SampleCache.h"
 
 #include <charconv>
@@ -10,12 +12,43 @@
 namespace rootline::cli {
 namespace {
 
+int reportFiles(const std::string& dir, const SampleOptions& options, const SampleFilesStats& s, bool json)
+{
+    if (json) {
+        nlohmann::ordered_json doc;
+        doc["files"] = dir;
+        doc["seed"] = options.seed;
+        doc["scale"] = options.scale;
+        doc["logs"] = s.logs();
+        doc["spans"] = s.spans();
+        doc["series"] = s.series;
+        doc["samples"] = s.samples;
+        doc["exemplars"] = s.exemplars;
+        doc["alerts"] = s.alerts;
+        doc["bytes"] = s.bytes;
+        printJson(doc);
+        return kSuccess;
+    }
+    std::cout << "wrote the sample incident as exported files to " << dir << " (seed " << options.seed << ", scale " << options.scale
+              << ")\n"
+              << "  " << sample_files::kOtlpTraces << "         " << s.otlpSpans << " spans in " << s.otlpSpanLines << " lines\n"
+              << "  " << sample_files::kJaegerTraces << "        " << s.jaegerSpans << " spans in " << s.jaegerTraces << " traces\n"
+              << "  " << sample_files::kOtlpLogs << "           " << s.otlpLogs << " logs in " << s.otlpLogLines << " lines\n"
+              << "  " << sample_files::kLokiLogs << "     " << s.lokiLogs << " logs in " << s.lokiStreams << " streams\n"
+              << "  " << sample_files::kMetrics << "  " << s.series << " series with " << s.samples << " samples\n"
+              << "  " << sample_files::kExemplars << "            " << s.exemplars << " exemplars\n"
+              << "  " << sample_files::kAlerts << "               " << s.alerts << " alerts\n"
+              << "  import them with: rootline-cli import --cache FILE " << dir << "\n";
+    return kSuccess;
+}
+
 int runSample(const Args& args)
 {
     const auto& self = commands().at("sample");
-    auto out = args.required("--out");
-    if (!out)
-        return usageError(self, out.error().what);
+    const auto out = args.value("--out");
+    const auto filesDir = args.value("--files");
+    if (!out && !filesDir)
+        return usageError(self, "--out FILE or --files DIR is required");
     SampleOptions options;
     if (auto v = args.value("--seed")) {
         const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), options.seed);
@@ -31,6 +64,15 @@ int runSample(const Args& args)
         }
         if (used != v->size() || !(options.scale > 0))
             return usageError(self, "--scale needs a positive number, got \"" + *v + "\"");
+    }
+    if (filesDir) {
+        auto files = writeSampleFiles(*filesDir, options, args.flag("--force"));
+        if (!files)
+            return fail("sample", files.error());
+        if (!out)
+            return reportFiles(*filesDir, options, *files, args.flag("--json"));
+        if (!args.flag("--json"))
+            reportFiles(*filesDir, options, *files, false);
     }
     auto stats = writeSampleCache(*out, options, args.flag("--force"));
     if (!stats)
@@ -66,8 +108,9 @@ int runSample(const Args& args)
     return kSuccess;
 }
 
-const bool registered = registerCommand({"sample", "write the sample incident into a new cache",
-                                         "sample --out FILE [--scale N] [--seed S] [--force] [--json]", {"--out", "--scale", "--seed"},
+const bool registered = registerCommand({"sample", "write the sample incident into a new cache, or as exported files",
+                                         "sample (--out FILE | --files DIR) [--scale N] [--seed S] [--force] [--json]",
+                                         {"--out", "--files", "--scale", "--seed"},
                                          {"--json", "--force"}, runSample});
 
 } // namespace

@@ -93,6 +93,14 @@ size_t onBody(char* data, size_t size, size_t count, void* user)
         t->tooLarge = true;
         return 0; // aborts the transfer with CURLE_WRITE_ERROR
     }
+    if (t->response.body.empty()) {
+        // Size the body once from Content-Length (the compressed size when gzip'ed: a lower bound)
+        // instead of growing it by doubling, which copies a large page about twice over.
+        curl_off_t length = -1;
+        if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0
+            && length <= t->request.maxResponseBytes)
+            t->response.body.reserve(size_t(length));
+    }
     t->response.body.append(data, n);
     return n;
 }

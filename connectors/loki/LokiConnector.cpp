@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <future>
 #include <map>
+#include <memory>
 
 namespace rootline {
 
@@ -100,11 +102,10 @@ struct Exchange {
     bool ok() const { return failure == http::HttpFailure::None && response.isSuccess(); }
 };
 
-Exchange exchange(http::HttpClient& client, const http::HttpRequest& req, const std::string& endpoint,
-                  FetchOutcome* outcome)
+// What an answer to `req` came to; counts it into `outcome` when given.
+Exchange settle(http::HttpOutcome o, const http::HttpRequest& req, const std::string& endpoint, FetchOutcome* outcome)
 {
     Exchange x;
-    http::HttpOutcome o = client.execute(req);
     if (outcome) {
         ++outcome->requests;
         outcome->bytes += int64_t(o.response.body.size());
@@ -126,6 +127,37 @@ Exchange exchange(http::HttpClient& client, const http::HttpRequest& req, const 
     }
     return x;
 }
+
+Exchange exchange(http::HttpClient& client, const http::HttpRequest& req, const std::string& endpoint,
+                  FetchOutcome* outcome)
+{
+    return settle(client.execute(req), req, endpoint, outcome);
+}
+
+// A request sent ahead of need (the next log page). Abandoning it cancels it and waits, so no
+// request outlives the fetch that sent it.
+struct PendingPage {
+    http::HttpRequest req;
+    int64_t want = 0;
+    http::RequestId id = 0;
+    std::future<http::HttpOutcome> outcome;
+
+    bool active() const { return outcome.valid(); }
+    void submit(http::HttpClient& client)
+    {
+        auto promise = std::make_shared<std::promise<http::HttpOutcome>>();
+        outcome = promise->get_future();
+        id = client.submit(req, [promise](http::HttpOutcome o) { promise->set_value(std::move(o)); });
+    }
+    void abandon(http::HttpClient& client)
+    {
+        if (!active())
+            return;
+        client.cancel(id);
+        outcome.wait();
+        outcome = {};
+    }
+};
 
 Error decodeError(const Error& e, const http::HttpRequest& req, const std::string& endpoint)
 {
@@ -265,24 +297,37 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
     int64_t emitted = 0;
     int page = 0;
 
+    // Loki has no cursor, but the next page's window is known as soon as a page is accepted: send
+    // it then, so it downloads while this page becomes records and waits for the writer.
+    PendingPage pending;
+    auto send = [&](int64_t want) {
+        const TimeWindow w = pager.nextWindow();
+        pending.want = want;
+        pending.req = this->request(kQueryRange,
+                                    {{"query", request.query},
+                                     {"start", nsText(w.from)},
+                                     {"end", nsText(w.to)},
+                                     {"limit", std::to_string(want)},
+                                     {"direction", request.backward ? "backward" : "forward"}},
+                                    cancelled);
+        pending.submit(m_client);
+    };
+
     while (true) {
         if (cancelled && cancelled->load()) {
+            pending.abandon(m_client);
             outcome.complete = false;
             outcome.partialReason = "cancelled";
             break;
         }
-        const TimeWindow w = pager.nextWindow();
-        if (!w.isValid())
-            break;
-        const int64_t want = std::min(pageSize, limit - emitted + pager.overlap());
-        http::HttpRequest req = this->request(kQueryRange,
-                                              {{"query", request.query},
-                                               {"start", nsText(w.from)},
-                                               {"end", nsText(w.to)},
-                                               {"limit", std::to_string(want)},
-                                               {"direction", request.backward ? "backward" : "forward"}},
-                                              cancelled);
-        Exchange x = exchange(m_client, req, kQueryRange, &outcome);
+        if (!pending.active()) {
+            if (!pager.nextWindow().isValid())
+                break;
+            send(std::min(pageSize, limit - emitted + pager.overlap()));
+        }
+        const int64_t want = pending.want;
+        const http::HttpRequest req = std::move(pending.req);
+        Exchange x = settle(pending.outcome.get(), req, kQueryRange, &outcome);
         if (x.failure == http::HttpFailure::Cancelled) {
             outcome.complete = false;
             outcome.partialReason = "cancelled";
@@ -305,6 +350,7 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
         auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQueryRange);
         if (!decoded)
             return decodeError(decoded.error(), req, kQueryRange);
+        x.response.body = {}; // decoded: the raw page need not live while the writer catches up
         LokiResponse& response = *decoded;
         passOn(response, sink, outcome);
         ++page;
@@ -317,25 +363,41 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
         }
 
         const LokiPager::Page p = pager.accept(response, want);
+        const int64_t freshThisPage = std::min<int64_t>(int64_t(p.fresh.size()), limit - emitted);
+        if (emitted + freshThisPage < limit && !p.exhausted && !p.stuck && pager.nextWindow().isValid())
+            send(std::min(pageSize, limit - emitted - freshThisPage + pager.overlap()));
+
+        // The stream's resource, resolved once per stream and page (not per line).
+        std::vector<const ResourcePtr*> streamResource(response.streams.size(), nullptr);
         TelemetryBatch batch;
+        batch.logs.reserve(size_t(freshThisPage));
         for (const auto& [s, e] : p.fresh) {
             if (emitted >= limit)
                 break;
             const LokiStream& stream = response.streams[s];
-            std::string key;
-            for (const auto& [k, v] : stream.labels)
-                key += k + '\x1f' + v + '\x1e';
-            ResourcePtr& resource = resources[key];
-            if (!resource)
-                resource = lokiResource(stream.labels);
-            batch.logs.push_back(lokiLogRecord(stream.entries[e], stream.labels, resource));
+            if (!streamResource[s]) {
+                std::string key;
+                for (const auto& [k, v] : stream.labels) {
+                    key += k;
+                    key += '\x1f';
+                    key += v;
+                    key += '\x1e';
+                }
+                ResourcePtr& resource = resources[key];
+                if (!resource)
+                    resource = lokiResource(stream.labels);
+                streamResource[s] = &resource;
+            }
+            batch.logs.push_back(lokiLogRecord(stream.entries[e], stream.labels, *streamResource[s]));
             ++emitted;
         }
         const int64_t emittedThisPage = int64_t(batch.logs.size());
         outcome.records += emittedThisPage;
         if (!batch.empty())
-            if (auto st = sink.batch(std::move(batch)); !st)
+            if (auto st = sink.batch(std::move(batch)); !st) {
+                pending.abandon(m_client);
                 return st.error();
+            }
         if (progress) {
             FetchProgress fp;
             fp.requestsDone = outcome.requests;
@@ -366,6 +428,7 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
             break;
         }
     }
+    pending.abandon(m_client);
     return outcome;
 }
 

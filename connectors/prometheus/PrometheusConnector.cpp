@@ -6,6 +6,7 @@
 #include <chrono>
 #include <deque>
 #include <future>
+#include <optional>
 #include <set>
 
 namespace rootline {
@@ -15,6 +16,7 @@ namespace {
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 constexpr int kInFlight = 4; // sub-queries of one range fetched concurrently
+constexpr size_t kSamplesPerBatch = 4 * kPrometheusMaxPoints; // records per batch handed to the writer
 
 std::string pathWithQuery(const std::string& path, const Params& params)
 {
@@ -199,11 +201,21 @@ Result<FetchOutcome> PrometheusConnector::fetchRange(const FetchRequest& request
     ParseContext ctx;
     ctx.origin = where;
     ctx.cancelled = cancelled;
+    // Whole series per batch: a sub-query holds at most 11,001 points per series, so with the
+    // default 5,000 every long series was copied into slices and stored as ragged chunks.
+    ctx.batchSize = kSamplesPerBatch;
     std::set<std::string> seriesSeen;
 
+    // Each sub-query is decoded on its own thread as soon as its answer arrives, so the answers of
+    // the requests in flight are decoded in parallel while this thread hands earlier ones to the sink.
+    struct Answer {
+        http::HttpOutcome out;
+        int64_t bytes = 0;
+        std::optional<Result<PromQueryResult>> decoded; // set for a 2xx answer
+    };
     struct InFlight {
         RangeStep range;
-        std::future<http::HttpOutcome> future;
+        std::future<Answer> future;
     };
     std::deque<InFlight> inFlight;
     auto submit = [&](const RangeStep& r) {
@@ -217,7 +229,17 @@ Result<FetchOutcome> PrometheusConnector::fetchRange(const FetchRequest& request
             req.contentType = "application/x-www-form-urlencoded";
         }
         req.cancelled = cancelled;
-        inFlight.push_back({r, m_http.submitFuture(std::move(req))});
+        inFlight.push_back({r, std::async(std::launch::async, [http = m_http.submitFuture(std::move(req)), &where]() mutable {
+                                Answer a;
+                                a.out = http.get();
+                                a.bytes = int64_t(a.out.response.body.size());
+                                if (a.out.ok() && a.out.response.isSuccess()) {
+                                    a.decoded = decodePrometheusQuery(a.out.response.body, where);
+                                    if (*a.decoded)
+                                        a.out.response.body = {}; // decoded: free the raw answer now
+                                }
+                                return a;
+                            })});
     };
     auto partial = [&](std::string reason) -> Result<FetchOutcome> {
         for (auto& f : inFlight)
@@ -238,7 +260,8 @@ Result<FetchOutcome> PrometheusConnector::fetchRange(const FetchRequest& request
         }
         InFlight current = std::move(inFlight.front());
         inFlight.pop_front();
-        http::HttpOutcome out = current.future.get();
+        Answer answer = current.future.get();
+        http::HttpOutcome& out = answer.out;
         if (out.failure == http::HttpFailure::TooLarge && current.range.points() > 1) {
             // Split the sub-range and fetch the halves (first) instead.
             auto halves = halve(current.range);
@@ -259,7 +282,7 @@ Result<FetchOutcome> PrometheusConnector::fetchRange(const FetchRequest& request
             }
             return partial(out.error.message());
         }
-        outcome.bytes += int64_t(out.response.body.size());
+        outcome.bytes += answer.bytes;
         if (!out.response.isSuccess()) {
             Error e = prometheusError(out.response.body, where, out.response.status);
             auto apiError = prometheusErrorOf(out.response.body);
@@ -277,7 +300,7 @@ Result<FetchOutcome> PrometheusConnector::fetchRange(const FetchRequest& request
                 return e; // a bad query fails the same way for every sub-range
             return partial(e.message());
         }
-        auto decoded = decodePrometheusQuery(out.response.body, where);
+        auto& decoded = *answer.decoded;
         if (!decoded) {
             for (auto& f : inFlight)
                 f.future.wait();

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -37,7 +38,48 @@ double numberFrom(const ordered_json& j)
     return 0;
 }
 
+// A JSON string literal; text that is plain printable ASCII without quotes or backslashes (nearly
+// every key and value) is copied in one append, anything else goes the careful way.
+void appendString(std::string& out, std::string_view text)
+{
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+            appendJsonString(out, text);
+            return;
+        }
+    }
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+}
+
 } // namespace
+
+void appendAttributesJson(std::string& out, const Attributes& attributes)
+{
+    out.push_back('{');
+    bool first = true;
+    for (const Attribute& item : attributes) {
+        if (!first)
+            out.push_back(',');
+        first = false;
+        appendString(out, item.key);
+        out.push_back(':');
+        if (const auto* s = std::get_if<std::string>(&item.value)) {
+            appendString(out, *s);
+        } else if (const auto* i = std::get_if<int64_t>(&item.value)) {
+            char buf[24];
+            const auto end = std::to_chars(buf, buf + sizeof buf, *i).ptr;
+            out.append(buf, end);
+        } else if (const auto* d = std::get_if<double>(&item.value); d && !std::isfinite(*d)) {
+            appendJsonString(out, std::isnan(*d) ? "NaN" : (*d > 0 ? "+Inf" : "-Inf")); // as toJson: JSON has none
+        } else {
+            out += attributeToText(item.value);
+        }
+    }
+    out.push_back('}');
+}
 
 std::string labelsToJson(const Labels& labels)
 {

@@ -14,6 +14,11 @@ namespace rootline::codec {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+// Appends exactly what Attributes::toJson() returns (content hashes and readers depend on the
+// bytes), into a buffer the caller reuses: the writer's per-row serialisation without the per-row
+// allocation, copying plain ASCII runs whole instead of byte by byte.
+void appendAttributesJson(std::string& out, const Attributes& attributes);
+
 std::string labelsToJson(const Labels& labels);
 Labels labelsFromJson(std::string_view json);
 

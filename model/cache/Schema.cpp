@@ -1,6 +1,7 @@
 #include "Schema.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -228,6 +229,10 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
                           "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF;");
         !s)
         return s.error();
+    if (const char* exp = std::getenv("EXP_PRE_SQL"); exp && *version == 0) { // EXPERIMENT
+        if (auto s = db->exec(exp); !s)
+            return s.error();
+    }
     if (*version < kSchemaVersion) {
         if (auto s = applyMigrations(*db, int(*version)); !s)
             return s.error();

@@ -25,6 +25,14 @@ Database& Database::operator=(Database&& o) noexcept
 
 Result<Database> Database::open(const std::string& path, int flags)
 {
+    // SQLite's allocation statistics take a global mutex on every malloc and free: 8 % of the
+    // writer's instructions per log row (callgrind). Nothing here reads them. The setting only
+    // takes before SQLite initialises, so the first open in the process makes it.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)configured;
     Database db;
     db.m_path = path;
     const int rc = sqlite3_open_v2(path.c_str(), &db.m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -54,6 +54,34 @@ Error timeError(std::string_view text, std::string_view unit, std::string_view w
 // into integer nanoseconds (rounded half away from zero below a nanosecond).
 Result<Timestamp> parseScaledDecimal(std::string_view text, int unitShift, std::string_view unit)
 {
+    // Fast path for what the wire carries per point ("1795343319", "1795343319.5",
+    // "1795300000000000000"): ≤ 19 digits, no sign or exponent, no digits below a nanosecond. Exact,
+    // no allocation; anything else (or overflow) takes the general path below.
+    if (!text.empty() && text.size() <= 20 && unitShift >= 0 && unitShift <= 18) {
+        uint64_t v = 0;
+        int digits = 0, fracDigits = 0;
+        bool dot = false, fast = true;
+        for (char c : text) {
+            if (isDigit(c)) {
+                v = v * 10 + uint64_t(c - '0');
+                ++digits;
+                fracDigits += dot;
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                fast = false;
+                break;
+            }
+        }
+        if (fast && digits > 0 && digits <= 19 && fracDigits <= unitShift) {
+            int64_t scale = 1;
+            for (int k = fracDigits; k < unitShift; ++k)
+                scale *= 10;
+            int64_t scaled = 0;
+            if (v <= uint64_t(std::numeric_limits<int64_t>::max()) && !__builtin_mul_overflow(int64_t(v), scale, &scaled))
+                return Timestamp::fromNanos(scaled);
+        }
+    }
     size_t i = 0;
     bool negative = false;
     if (i < text.size() && (text[i] == '+' || text[i] == '-'))

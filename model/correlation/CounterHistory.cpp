@@ -49,8 +49,8 @@ double CounterHistory::increase(TimeWindow window) const
 double CounterSet::increase(TimeWindow window) const
 {
     double sum = 0;
-    for (const auto& s : m_series)
-        sum += s.increase(window);
+    for (size_t i = 0; i < m_series.size(); ++i)
+        sum += m_weights[i] * m_series[i].increase(window);
     return sum;
 }
 

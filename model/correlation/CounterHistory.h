@@ -30,10 +30,15 @@ private:
     std::vector<double> m_adjusted; // running total of rises, resets counted from zero
 };
 
-// Several series summed (e.g. every route's 5xx counter).
+// Several series summed (e.g. every route's 5xx counter), each with a weight: a latency threshold
+// between two classic bucket bounds counts a share of each bucket's counter.
 class CounterSet {
 public:
-    void add(CounterHistory history) { m_series.push_back(std::move(history)); }
+    void add(CounterHistory history, double weight = 1)
+    {
+        m_series.push_back(std::move(history));
+        m_weights.push_back(weight);
+    }
     double increase(TimeWindow window) const;
     bool empty() const { return m_series.empty(); }
     size_t size() const { return m_series.size(); }
@@ -41,6 +46,7 @@ public:
 
 private:
     std::vector<CounterHistory> m_series;
+    std::vector<double> m_weights;
 };
 
 } // namespace rootline

@@ -61,16 +61,12 @@ Result<std::vector<DeployMarker>> findDeployMarkers(CacheReader& reader, const S
             stmt->bind(2, range.to.nanos());
             if (perRow)
                 stmt->bind(3, rows[i]);
-            for (;;) {
-                auto row = stmt->step();
-                if (!row)
-                    return row.error();
-                if (!*row)
-                    break;
-                if (stmt->isNull(0) || stmt->isNull(1))
-                    continue;
-                seen[stmt->int64(0)].take(Timestamp::fromNanos(stmt->int64(1)), Timestamp::fromNanos(stmt->int64(2)), signal);
-            }
+            auto read = stmt->forEach([&] {
+                if (!stmt->isNull(0) && !stmt->isNull(1))
+                    seen[stmt->int64(0)].take(Timestamp::fromNanos(stmt->int64(1)), Timestamp::fromNanos(stmt->int64(2)), signal);
+            });
+            if (!read)
+                return read;
         }
         return {};
     };

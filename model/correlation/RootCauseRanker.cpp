@@ -181,20 +181,15 @@ Status Ranker::selectTraces(TimeWindow window, bool incident, const std::string&
     stmt->bind(1, window.from.nanos());
     stmt->bind(2, window.to.nanos());
     stmt->bind(3, int64_t(limit));
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
+    return stmt->forEach([&] {
         const int64_t rowId = stmt->int64(0);
         if (auto it = m_traceByRow.find(rowId); it != m_traceByRow.end()) {
             m_traces[it->second].representative |= representative;
-            continue;
+            return;
         }
         const auto blob = stmt->blob(1);
         if (blob.size() != 16)
-            continue;
+            return;
         LoadedTrace t;
         t.rowId = rowId;
         t.id = TraceId::fromBytes(reinterpret_cast<const unsigned char*>(blob.data()));
@@ -202,8 +197,7 @@ Status Ranker::selectTraces(TimeWindow window, bool incident, const std::string&
         t.representative = representative;
         m_traceByRow.emplace(rowId, m_traces.size());
         m_traces.push_back(std::move(t));
-    }
-    return {};
+    });
 }
 
 Status Ranker::loadSpans()
@@ -214,12 +208,7 @@ Status Ranker::loadSpans()
         return stmt.error();
     for (auto& t : m_traces) {
         stmt->bind(1, t.rowId);
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
+        auto rows = stmt->forEach([&] {
             Span s;
             s.traceId = t.id;
             s.spanId = SpanId{uint64_t(stmt->int64(0))};
@@ -238,7 +227,9 @@ Status Ranker::loadSpans()
             t.resourceRow.push_back(res);
             t.error |= s.isError();
             t.spans.push_back(std::move(s));
-        }
+        });
+        if (!rows)
+            return rows;
         stmt->reset();
         // The root: no parent in the trace; the longest such span when the trace is partial.
         std::unordered_set<uint64_t> ids;
@@ -414,12 +405,9 @@ Status Ranker::logTemplates()
         std::unordered_map<std::string, size_t> index;
         for (size_t i = 0; i < m_templates.size(); ++i)
             index.emplace(m_templates[i].service + '\x1f' + m_templates[i].text, i);
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
+        int64_t linesRead = 0;
+        auto rows = stmt->forEach([&] {
+            ++linesRead;
             const int severity = int(stmt->int64(1));
             const std::string_view body = stmt->text(2);
             if (severity == 0) {
@@ -432,7 +420,7 @@ Status Ranker::logTemplates()
                         break;
                     }
                 if (!trouble)
-                    continue;
+                    return;
             }
             const std::string& service = m_services.serviceOf(stmt->isNull(3) ? 0 : stmt->int64(3));
             std::string text = logTemplate(body);
@@ -463,6 +451,16 @@ Status Ranker::logTemplates()
                 ++tpl.base;
                 ++m_out.baselineLogs;
             }
+        });
+        if (!rows)
+            return rows;
+        if (linesRead >= m_options.maxLogLines) {
+            // The cap keeps the ranking bounded on huge caches; say so rather than let the
+            // template counts pass for the whole window.
+            (incident ? m_out.incidentLogsTruncated : m_out.baselineLogsTruncated) = true;
+            m_out.limits.push_back("log templates: only the first " + std::to_string(m_options.maxLogLines)
+                                   + " warning-or-worse lines of the " + (incident ? "incident" : "baseline") + " window ("
+                                   + w.from.toRfc3339() + " to " + w.to.toRfc3339() + ") were read; the rest were not grouped");
         }
         return {};
     };
@@ -707,14 +705,8 @@ Status Ranker::attachLogsAndSeries()
                 if (!stmt)
                     return stmt.error();
                 std::vector<int64_t> ids;
-                for (;;) {
-                    auto row = stmt->step();
-                    if (!row)
-                        return row.error();
-                    if (!*row)
-                        break;
-                    ids.push_back(stmt->int64(0));
-                }
+                if (auto read = stmt->forEach([&] { ids.push_back(stmt->int64(0)); }); !read)
+                    return read;
                 // Trace-linked lines first; template samples after.
                 ids.insert(ids.end(), c.evidence.logIds.begin(), c.evidence.logIds.end());
                 std::vector<int64_t> unique;

@@ -74,6 +74,10 @@ struct RootCauseRanking {
     int64_t baselineTraces = 0, baselineErrorTraces = 0;
     int64_t analysedTraces = 0, badTraces = 0;
     int64_t incidentLogs = 0, baselineLogs = 0; // warning-or-worse lines read
+    // The log-template stage reads at most RankerOptions::maxLogLines lines per window.
+    bool incidentLogsTruncated = false, baselineLogsTruncated = false;
+    // What the ranking did not look at because of a cap, in words (empty when nothing was cut).
+    std::vector<std::string> limits;
 };
 
 Result<RootCauseRanking> rankRootCauses(CacheReader& reader, const ServiceDirectory& services, const RankerOptions& options);

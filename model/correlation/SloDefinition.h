@@ -29,8 +29,9 @@ struct SloDefinition {
     std::string service;
     Kind kind = Kind::Availability;
     // Availability: a request counter; the events whose `errorLabel` matches `errorValues` (a
-    // full-match RE2 pattern, "5.." by default) are bad. Latency: a classic histogram's `_bucket`
-    // series (or its base name); good = the bucket with le = threshold, total = le="+Inf".
+    // full-match RE2 pattern, "5.." by default) are bad. Latency: a histogram's base name (or its
+    // `_bucket` series), native, OTLP or classic; good = requests at or below `thresholdSeconds`,
+    // total = all of them (LatencySli.h).
     std::string metric;
     std::vector<std::pair<std::string, std::string>> match; // label = value, all must hold
     std::string errorLabel = "status";

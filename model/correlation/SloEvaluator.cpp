@@ -1,6 +1,7 @@
 #include "SloEvaluator.h"
 
 #include "CorrelationRules.h"
+#include "LatencySli.h"
 #include "cache/CacheReader.h"
 
 #include <re2/re2.h>
@@ -50,17 +51,6 @@ bool seriesMatches(const Series& s, const std::vector<std::pair<std::string, std
     return true;
 }
 
-std::optional<double> parseLe(const std::string& text)
-{
-    if (text == "+Inf" || text == "Inf" || text == "inf")
-        return INFINITY;
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (!end || *end != '\0')
-        return std::nullopt;
-    return v;
-}
-
 constexpr const char* kStatusLabels[] = {"status", "code", "status_code", "http_status_code", "http_response_status_code",
                                          "http.response.status_code", "status_class"};
 
@@ -91,57 +81,47 @@ Result<SloEvaluator> SloEvaluator::load(CacheReader& reader, const SloDefinition
     auto all = reader.listSeries();
     if (!all)
         return all.error();
+    const auto matches = [&](const Series& s) { return seriesMatches(s, slo.match, rules); };
+    auto noSeries = [&] {
+        return Error{"SLO " + slo.name, "no series of metric '" + slo.metric + "' match " + std::to_string(slo.match.size()) + " label(s)",
+                     "check the metric name and match labels in the rules file"};
+    };
+    if (slo.kind == SloDefinition::Kind::Latency) {
+        auto sli = loadLatencySli(reader, slo, *all, matches);
+        if (!sli)
+            return sli.error();
+        if (sli->total.empty())
+            return noSeries();
+        // m_bad holds the good (fast) events of a latency SLO; see window().
+        SloEvaluator eval(slo, std::move(sli->total), std::move(sli->good), std::move(sli->seriesKeys));
+        eval.m_sources = std::move(sli->sources);
+        return eval;
+    }
+    RE2 errorPattern(slo.errorValues);
+    if (!errorPattern.ok())
+        return Error{"SLO " + slo.name, "bad error_values pattern: " + errorPattern.error(), "an RE2 pattern such as 5.."};
     CounterSet total, bad;
     std::vector<std::string> keys;
-    std::optional<RE2> errorPattern;
-    if (slo.kind == SloDefinition::Kind::Availability) {
-        errorPattern.emplace(slo.errorValues);
-        if (!errorPattern->ok())
-            return Error{"SLO " + slo.name, "bad error_values pattern: " + errorPattern->error(), "an RE2 pattern such as 5.."};
-    }
-    std::string bucketName = slo.metric;
-    if (slo.kind == SloDefinition::Kind::Latency && !bucketName.ends_with("_bucket"))
-        bucketName += "_bucket";
     for (const SeriesInfo& info : *all) {
         const Series& s = info.series;
-        if (s.name != (slo.kind == SloDefinition::Kind::Latency ? bucketName : slo.metric) || !seriesMatches(s, slo.match, rules))
+        if (s.name != slo.metric || !matches(s))
             continue;
-        bool isTotal = false, isBad = false, isGood = false;
-        if (slo.kind == SloDefinition::Kind::Availability) {
-            isTotal = true;
-            const std::string* status = s.label(slo.errorLabel);
-            isBad = status && RE2::FullMatch(*status, *errorPattern);
-        } else {
-            const std::string* le = s.label("le");
-            const auto bound = le ? parseLe(*le) : std::nullopt;
-            if (!bound)
-                continue;
-            isTotal = std::isinf(*bound);
-            isGood = !isTotal && std::fabs(*bound - slo.thresholdSeconds) <= 1e-9 * std::max(1.0, slo.thresholdSeconds);
-            if (!isTotal && !isGood)
-                continue;
-        }
+        const std::string* status = s.label(slo.errorLabel);
+        const bool isBad = status && RE2::FullMatch(*status, errorPattern);
         auto samples = reader.samples(s.rowId, TimeWindow::all());
         if (!samples)
             return samples.error();
         keys.push_back(s.key());
-        if (slo.kind == SloDefinition::Kind::Availability) {
-            if (isBad)
-                bad.add(CounterHistory(*samples));
-            total.add(CounterHistory(std::move(*samples)));
-        } else if (isTotal) {
-            total.add(CounterHistory(std::move(*samples)));
-        } else if (isGood) {
-            // Latency: bad = total − good. Stored as a negative contribution would break the
-            // per-series reset logic, so good buckets are kept aside and subtracted per window.
-            bad.add(CounterHistory(std::move(*samples)));
-        }
+        if (isBad)
+            bad.add(CounterHistory(*samples));
+        total.add(CounterHistory(std::move(*samples)));
     }
     if (total.empty())
-        return Error{"SLO " + slo.name, "no series of metric '" + slo.metric + "' match " + std::to_string(slo.match.size()) + " label(s)",
-                     "check the metric name and match labels in the rules file"};
-    SloDefinition def = slo;
-    return SloEvaluator(std::move(def), std::move(total), std::move(bad), std::move(keys));
+        return noSeries();
+    SloEvaluator eval(slo, std::move(total), std::move(bad), std::move(keys));
+    eval.m_sources = {"counter " + slo.metric + ": " + std::to_string(eval.m_seriesKeys.size()) + " series, " + slo.errorLabel + " matching "
+                      + slo.errorValues + " is bad"};
+    return eval;
 }
 
 SloWindowResult SloEvaluator::window(Timestamp at, Duration length) const
@@ -165,6 +145,7 @@ SloStatus SloEvaluator::evaluate(Timestamp at) const
     status.slo = m_slo;
     status.at = at;
     status.series = m_seriesKeys;
+    status.sources = m_sources;
     for (const auto& rule : m_slo.rules) {
         BurnRateResult r;
         r.rule = rule;

@@ -43,6 +43,7 @@ struct SloStatus {
     Duration budgetWindow;   // the part of the period the cache covers
     std::optional<Timestamp> firingSince; // first evaluation step that fired, when searched
     std::vector<std::string> series;      // keys of the series the SLI is built from
+    std::vector<std::string> sources;     // how the SLI was computed, in words (LatencySli.h)
 
     // "14.4× page fired: burn 35.2× over 1h and 40.0× over 5m (threshold 14.4×)" for each firing
     // rule; "no burn-rate window fired" otherwise.
@@ -54,7 +55,8 @@ public:
     SloEvaluator(SloDefinition slo, CounterSet total, CounterSet bad, std::vector<std::string> seriesKeys = {});
 
     // Finds the SLI series in the cache: availability = the counter's series (bad = those whose
-    // error label matches); latency = the histogram's le="+Inf" (total) and le=threshold (good).
+    // error label matches); latency = requests at or below the threshold (good) of all (total),
+    // from native/OTLP histogram rows and classic `_bucket` series (LatencySli.h).
     // A "service" match label also matches the series' resource service (canonical name).
     static Result<SloEvaluator> load(CacheReader& reader, const SloDefinition& slo, const CorrelationRules* rules = nullptr);
 
@@ -66,6 +68,7 @@ public:
     std::vector<Sample> errorRatioSeries(TimeWindow within, Duration step) const;
 
     const SloDefinition& definition() const { return m_slo; }
+    const std::vector<std::string>& sources() const { return m_sources; }
     std::optional<TimeWindow> dataRange() const { return m_total.range(); }
     bool empty() const { return m_total.empty(); }
 
@@ -73,6 +76,7 @@ private:
     SloDefinition m_slo;
     CounterSet m_total, m_bad;
     std::vector<std::string> m_seriesKeys;
+    std::vector<std::string> m_sources;
 };
 
 // SLOs found without rules: for every counter with a status-code label (status, code,

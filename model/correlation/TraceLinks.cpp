@@ -27,15 +27,10 @@ Result<std::vector<TraceLink>> tracesForBucket(CacheReader& reader, const Servic
         stmt->bind(2, window.to.nanos());
         if (seriesRowId != 0)
             stmt->bind(3, seriesRowId);
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
+        auto rows = stmt->forEach([&] {
             const auto blob = stmt->blob(3);
             if (blob.size() != 16)
-                continue;
+                return;
             TraceLink link;
             link.traceId = TraceId::fromBytes(reinterpret_cast<const unsigned char*>(blob.data()));
             if (!stmt->isNull(4))
@@ -46,7 +41,9 @@ Result<std::vector<TraceLink>> tracesForBucket(CacheReader& reader, const Servic
             link.fromExemplar = true;
             link.error = stmt->int64(5) > 0;
             out.push_back(link);
-        }
+        });
+        if (!rows)
+            return rows.error();
     }
     if (!out.empty() || service.empty())
         return out;
@@ -64,27 +61,26 @@ Result<std::vector<TraceLink>> tracesForBucket(CacheReader& reader, const Servic
     stmt->bind(2, window.to.nanos());
     if (!operation.empty())
         stmt->bindText(3, operation);
-    for (;;) {
-        auto row = stmt->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
+    // Several spans of one trace may match: one link per trace, up to `limit` (the query reads at
+    // most 4 × limit rows, so the rows left after the limit is reached cost little).
+    auto rows = stmt->forEach([&] {
+        if (int(out.size()) >= limit)
+            return;
         const auto blob = stmt->blob(0);
         if (blob.size() != 16)
-            continue;
+            return;
         TraceLink link;
         link.traceId = TraceId::fromBytes(reinterpret_cast<const unsigned char*>(blob.data()));
         if (std::any_of(out.begin(), out.end(), [&](const TraceLink& l) { return l.traceId == link.traceId; }))
-            continue;
+            return;
         link.spanId = SpanId{uint64_t(stmt->int64(1))};
         link.time = Timestamp::fromNanos(stmt->int64(2));
         link.duration = Duration::nanos(stmt->int64(3));
         link.error = stmt->int64(4) == 2;
         out.push_back(link);
-        if (int(out.size()) >= limit)
-            break;
-    }
+    });
+    if (!rows)
+        return rows.error();
     return out;
 }
 

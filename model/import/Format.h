@@ -24,6 +24,11 @@ struct Format {
     // True for formats whose files are newline-delimited records (JSON lines, logfmt, plain logs):
     // the importer then streams the file in chunks of whole lines.
     bool lineOriented = false;
+    // For line-oriented formats that join continuation lines to the record before them (stack
+    // traces under a timestamped line): true when `line` (one whole line, without "\r\n") begins
+    // a new record. The importer then cuts its chunks only before such a line, so a record never
+    // straddles two `parse` calls. Null: every line is a record of its own.
+    bool (*startsRecord)(std::string_view line) = nullptr;
     // For JSON formats: arrays whose elements the importer may hand to `parse` one at a time,
     // each wrapped in the document's prefix and closing brackets (JsonSplitter.h), so a huge
     // document imports in bounded memory and a malformed element costs only itself. "" is a

@@ -4,18 +4,23 @@
 #include "ByteSource.h"
 #include "Format.h"
 #include "JsonSplitter.h"
+#include "LineChunker.h"
 #include "RecordSink.h"
+#include "Sha256Stream.h"
+#include "bundle/BundleFile.h"
 #include "bundle/ContentHash.h"
 #include "bundle/RecordCopier.h"
 #include "cache/CacheReader.h"
 #include "cache/Schema.h"
 
-#include <QCryptographicHash>
-
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <unistd.h>
 
 namespace rootline {
 
@@ -179,7 +184,7 @@ struct Importer::Impl {
     Result<Scanned> scan(ByteSource& source, const std::string& display, BombGuard& guard, int64_t rawBase = 0)
     {
         Scanned s;
-        QCryptographicHash sha(QCryptographicHash::Sha256);
+        Sha256Stream sha;
         std::string buffer(kReadBlock, '\0');
         for (;;) {
             if (cancelled())
@@ -189,7 +194,7 @@ struct Importer::Impl {
                 return n.error();
             if (*n == 0)
                 break;
-            sha.addData(QByteArrayView(buffer.data(), qsizetype(*n)));
+            sha.add(std::string_view(buffer.data(), *n));
             if (s.head.size() < kHeadBytes)
                 s.head.append(buffer.data(), std::min(*n, kHeadBytes - s.head.size()));
             s.bytes += int64_t(*n);
@@ -197,7 +202,7 @@ struct Importer::Impl {
                 return g.error();
             report(display, "checking", source.rawBytes() - rawBase);
         }
-        s.hash = sha.result().toHex().toStdString();
+        s.hash = sha.hex();
         return s;
     }
 
@@ -260,10 +265,11 @@ struct Importer::Impl {
         base.strict = options.strict;
         base.batchSize = options.batchSize;
 
-        auto parseDocument = [&](std::string_view doc, int64_t firstLine, int64_t firstByte, int64_t startByte) -> Status {
+        auto parseDocument = [&](std::string_view doc, int64_t firstLine, int64_t firstByte, int64_t startByte, bool singleValue) -> Status {
             ParseContext ctx = base;
             ctx.firstLine = firstLine;
             ctx.firstByte = firstByte;
+            ctx.singleValue = singleValue;
             Status s = format.parse(doc, ctx, sink);
             if (s)
                 return {};
@@ -285,7 +291,12 @@ struct Importer::Impl {
         Status status;
         std::string buffer(kReadBlock, '\0');
         if (format.lineOriented) {
+            // Runs of whole lines (LineChunker decides where they end); `carry` holds the input not
+            // yet handed over, from `pos`, whose first byte is line `carryLine`, byte `carryByte`.
+            LineChunker chunker(options.lineChunkBytes, std::min(options.maxPieceBytes, 8 * options.lineChunkBytes),
+                                format.startsRecord);
             std::string carry;
+            size_t pos = 0;
             int64_t carryLine = 1, carryByte = 0;
             bool end = false;
             while (status.ok() && !end) {
@@ -293,31 +304,38 @@ struct Importer::Impl {
                     status = cancelledError(result.path);
                     break;
                 }
-                auto n = source.read(buffer.data(), buffer.size());
+                // Read straight into the carry: no second copy of every byte.
+                const size_t had = carry.size();
+                carry.resize(had + kReadBlock);
+                auto n = source.read(carry.data() + had, kReadBlock);
+                carry.resize(had + (n ? *n : 0));
                 if (!n) {
                     status = n.error();
                     break;
                 }
                 end = *n == 0;
-                carry.append(buffer.data(), *n);
                 report(result.path, "importing", source.rawBytes() - rawBase);
-                if (!end && carry.size() < options.lineChunkBytes)
-                    continue;
-                size_t cut = end ? carry.size() : carry.rfind('\n');
-                if (cut == std::string::npos) {
-                    if (carry.size() > options.maxPieceBytes)
-                        status = Error{result.path + ":" + std::to_string(carryLine),
-                                       "a line longer than " + std::to_string(options.maxPieceBytes >> 20) + " MiB", {}};
-                    continue;
-                }
-                if (!end)
-                    ++cut; // keep the newline with its line
-                if (cut > 0) {
-                    const std::string_view doc(carry.data(), cut);
-                    status = parseDocument(doc, carryLine, carryByte, carryByte);
+                while (status.ok()) {
+                    const std::string_view rest(carry.data() + pos, carry.size() - pos);
+                    if (rest.empty() || (!end && rest.size() < options.lineChunkBytes))
+                        break;
+                    const size_t cut = chunker.chunkEnd(rest, end);
+                    if (cut == LineChunker::npos) {
+                        if (rest.size() > options.maxPieceBytes)
+                            status = Error{result.path + ":" + std::to_string(carryLine),
+                                           "a line longer than " + std::to_string(options.maxPieceBytes >> 20) + " MiB", {}};
+                        break;
+                    }
+                    const std::string_view doc = rest.substr(0, cut);
+                    status = parseDocument(doc, carryLine, carryByte, carryByte, false);
                     carryLine += std::count(doc.begin(), doc.end(), '\n');
                     carryByte += int64_t(cut);
-                    carry.erase(0, cut);
+                    pos += cut;
+                    chunker.consumed();
+                }
+                if (pos > 0) {
+                    carry.erase(0, pos);
+                    pos = 0;
                 }
             }
         } else {
@@ -335,7 +353,7 @@ struct Importer::Impl {
                     sink.reject(location, message, std::string(piece.document.substr(std::min(skip, piece.document.size()), 240)));
                     return {};
                 }
-                return parseDocument(piece.document, piece.firstLine, piece.firstByte, piece.startByte);
+                return parseDocument(piece.document, piece.firstLine, piece.firstByte, piece.startByte, true);
             };
             for (;;) {
                 if (cancelled()) {
@@ -586,15 +604,13 @@ struct Importer::Impl {
     }
 
     // What the first bytes say about a file: a Rootline cache (an exported bundle), another
-    // application's SQLite database, or neither (left to archive and format detection).
+    // application's SQLite database, or neither (left to archive and format detection). A gzip or
+    // zstd file is looked into (".rootline.gz", ".rootline.zst"): `compressed` tells which it was.
     enum class SqliteKind { None, Rootline, Foreign };
-    SqliteKind sqliteKind(const std::string& path)
+    static SqliteKind sqliteKindOf(ByteSource& source)
     {
-        auto file = openFileSource(path);
-        if (!file)
-            return SqliteKind::None;
         unsigned char head[72] = {};
-        auto n = readFully(**file, reinterpret_cast<char*>(head), sizeof head);
+        auto n = readFully(source, reinterpret_cast<char*>(head), sizeof head);
         if (!n || *n < 16 || std::memcmp(head, "SQLite format 3\0", 16) != 0)
             return SqliteKind::None;
         if (*n < sizeof head)
@@ -602,26 +618,133 @@ struct Importer::Impl {
         const uint32_t appId = (uint32_t(head[68]) << 24) | (uint32_t(head[69]) << 16) | (uint32_t(head[70]) << 8) | uint32_t(head[71]);
         return appId == uint32_t(cache::kApplicationId) ? SqliteKind::Rootline : SqliteKind::Foreign;
     }
+    SqliteKind sqliteKind(const std::string& path, bool& compressed)
+    {
+        compressed = false;
+        auto file = openFileSource(path);
+        if (!file)
+            return SqliteKind::None;
+        std::string magic(6, '\0');
+        auto n = readFully(**file, magic.data(), magic.size());
+        if (!n)
+            return SqliteKind::None;
+        magic.resize(*n);
+        const Compression c = compressionOf(magic);
+        if (c != Compression::Gzip && c != Compression::Zstd) {
+            file = openFileSource(path);
+            return file ? sqliteKindOf(**file) : SqliteKind::None;
+        }
+        auto inner = openSingle(path, path);
+        const SqliteKind kind = inner ? sqliteKindOf(**inner) : SqliteKind::None;
+        compressed = kind != SqliteKind::None;
+        return kind;
+    }
+
+    // A compressed bundle is decompressed to a temporary file (SQLite needs a file to open), under
+    // the same decompression bomb guards as any other input; the file is removed afterwards.
+    struct TemporaryCache {
+        std::string path;
+        ~TemporaryCache()
+        {
+            if (!path.empty())
+                bundle::removeCacheFiles(path);
+        }
+    };
+    Status decompressToTemporary(const std::string& path, TemporaryCache& temp)
+    {
+        auto source = openSingle(path, path);
+        if (!source)
+            return source.error();
+        std::error_code ec;
+        const fs::path dir = fs::temp_directory_path(ec);
+        std::string name = (ec ? fs::path("/tmp") : dir).string() + "/rootline-import-XXXXXX.rootline";
+        const int fd = ::mkstemps(name.data(), int(std::strlen(".rootline")));
+        if (fd < 0)
+            return Error{path, std::string("cannot create a temporary file to decompress the bundle into: ") + std::strerror(errno),
+                         "check that the temporary directory (TMPDIR) exists and is writable"};
+        temp.path = name;
+        FILE* out = ::fdopen(fd, "wb");
+        if (!out) {
+            ::close(fd);
+            return Error{path, std::string("cannot write a temporary file: ") + std::strerror(errno), {}};
+        }
+        BombGuard guard(options);
+        std::string buffer(kReadBlock, '\0');
+        Status status;
+        for (;;) {
+            if (cancelled()) {
+                status = cancelledError(path);
+                break;
+            }
+            auto n = (*source)->read(buffer.data(), buffer.size());
+            if (!n) {
+                status = n.error();
+                break;
+            }
+            if (*n == 0)
+                break;
+            if (Status g = guard.add(*n, (*source)->rawBytes(), path); !g) {
+                status = g;
+                break;
+            }
+            if (std::fwrite(buffer.data(), 1, *n, out) != *n) {
+                status = Error{path, "cannot write the decompressed bundle to " + name + ": " + std::strerror(errno),
+                               "free space in the temporary directory (TMPDIR), or decompress it yourself"};
+                break;
+            }
+            report(path, "checking", (*source)->rawBytes());
+        }
+        if (std::fclose(out) != 0 && status.ok())
+            status = Error{path, "cannot write the decompressed bundle to " + name + ": " + std::strerror(errno),
+                           "free space in the temporary directory (TMPDIR), or decompress it yourself"};
+        return status;
+    }
+
+    // Errors about the temporary copy name the input the user gave instead.
+    static Error renamed(Error e, const std::string& from, const std::string& to)
+    {
+        for (std::string* text : {&e.where, &e.what})
+            for (size_t at = text->find(from); !from.empty() && at != std::string::npos; at = text->find(from, at + to.size()))
+                text->replace(at, from.size(), to);
+        return e;
+    }
+
+    void importCompressedBundle(const std::string& path, int64_t size, ImportSummary& summary)
+    {
+        report(path, "checking", 0, true);
+        TemporaryCache temp;
+        if (Status s = decompressToTemporary(path, temp); !s) {
+            ImportFileResult result;
+            result.path = path;
+            result.format = "rootline-bundle";
+            fail(result, s.error());
+            doneBase += 2 * size;
+            summary.files.push_back(std::move(result));
+            return;
+        }
+        importBundle(temp.path, path, size, summary);
+    }
 
     // A Rootline cache (what `export` writes): its records are copied into one unit, deduplicated by
-    // the bundle's content hash, so importing the same bundle twice adds nothing.
-    void importBundle(const std::string& path, int64_t size, ImportSummary& summary)
+    // the bundle's content hash, so importing the same bundle twice adds nothing. `file` is what
+    // SQLite opens, `display` the input's name in results (they differ for a compressed bundle).
+    void importBundle(const std::string& file, const std::string& display, int64_t size, ImportSummary& summary)
     {
         ImportFileResult result;
-        result.path = path;
+        result.path = display;
         result.format = "rootline-bundle";
         doneBase += size;
-        report(path, "checking", 0, true);
-        auto reader = CacheReader::open(path);
+        report(display, "checking", 0, true);
+        auto reader = CacheReader::open(file);
         if (!reader) {
-            fail(result, reader.error());
+            fail(result, renamed(reader.error(), file, display));
             doneBase += size;
             summary.files.push_back(std::move(result));
             return;
         }
         auto hash = contentHash(**reader);
         if (!hash) {
-            fail(result, hash.error());
+            fail(result, renamed(hash.error(), file, display));
         } else if (auto seen = writer.hasContentHash(*hash); !seen) {
             fail(result, seen.error());
         } else if (*seen) {
@@ -685,9 +808,13 @@ struct Importer::Impl {
     void importPath(const std::string& path, int64_t size, ImportSummary& summary)
     {
         if (options.format.empty() || options.format == "rootline-bundle") {
-            const SqliteKind kind = sqliteKind(path);
+            bool compressed = false;
+            const SqliteKind kind = sqliteKind(path, compressed);
             if (kind == SqliteKind::Rootline) {
-                importBundle(path, size, summary);
+                if (compressed)
+                    importCompressedBundle(path, size, summary);
+                else
+                    importBundle(path, path, size, summary);
                 ++progress.filesDone;
                 report(path, "importing", 0, true);
                 return;

@@ -2,7 +2,8 @@
 
 // Imports telemetry files into a cache (issue 3). Inputs are files, directories (recursive),
 // .tar / .tar.gz / .tar.zst / .zip archives and .gz / .zst single files; each file's format is
-// detected from its content (never its name). Every file (or archive member) is one WriteUnit,
+// detected from its content (never its name); a Rootline cache, also gzip- or zstd-compressed
+// (".rootline.gz"), is imported as a bundle. Every file (or archive member) is one WriteUnit,
 // so a failed, truncated or cancelled import leaves the cache exactly as it was before that file.
 //
 // Memory stays bounded whatever the file size: line-oriented formats are parsed in chunks of whole

@@ -184,6 +184,11 @@ public:
     Status parse(std::string_view document)
     {
         try {
+            if (m_ctx.singleValue) {
+                parsePiece(JsonSplitter::wholeValue(document));
+                flush(true);
+                return {};
+            }
             Status s = JsonSplitter::scan(document, {}, [&](const JsonPiece& piece) -> Status {
                 if (piece.broken) {
                     reject(m_ctx.lineLocation(piece.startLine), std::string("malformed JSON: ") + piece.broken,
@@ -206,27 +211,27 @@ private:
     void parsePiece(const JsonPiece& piece)
     {
         m_pieceLine = piece.startLine;
-        auto padded = m_buffer.load(piece.document);
-        m_end = m_buffer.data() + piece.document.size();
+        auto padded = m_lease.buffer().load(piece.document);
+        m_end = m_lease.buffer().data() + piece.document.size();
         od::document doc;
         bool iterating = false; // current_location() is only valid once iterate() succeeded
         try {
-            doc = m_parser.iterate(padded);
+            doc = m_lease.parser().iterate(padded);
             iterating = true;
             const od::json_type type = doc.type();
             if (type == od::json_type::array) {
                 for (od::value item : doc.get_array())
                     readTraceValue(item);
             } else if (type == od::json_type::object) {
-                readObject(doc.get_object(), m_buffer.data());
+                readObject(doc.get_object(), m_lease.buffer().data());
             } else {
-                reject(m_ctx.lineLocation(piece.startLine), "not a Jaeger JSON document", snippetAt(m_buffer.data(), m_end));
+                reject(m_ctx.lineLocation(piece.startLine), "not a Jaeger JSON document", snippetAt(m_lease.buffer().data(), m_end));
             }
         } catch (simdjson::simdjson_error& e) {
             // The traces read before the error stay; the rest of this value is lost.
             const char* at = nullptr;
             if (!iterating || doc.current_location().get(at) != simdjson::SUCCESS || !at)
-                at = m_buffer.data();
+                at = m_lease.buffer().data();
             reject(locate(at), std::string("malformed JSON: ") + e.what(), snippetAt(at, m_end));
         }
     }
@@ -543,9 +548,9 @@ private:
 
     std::string locate(const char* at)
     {
-        if (!at || at < m_buffer.data() || at > m_end)
+        if (!at || at < m_lease.buffer().data() || at > m_end)
             return m_ctx.lineLocation(m_pieceLine);
-        return m_ctx.lineLocation(m_pieceLine + std::count(m_buffer.data(), at, '\n'));
+        return m_ctx.lineLocation(m_pieceLine + std::count(m_lease.buffer().data(), at, '\n'));
     }
 
     void reject(std::string location, std::string message, std::string snippet)
@@ -570,8 +575,7 @@ private:
     const ParseContext& m_ctx;
     RecordSink& m_sink;
     TelemetryBatch m_batch;
-    PaddedBuffer m_buffer;
-    od::parser m_parser;
+    ParserLease m_lease; // the thread's simdjson parser and buffer, reused across documents
     const char* m_end = nullptr;
     int64_t m_pieceLine = 1;
 };

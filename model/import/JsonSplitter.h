@@ -53,6 +53,9 @@ public:
     int64_t bytesConsumed() const { return m_base + int64_t(m_buf.size()); }
     int64_t linesSeen() const; // newlines so far + 1
 
+    // `input` as the one piece scan() would make of it when it holds exactly one value (the
+    // caller knows: ParseContext::singleValue), without scanning it.
+    static JsonPiece wholeValue(std::string_view input);
     // Splits a complete document in place (no copy for whole values).
     static Status scan(std::string_view input, const JsonSplitterOptions& options, const Emit& onPiece);
 

@@ -39,6 +39,40 @@ simdjson::padded_string_view PaddedBuffer::load(std::string_view text)
     return simdjson::padded_string_view(m_data.get(), text.size(), m_capacity);
 }
 
+struct ParserLease::Scratch {
+    od::parser parser;
+    PaddedBuffer buffer;
+    bool busy = false;
+};
+
+namespace {
+thread_local std::unique_ptr<ParserLease::Scratch> t_scratch;
+constexpr size_t kKeepScratchBytes = size_t(64) << 20;
+} // namespace
+
+ParserLease::ParserLease()
+{
+    if (!t_scratch)
+        t_scratch = std::make_unique<Scratch>();
+    if (t_scratch->busy) {
+        m_own = std::make_unique<Scratch>();
+        m_scratch = m_own.get();
+    } else {
+        m_scratch = t_scratch.get();
+    }
+    m_scratch->busy = true;
+}
+
+ParserLease::~ParserLease()
+{
+    m_scratch->busy = false;
+    if (!m_own && (m_scratch->parser.capacity() > kKeepScratchBytes || m_scratch->buffer.capacity() > kKeepScratchBytes))
+        t_scratch.reset(); // one huge document must not pin its buffers for the thread's life
+}
+
+od::parser& ParserLease::parser() { return m_scratch->parser; }
+PaddedBuffer& ParserLease::buffer() { return m_scratch->buffer; }
+
 std::string_view trimmed(std::string_view raw)
 {
     while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t'))

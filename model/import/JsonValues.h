@@ -29,10 +29,32 @@ class PaddedBuffer {
 public:
     simdjson::padded_string_view load(std::string_view text);
     const char* data() const { return m_data.get(); }
+    size_t capacity() const { return m_capacity; }
 
 private:
     std::unique_ptr<char[]> m_data;
     size_t m_capacity = 0;
+};
+
+// The calling thread's simdjson parser and padded buffer, kept from one document to the next:
+// the importer hands a parser thousands of small documents a second, and each fresh parser would
+// allocate (and the kernel zero) buffers sized for the document. A nested lease on the same
+// thread gets fresh ones; buffers grown beyond 64 MiB (a huge document) are released on return.
+class ParserLease {
+public:
+    ParserLease();
+    ~ParserLease();
+    ParserLease(const ParserLease&) = delete;
+    ParserLease& operator=(const ParserLease&) = delete;
+
+    od::parser& parser();
+    PaddedBuffer& buffer();
+
+    struct Scratch;
+
+private:
+    Scratch* m_scratch = nullptr;
+    std::unique_ptr<Scratch> m_own;
 };
 
 std::string_view trimmed(std::string_view raw);

@@ -284,6 +284,11 @@ public:
     Status parse(std::string_view document)
     {
         try {
+            if (m_ctx.singleValue) {
+                parsePiece(JsonSplitter::wholeValue(document));
+                flush(true);
+                return {};
+            }
             Status s = JsonSplitter::scan(document, {}, [&](const JsonPiece& piece) -> Status {
                 if (piece.broken) {
                     reject(m_ctx.lineLocation(piece.startLine), std::string("malformed JSON: ") + piece.broken,
@@ -306,12 +311,12 @@ private:
     void parsePiece(const JsonPiece& piece)
     {
         m_pieceLine = piece.startLine;
-        auto padded = m_buffer.load(piece.document);
-        m_end = m_buffer.data() + piece.document.size();
+        auto padded = m_lease.buffer().load(piece.document);
+        m_end = m_lease.buffer().data() + piece.document.size();
         od::document doc;
         bool iterating = false; // current_location() is only valid once iterate() succeeded
         try {
-            doc = m_parser.iterate(padded);
+            doc = m_lease.parser().iterate(padded);
             iterating = true;
             const od::json_type type = doc.type();
             if (type == od::json_type::array) {
@@ -321,15 +326,15 @@ private:
             } else if (type == od::json_type::object) {
                 readTop(doc.get_object());
             } else {
-                reject(m_ctx.lineLocation(piece.startLine), "not an OTLP/JSON document", snippetAt(m_buffer.data(), m_end));
+                reject(m_ctx.lineLocation(piece.startLine), "not an OTLP/JSON document", snippetAt(m_lease.buffer().data(), m_end));
             }
         } catch (simdjson::simdjson_error& e) {
             const char* at = nullptr;
             if (!iterating || doc.current_location().get(at) != simdjson::SUCCESS || !at)
-                at = m_buffer.data();
+                at = m_lease.buffer().data();
             reject(locate(at), std::string("malformed JSON: ") + e.what(), snippetAt(at, m_end));
         } catch (BadRecord& e) {
-            reject(m_ctx.lineLocation(piece.startLine), e.what, snippetAt(m_buffer.data(), m_end));
+            reject(m_ctx.lineLocation(piece.startLine), e.what, snippetAt(m_lease.buffer().data(), m_end));
         }
     }
 
@@ -886,9 +891,9 @@ private:
 
     std::string locate(const char* at)
     {
-        if (!at || at < m_buffer.data() || at > m_end)
+        if (!at || at < m_lease.buffer().data() || at > m_end)
             return m_ctx.lineLocation(m_pieceLine);
-        return m_ctx.lineLocation(m_pieceLine + std::count(m_buffer.data(), at, '\n'));
+        return m_ctx.lineLocation(m_pieceLine + std::count(m_lease.buffer().data(), at, '\n'));
     }
 
     void reject(std::string location, std::string message, std::string snippet)
@@ -913,8 +918,7 @@ private:
     const ParseContext& m_ctx;
     RecordSink& m_sink;
     TelemetryBatch m_batch;
-    PaddedBuffer m_buffer;
-    od::parser m_parser;
+    ParserLease m_lease; // the thread's simdjson parser and buffer, reused across documents
     const char* m_end = nullptr;
     int64_t m_pieceLine = 1;
 };

@@ -126,6 +126,13 @@ int sniffPlainText(std::string_view head) {
     return lines == 0 ? 0 : 10 + matched;
 }
 
+// What parsePlainText treats as the first line of a record (anything else continues one).
+bool startsPlainTextRecord(std::string_view line) {
+    if (line.find_first_not_of(" \t") == std::string_view::npos)
+        return false;
+    return match(*current(), line).has_value();
+}
+
 Status parsePlainText(std::string_view document, const ParseContext& ctx, RecordSink& sink) {
     const auto p = current();
     LogLineEmitter out(ctx, sink);
@@ -235,6 +242,7 @@ Format plainTextLogsFormat() {
     f.sniff = &sniffPlainText;
     f.parse = &parsePlainText;
     f.lineOriented = true;
+    f.startsRecord = &startsPlainTextRecord;
     return f;
 }
 

@@ -34,6 +34,9 @@ struct ParseContext {
     // is byte `firstByte` of the file, on line `firstLine`. Use the helpers below for locations.
     int64_t firstLine = 1;
     int64_t firstByte = 0;
+    // The document is exactly one JSON value, already delimited (the importer's pieces are), so a
+    // JSON parser need not scan it for the values it holds first.
+    bool singleValue = false;
 
     bool isCancelled() const { return cancelled && cancelled->load(std::memory_order_relaxed); }
     // "origin:line" for the 1-based line `lineInDocument` of the document.

@@ -29,6 +29,15 @@ const char* stepTitle(StepKind kind)
     return titles[int(kind)];
 }
 
+std::string SloSummary::badEvents() const
+{
+    if (!latency)
+        return "failed";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "were slower than %g s", thresholdSeconds);
+    return buf;
+}
+
 const char* stepStatusName(StepStatus status)
 {
     static const char* names[] = {"pending", "done", "skipped", "waiting"};
@@ -67,7 +76,8 @@ std::string millis(Duration d)
 Result<Timestamp> dataEnd(CacheReader& reader)
 {
     int64_t end = INT64_MIN;
-    for (const char* sql : {"SELECT max(ts) FROM logs", "SELECT max(start_ts + duration) FROM spans", "SELECT max(end_ts) FROM sample_chunks"}) {
+    for (const char* sql : {"SELECT max(ts) FROM logs", "SELECT max(start_ts + duration) FROM spans", "SELECT max(end_ts) FROM sample_chunks",
+                            "SELECT max(ts) FROM histogram_samples"}) {
         auto stmt = reader.database().prepare(sql);
         if (!stmt)
             return stmt.error();
@@ -233,6 +243,9 @@ Result<Investigation> Investigation::start(CacheReader& reader, const Investigat
             s.evaluatedAt = at;
             s.explanation = status.explanation();
             s.series = status.series;
+            s.latency = def->kind == SloDefinition::Kind::Latency;
+            s.thresholdSeconds = def->thresholdSeconds;
+            s.sources = status.sources;
             for (const auto& r : status.rules)
                 s.windows.push_back({r.rule.factor, r.rule.longWindow, r.rule.shortWindow, r.longWindow.burnRate, r.shortWindow.burnRate,
                                      r.rule.severity, r.firing});
@@ -251,6 +264,7 @@ Result<Investigation> Investigation::start(CacheReader& reader, const Investigat
     ro.incident = st.window;
     ro.baseline = st.baseline;
     ro.rules = options.rules;
+    ro.maxLogLines = options.maxLogLines;
     auto ranking = rankRootCauses(reader, *services, ro);
     if (!ranking)
         return ranking.error();
@@ -259,6 +273,7 @@ Result<Investigation> Investigation::start(CacheReader& reader, const Investigat
         st.clockSkew[svc] = off;
     st.deploys = ranking->deploys;
     st.stages = ranking->stages;
+    st.limits = ranking->limits;
     st.incidentTraces = ranking->incidentTraces;
     st.incidentErrorTraces = ranking->incidentErrorTraces;
     st.baselineTraces = ranking->baselineTraces;
@@ -341,7 +356,7 @@ Status Investigation::stepSli(CacheReader&)
     }
     const SloSummary& s = *m_state.slo;
     step.status = StepStatus::Done;
-    step.summary = s.name + ": " + percent(s.errorRatioIncident, 2) + " of requests failed in the window vs " + percent(s.errorRatioBaseline, 2)
+    step.summary = s.name + ": " + percent(s.errorRatioIncident, 2) + " of requests " + s.badEvents() + " in the window vs " + percent(s.errorRatioBaseline, 2)
         + " in the baseline; SLI " + percent(s.sli, 2) + " over the last " + s.budgetWindow.toString() + " against an objective of "
         + percent(s.objective, 2) + ", error budget left " + percent(s.budgetLeft, 0) + ". At " + clock(s.evaluatedAt) + ": " + s.explanation
         + ".";
@@ -351,6 +366,8 @@ Status Investigation::stepSli(CacheReader&)
                       w.longWindow.toString().c_str(), w.shortBurn, w.shortWindow.toString().c_str(), w.firing ? "fired" : "quiet");
         step.details.push_back(buf);
     }
+    for (const auto& source : s.sources)
+        step.details.push_back("SLI from " + source);
     for (const auto& key : s.series) {
         if (step.lookedAt.size() >= 12)
             break;
@@ -374,16 +391,13 @@ Status Investigation::stepLogs(CacheReader& reader)
         stmt->bind(1, w.from.nanos());
         stmt->bind(2, w.to.nanos());
         std::map<std::string, std::pair<int64_t, int64_t>> out;
-        for (;;) {
-            auto row = stmt->step();
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
+        auto rows = stmt->forEach([&] {
             auto& c = out[services->serviceOf(stmt->isNull(0) ? 0 : stmt->int64(0))];
             c.first += stmt->int64(1);
             c.second += stmt->int64(2);
-        }
+        });
+        if (!rows)
+            return rows.error();
         return out;
     };
     auto inc = count(m_state.window);
@@ -409,6 +423,11 @@ Status Investigation::stepLogs(CacheReader& reader)
     if (!byService.empty())
         step.summary += "; most from " + byService.front().second + " (" + std::to_string(byService.front().first) + ")";
     step.summary += ".";
+    for (const auto& l : m_state.limits)
+        if (l.starts_with("log templates:")) {
+            step.summary += " Partial: " + l + ".";
+            step.details.push_back(l);
+        }
     for (const auto& [n, svc] : byService) {
         const auto& c = (*inc)[svc];
         const auto b = base->count(svc) ? (*base)[svc].first : 0;
@@ -768,7 +787,7 @@ Status Investigation::stepConfirmation(CacheReader& reader)
     const bool recovered = w.burnRate < 1;
     char burn[32];
     std::snprintf(burn, sizeof burn, "%.1fx", w.burnRate);
-    step.summary = std::string(recovered ? "Recovered" : "Not recovered") + ": " + percent(w.errorRatio, 2) + " of requests failed from "
+    step.summary = std::string(recovered ? "Recovered" : "Not recovered") + ": " + percent(w.errorRatio, 2) + " of requests " + m_state.slo->badEvents() + " from "
         + clock(from) + " to " + clock(to) + " (burn " + burn + "; during the incident " + percent(m_state.slo->errorRatioIncident, 2) + ").";
     step.details.push_back("SLI " + percent(1 - w.errorRatio, 3) + " over " + std::to_string(int64_t(w.total)) + " requests");
     return {};

@@ -27,6 +27,7 @@ struct InvestigationOptions {
     std::optional<Timestamp> confirmAfter;
     const CorrelationRules* rules = nullptr;
     std::string title;
+    int maxLogLines = 200000; // per window, for the log-template stage (RankerOptions::maxLogLines)
 };
 
 class Investigation {

@@ -97,7 +97,10 @@ json sloJson(const SloSummary& s)
             {"error_ratio_baseline", s.errorRatioBaseline},
             {"error_ratio_window", s.errorRatioIncident},
             {"windows", windows},
-            {"series", s.series}};
+            {"series", s.series},
+            {"kind", s.latency ? "latency" : "availability"},
+            {"threshold_seconds", s.thresholdSeconds},
+            {"sli_sources", s.sources}};
 }
 Duration durationOf(const json& j)
 {
@@ -125,6 +128,9 @@ SloSummary sloOf(const json& j)
         s.windows.push_back({w.value("factor", 0.0), durationOf(w.value("long", json())), durationOf(w.value("short", json())),
                              w.value("long_burn_rate", 0.0), w.value("short_burn_rate", 0.0), w.value("severity", ""), w.value("firing", false)});
     s.series = j.value("series", std::vector<std::string>{});
+    s.latency = j.value("kind", "") == "latency";
+    s.thresholdSeconds = j.value("threshold_seconds", 0.0);
+    s.sources = j.value("sli_sources", std::vector<std::string>{});
     return s;
 }
 
@@ -213,6 +219,7 @@ std::string Investigation::toJson() const
     for (const auto& s : st.stages)
         stages.push_back({{"stage", s.stage}, {"ms", s.milliseconds}});
     j["stages"] = stages;
+    j["limits"] = st.limits;
     j["traces"] = {{"window", st.incidentTraces}, {"window_failed", st.incidentErrorTraces}, {"baseline", st.baselineTraces},
                    {"baseline_failed", st.baselineErrorTraces}};
     json steps = json::array();
@@ -266,6 +273,7 @@ Result<Investigation> Investigation::fromJson(std::string_view text)
         st.deploys.push_back({d.value("service", ""), d.value("from", ""), d.value("to", ""), timeOf(d.value("time", json())), d.value("signal", "")});
     for (const auto& s : j.value("stages", json::array()))
         st.stages.push_back({s.value("stage", ""), s.value("ms", 0.0)});
+    st.limits = j.value("limits", std::vector<std::string>{});
     const json traces = j.value("traces", json::object());
     st.incidentTraces = traces.value("window", int64_t(0));
     st.incidentErrorTraces = traces.value("window_failed", int64_t(0));
@@ -320,6 +328,9 @@ std::string Investigation::resultJson() const
     for (const auto& s : st.steps)
         steps.push_back({{"name", stepName(s.kind)}, {"status", stepStatusName(s.status)}, {"summary", s.summary}});
     j["steps"] = steps;
+    // An honest partial: what the analysis did not read because of a cap; empty when complete.
+    j["partial"] = !st.limits.empty();
+    j["limits"] = st.limits;
     return j.dump();
 }
 

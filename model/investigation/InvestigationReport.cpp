@@ -61,7 +61,7 @@ std::string investigationMarkdown(const InvestigationState& st, Timestamp genera
         md << "- **Alert:** " << st.alert->name << " fired at " << stamp(st.alert->activeSince) << " (" << st.alert->source << ").\n";
     md << "- **Affected service:** " << (st.service.empty() ? "all services" : st.service) << ".\n";
     if (st.slo) {
-        md << "- **Impact:** " << pct(st.slo->errorRatioIncident, 2) << " of " << st.slo->service << " requests failed in the window (baseline "
+        md << "- **Impact:** " << pct(st.slo->errorRatioIncident, 2) << " of " << st.slo->service << " requests " << st.slo->badEvents() << " in the window (baseline "
            << pct(st.slo->errorRatioBaseline, 2) << "); SLO " << st.slo->name << " at " << pct(st.slo->sli, 2) << " against "
            << pct(st.slo->objective, 2) << ", error budget left " << pct(st.slo->budgetLeft, 0) << ".\n";
     }
@@ -174,6 +174,13 @@ std::string investigationMarkdown(const InvestigationState& st, Timestamp genera
         md << "Span times of these services were corrected before computing critical paths (raw times stay in the cache):\n\n";
         for (const auto& [svc, off] : st.clockSkew)
             md << "- " << svc << ": clock " << (off.count() > 0 ? "ahead" : "behind") << " by " << Duration::nanos(std::llabs(off.count())).toString() << "\n";
+        md << "\n";
+    }
+    if (!st.limits.empty()) {
+        // An honest partial: what the analysis did not read because of a cap.
+        md << "## Limits of this analysis\n\n";
+        for (const auto& l : st.limits)
+            md << "- " << l << ".\n";
         md << "\n";
     }
     md << "## Follow-up (to complete)\n\n- [ ] Root cause confirmed by the owning team\n- [ ] Mitigation and its time\n"

@@ -58,6 +58,9 @@ struct SloBurnWindow {
 struct SloSummary {
     std::string name;
     std::string service;
+    bool latency = false;        // a latency SLO: "bad" = slower than the threshold
+    double thresholdSeconds = 0; // latency SLOs
+    std::vector<std::string> sources; // how the SLI was computed, in words
     double objective = 0;
     Duration period;
     double sli = 1;
@@ -69,6 +72,9 @@ struct SloSummary {
     std::vector<SloBurnWindow> windows;
     std::vector<std::string> series;
     double errorRatioBaseline = 0, errorRatioIncident = 0;
+
+    // What a bad event is, after "N% of requests": "failed", or "were slower than 0.5 s".
+    std::string badEvents() const;
 };
 
 struct InvestigationState {
@@ -85,6 +91,7 @@ struct InvestigationState {
     std::map<std::string, Duration> clockSkew; // service → correction applied
     std::vector<DeployMarker> deploys;
     std::vector<StageTiming> stages;
+    std::vector<std::string> limits; // what the analysis left unread because of a cap (RootCauseRanking::limits)
     int64_t incidentTraces = 0, incidentErrorTraces = 0, baselineTraces = 0, baselineErrorTraces = 0;
     std::vector<InvestigationStep> steps; // always kStepCount, in StepKind order
     int current = 0;                      // the next step to run

@@ -105,6 +105,34 @@ FakeResponse v3Error(int code, const std::string& msg)
     return FakeResponse::text(body.dump() + "\n", code);
 }
 
+// How each API words the faults: errors in its own envelope, bodies of its own shape.
+const FaultBodies& classicFaultBodies()
+{
+    static const FaultBodies bodies{
+        [](int status) { return classicError(status, status == 429 ? "too many requests" : "storage unavailable: cassandra timeout"); },
+        R"({"data":[{"traceID":"1","spans":[)",
+        [](size_t bytes) {
+            return R"({"data":[{"traceID":"1","spans":[],"processes":{},"warnings":[")" + std::string(bytes, 'x') + R"("]}],"errors":null})";
+        },
+        R"({"data":[)",
+        R"({"traceID":"1","spans":[],"processes":{}},)"};
+    return bodies;
+}
+
+const FaultBodies& v3FaultBodies()
+{
+    static const FaultBodies bodies{
+        [](int status) { return v3Error(status, status == 429 ? "too many requests" : "storage unavailable: cassandra timeout"); },
+        R"({"data":[{"traceID":"1","spans":[)",
+        [](size_t bytes) {
+            return R"({"result":{"resourceSpans":[{"resource":{"attributes":[{"key":"junk","value":{"stringValue":")" + std::string(bytes, 'x')
+                + R"("}}]},"scopeSpans":[]}]}})";
+        },
+        R"({"result":{"resourceSpans":[)",
+        R"({"resource":{},"scopeSpans":[]},)"};
+    return bodies;
+}
+
 FakeResponse classicData(json data)
 {
     json body = {{"data", std::move(data)}, {"total", 0}, {"limit", 0}, {"offset", 0}, {"errors", nullptr}};
@@ -227,26 +255,6 @@ void FakeJaegerServer::setV3HonoursAttributes(bool honours)
     m_v3Attributes = honours;
 }
 
-void FakeJaegerServer::injectFault(ServerFault fault, int after, int times)
-{
-    std::lock_guard lock(m_mutex);
-    m_fault = fault;
-    m_faultAfter = m_traceRequests + after;
-    m_faultTimes = times;
-}
-
-void FakeJaegerServer::setFaultDelay(std::chrono::milliseconds delay)
-{
-    std::lock_guard lock(m_mutex);
-    m_faultDelay = delay;
-}
-
-void FakeJaegerServer::setHugeBytes(size_t bytes)
-{
-    std::lock_guard lock(m_mutex);
-    m_hugeBytes = bytes;
-}
-
 std::vector<FakeRequest> FakeJaegerServer::traceRequests() const
 {
     std::vector<FakeRequest> out;
@@ -256,68 +264,9 @@ std::vector<FakeRequest> FakeJaegerServer::traceRequests() const
     return out;
 }
 
-std::vector<std::string> FakeJaegerServer::problems() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_problems;
-}
-
-void FakeJaegerServer::problem(std::string text)
-{
-    std::lock_guard lock(m_mutex);
-    m_problems.push_back(std::move(text));
-}
-
 FakeResponse FakeJaegerServer::withFault(FakeResponse normal, bool v3)
 {
-    ServerFault fault = ServerFault::None;
-    std::chrono::milliseconds delay;
-    size_t huge;
-    {
-        std::lock_guard lock(m_mutex);
-        ++m_traceRequests;
-        if (m_fault != ServerFault::None && m_traceRequests > m_faultAfter
-            && (m_faultTimes < 0 || m_traceRequests <= m_faultAfter + m_faultTimes))
-            fault = m_fault;
-        delay = m_faultDelay;
-        huge = m_hugeBytes;
-    }
-    switch (fault) {
-    case ServerFault::None:
-        return normal;
-    case ServerFault::Slow:
-        normal.misbehaviour = Misbehaviour::SlowHeaders;
-        normal.delay = delay;
-        return normal;
-    case ServerFault::DropMidBody:
-        normal.misbehaviour = Misbehaviour::DropMidBody;
-        return normal;
-    case ServerFault::TooManyRequests: {
-        FakeResponse r = v3 ? v3Error(429, "too many requests") : classicError(429, "too many requests");
-        r.headers.emplace_back("Retry-After", "1");
-        return r;
-    }
-    case ServerFault::ServerError:
-        return v3 ? v3Error(500, "storage unavailable: cassandra timeout") : classicError(500, "storage unavailable: cassandra timeout");
-    case ServerFault::MalformedJson: {
-        std::string body = normal.body.empty() ? std::string(R"({"data":[{"traceID":"1","spans":[)") : normal.body;
-        body.erase(body.size() / 2, body.size() / 4);
-        return FakeResponse::json(body);
-    }
-    case ServerFault::Huge: {
-        const std::string big(huge, 'x');
-        return FakeResponse::json(v3 ? R"({"result":{"resourceSpans":[{"resource":{"attributes":[{"key":"junk","value":{"stringValue":")" + big + R"("}}]},"scopeSpans":[]}]}})"
-                                     : R"({"data":[{"traceID":"1","spans":[],"processes":{},"warnings":[")" + big + R"("]}],"errors":null})");
-    }
-    case ServerFault::Endless: {
-        FakeResponse r;
-        r.misbehaviour = Misbehaviour::Endless;
-        r.body = v3 ? R"({"result":{"resourceSpans":[)" : R"({"data":[)";
-        r.endlessChunk = v3 ? R"({"resource":{},"scopeSpans":[]},)" : R"({"traceID":"1","spans":[],"processes":{}},)";
-        return r;
-    }
-    }
-    return normal;
+    return FaultInjector::apply(m_faults.take(), std::move(normal), v3 ? v3FaultBodies() : classicFaultBodies());
 }
 
 FakeResponse FakeJaegerServer::handle(const FakeRequest& request)

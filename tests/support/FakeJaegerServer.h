@@ -9,6 +9,7 @@
 // Every request is CHECKED (units, required parameters) and what a careful client would not have
 // sent is listed in problems(). Faults are injected per trace request on command.
 
+#include "FakeBackend.h"
 #include "MiniHttpServer.h"
 
 #include <chrono>
@@ -36,7 +37,7 @@ struct FakeJaegerSpan {
 
 enum class JaegerFlavour { Classic, Both, V3Only };
 
-class FakeJaegerServer {
+class FakeJaegerServer : public FakeBackend {
 public:
     explicit FakeJaegerServer(JaegerFlavour flavour);
     ~FakeJaegerServer();
@@ -50,13 +51,11 @@ public:
     void addRawTrace(const std::string& traceIdHex, std::string classicBody, std::string v3Body);
     void setShortIds(bool strip);                 // classic: trace ids without leading zeros (Jaeger < 1.16)
     void setV3HonoursAttributes(bool honours);    // false (default): like the gateways that ignore them
-    void injectFault(ServerFault fault, int after = 0, int times = -1);
-    void setFaultDelay(std::chrono::milliseconds delay);
-    void setHugeBytes(size_t bytes);
+    // injectFault, setFaultDelay, setHugeBytes and problems() come from FakeBackend; the requests
+    // that count for faults are the trace requests (searches and by-id).
 
     std::vector<FakeRequest> requests() const { return m_http.requests(); }
     std::vector<FakeRequest> traceRequests() const; // searches and by-id requests
-    std::vector<std::string> problems() const;
 
 private:
     FakeResponse handle(const FakeRequest& request);
@@ -64,7 +63,6 @@ private:
     FakeResponse v3Search(const FakeRequest& request);
     FakeResponse byId(const FakeRequest& request, bool v3);
     FakeResponse withFault(FakeResponse normal, bool v3);
-    void problem(std::string text);
 
     JaegerFlavour m_flavour;
     MiniHttpServer m_http;
@@ -73,13 +71,6 @@ private:
     std::map<std::string, std::pair<std::string, std::string>> m_raw;
     bool m_shortIds = false;
     bool m_v3Attributes = false;
-    ServerFault m_fault = ServerFault::None;
-    int m_faultAfter = 0;
-    int m_faultTimes = -1;
-    int m_traceRequests = 0;
-    std::chrono::milliseconds m_faultDelay{3000};
-    size_t m_hugeBytes = 1 << 20;
-    std::vector<std::string> m_problems;
 };
 
 } // namespace rootline::test

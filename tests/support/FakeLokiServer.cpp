@@ -53,6 +53,24 @@ void appendLabels(std::string& out, const FakeLabels& labels)
     out.push_back('}');
 }
 
+// How Loki words each fault: plain-text errors, streams for the large and endless answers.
+const FaultBodies& lokiFaultBodies()
+{
+    static const FaultBodies bodies{
+        [](int status) {
+            return status == 429 ? FakeResponse::text("too many outstanding requests\n", 429)
+                                 : FakeResponse::text("rpc error: code = Internal desc = failed to query ingester 10.0.0.7:9095\n", status);
+        },
+        {},
+        [](size_t bytes) {
+            return R"({"status":"success","data":{"resultType":"streams","result":[{"stream":{"job":"huge"},"values":[["1700000000000000000",")"
+                + std::string(bytes, 'x') + R"("]]}]}})";
+        },
+        R"({"status":"success","data":{"resultType":"streams","result":[)",
+        R"({"stream":{"job":"endless"},"values":[["1700000000000000000","again and again"]]},)"};
+    return bodies;
+}
+
 const char* kStats = R"({"summary":{"bytesProcessedPerSecond":0,"linesProcessedPerSecond":0,"totalBytesProcessed":0,)"
                      R"("totalLinesProcessed":0,"execTime":0.001,"queueTime":0,"subqueries":0,"totalEntriesReturned":0,)"
                      R"("splits":0,"shards":0,"totalPostFilterLines":0,"totalStructuredMetadataBytesProcessed":0},)"
@@ -308,26 +326,6 @@ void FakeLokiServer::setShuffleTies(bool shuffle)
     m_shuffleTies = shuffle;
 }
 
-void FakeLokiServer::injectFault(LokiFault fault, int after, int times)
-{
-    std::lock_guard lock(m_mutex);
-    m_fault = fault;
-    m_faultAfter = m_queries + after;
-    m_faultTimes = times;
-}
-
-void FakeLokiServer::setFaultDelay(std::chrono::milliseconds delay)
-{
-    std::lock_guard lock(m_mutex);
-    m_faultDelay = delay;
-}
-
-void FakeLokiServer::setHugeBytes(size_t bytes)
-{
-    std::lock_guard lock(m_mutex);
-    m_hugeBytes = bytes;
-}
-
 std::vector<FakeRequest> FakeLokiServer::queryRequests() const
 {
     std::vector<FakeRequest> out;
@@ -335,24 +333,6 @@ std::vector<FakeRequest> FakeLokiServer::queryRequests() const
         if (r.path == "/loki/api/v1/query_range" || r.path == "/loki/api/v1/query")
             out.push_back(r);
     return out;
-}
-
-std::vector<std::string> FakeLokiServer::problems() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_problems;
-}
-
-int FakeLokiServer::queryCount() const
-{
-    std::lock_guard lock(m_mutex);
-    return m_queries;
-}
-
-void FakeLokiServer::problem(std::string text)
-{
-    std::lock_guard lock(m_mutex);
-    m_problems.push_back(std::move(text));
 }
 
 FakeResponse FakeLokiServer::handle(const FakeRequest& request)
@@ -394,55 +374,11 @@ FakeResponse FakeLokiServer::handle(const FakeRequest& request)
     }();
 
     if (request.path == "/loki/api/v1/query_range" || request.path == "/loki/api/v1/query") {
-        LokiFault fault = LokiFault::None;
-        std::chrono::milliseconds delay;
-        size_t huge;
-        {
-            std::lock_guard lock(m_mutex);
-            ++m_queries;
-            if (m_fault != LokiFault::None && m_queries > m_faultAfter && (m_faultTimes < 0 || m_queries <= m_faultAfter + m_faultTimes))
-                fault = m_fault;
-            delay = m_faultDelay;
-            huge = m_hugeBytes;
-        }
+        const FaultInjector::Shot shot = m_faults.take();
         if (!categorize)
             problem("no X-Loki-Response-Encoding-Flags: categorize-labels on " + request.target);
         FakeResponse normal = request.path == "/loki/api/v1/query" ? instantQuery(request) : queryRange(request, categorize);
-        switch (fault) {
-        case LokiFault::None:
-            return normal;
-        case LokiFault::Slow:
-            normal.misbehaviour = Misbehaviour::SlowHeaders;
-            normal.delay = delay;
-            return normal;
-        case LokiFault::DropMidBody:
-            normal.misbehaviour = Misbehaviour::DropMidBody;
-            return normal;
-        case LokiFault::TooManyRequests: {
-            FakeResponse r = FakeResponse::text("too many outstanding requests\n", 429);
-            r.headers.emplace_back("Retry-After", "1");
-            return r;
-        }
-        case LokiFault::ServerError:
-            return FakeResponse::text("rpc error: code = Internal desc = failed to query ingester 10.0.0.7:9095\n", 500);
-        case LokiFault::MalformedJson: {
-            std::string body = normal.body;
-            body.erase(body.size() / 2, body.size() / 4); // a hole in the middle: brackets no longer match
-            return FakeResponse::json(body);
-        }
-        case LokiFault::Huge: {
-            std::string line(huge, 'x');
-            return FakeResponse::json(R"({"status":"success","data":{"resultType":"streams","result":[{"stream":{"job":"huge"},"values":[["1700000000000000000",")"
-                                      + line + R"("]]}]}})");
-        }
-        case LokiFault::Endless: {
-            FakeResponse r;
-            r.misbehaviour = Misbehaviour::Endless;
-            r.body = R"({"status":"success","data":{"resultType":"streams","result":[)";
-            r.endlessChunk = R"({"stream":{"job":"endless"},"values":[["1700000000000000000","again and again"]]},)";
-            return r;
-        }
-        }
+        return FaultInjector::apply(shot, std::move(normal), lokiFaultBodies());
     }
     if (request.path == "/loki/api/v1/labels" || request.path.rfind("/loki/api/v1/label/", 0) == 0) {
         std::vector<std::string> values;
@@ -581,7 +517,7 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
     }
     // Merge order: time in the direction; among equal times stream then insertion order, or an order
     // that changes with every request when shuffling.
-    const uint64_t seed = uint64_t(m_queries) * 0x9E3779B97F4A7C15ULL;
+    const uint64_t seed = uint64_t(m_faults.count()) * 0x9E3779B97F4A7C15ULL;
     auto tieRank = [&](const Hit& h) {
         uint64_t x = (uint64_t(h.streamIndex) << 32 | uint64_t(h.entryIndex)) ^ seed;
         x ^= x >> 33;

@@ -10,6 +10,7 @@
 // It CHECKS every request and lists what a real client should not have sent in problems().
 // Faults are injected per query_range / query request on command.
 
+#include "FakeBackend.h"
 #include "MiniHttpServer.h"
 
 #include <chrono>
@@ -36,7 +37,7 @@ struct FakeLokiStream {
 
 using LokiFault = ServerFault;
 
-class FakeLokiServer {
+class FakeLokiServer : public FakeBackend {
 public:
     FakeLokiServer();
     ~FakeLokiServer();
@@ -51,23 +52,17 @@ public:
     // Loki does not promise an order among lines of one timestamp: shuffle them differently on every
     // request, so a client that relies on the order at page boundaries is caught.
     void setShuffleTies(bool shuffle);
-    // The next query requests (query_range and query) after `after` of them get `fault`, `times` times
-    // (-1 = forever).
-    void injectFault(LokiFault fault, int after = 0, int times = -1);
-    void setFaultDelay(std::chrono::milliseconds delay);
-    void setHugeBytes(size_t bytes);
+    // injectFault, setFaultDelay, setHugeBytes and problems() come from FakeBackend; the requests
+    // that count for faults are the query requests (query_range and query).
 
     std::vector<FakeRequest> requests() const { return m_http.requests(); }
     std::vector<FakeRequest> queryRequests() const; // query_range and query only
-    // Everything a careful client would not have sent (wrong units, missing header, …).
-    std::vector<std::string> problems() const;
-    int queryCount() const;
+    int queryCount() const { return m_faults.count(); }
 
 private:
     FakeResponse handle(const FakeRequest& request);
     FakeResponse queryRange(const FakeRequest& request, bool categorize);
     FakeResponse instantQuery(const FakeRequest& request);
-    void problem(std::string text);
 
     MiniHttpServer m_http;
     mutable std::mutex m_mutex;
@@ -76,13 +71,6 @@ private:
     int64_t m_maxEntries = 5000;
     bool m_buildInfo = true;
     bool m_shuffleTies = false;
-    LokiFault m_fault = LokiFault::None;
-    int m_faultAfter = 0;
-    int m_faultTimes = -1;
-    std::chrono::milliseconds m_faultDelay{3000};
-    size_t m_hugeBytes = 1 << 20;
-    int m_queries = 0;
-    std::vector<std::string> m_problems;
 };
 
 // Loki's timestamp rule (pkg/loghttp/params.go): integer > 1e10 → ns, ≤ 1e10 → seconds, with '.' →

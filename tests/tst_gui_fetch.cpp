@@ -1,0 +1,322 @@
+// Fetching from the GUI (issue 4 item 8), offscreen, against a faithful fake Loki: a LogQL query
+// typed into the log pane's bar is fetched on a worker into the open cache, the bar shows progress
+// and then what came of it, the log table holds the fetched lines and the history the query; Cancel
+// during a slow answer ends promptly with the cache's rows as they were and the bar saying so;
+// completion is fed by Loki's labels endpoints and cached; with no cache open a fetch creates one.
+#include "CacheSession.h"
+#include "CompletionService.h"
+#include "FetchController.h"
+#include "Focus.h"
+#include "LogPane.h"
+#include "LogTableModel.h"
+#include "MainWindow.h"
+#include "QueryBar.h"
+#include "cache/CacheReader.h"
+#include "support/FakeLokiServer.h"
+
+#include <QComboBox>
+#include <QCompleter>
+#include <QFile>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace rootline;
+using namespace rootline::test;
+
+namespace {
+
+constexpr int64_t kT0 = 1763908000000000000; // 2025-11-23T14:26:40Z
+constexpr int kLines = 300;
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+std::string problemsText(const FakeLokiServer& server)
+{
+    std::string out;
+    for (const auto& p : server.problems())
+        out += p + "\n";
+    return out;
+}
+
+void addStreams(FakeLokiServer& server)
+{
+    FakeLokiStream checkout{{{"app", "checkout"}, {"env", "prod"}}, {}};
+    FakeLokiStream payment{{{"app", "payment"}, {"env", "prod"}}, {}};
+    for (int i = 0; i < kLines; ++i)
+        (i % 3 == 0 ? payment : checkout).entries.push_back({kT0 + int64_t(i) * 10'000'000, "line " + std::to_string(i) + " of the incident", {}});
+    server.addStream(std::move(checkout));
+    server.addStream(std::move(payment));
+}
+
+int64_t logCount(const QString& cache)
+{
+    auto reader = CacheReader::open(cache.toStdString());
+    if (!reader)
+        return -1;
+    auto o = (*reader)->overview();
+    return o ? o->logs : -1;
+}
+
+std::vector<FetchRecord> fetchRows(const QString& cache)
+{
+    auto reader = CacheReader::open(cache.toStdString());
+    if (!reader)
+        return {};
+    auto f = (*reader)->fetches();
+    return f ? *f : std::vector<FetchRecord>{};
+}
+
+} // namespace
+
+class TestGuiFetch : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_home; // XDG config/data: settings, the sources file and default caches stay here
+    QString m_sourcesPath;
+
+    QString writeSources(const std::string& url, const QString& name = QStringLiteral("sources.yaml"))
+    {
+        const QString path = m_home.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write(QByteArray("sources:\n  - name: loki-test\n    kind: loki\n    url: ") + QByteArray::fromStdString(url) + "\n");
+        return path;
+    }
+
+    // A window with the sources file, an (optionally new) cache, and the focus on the fake data.
+    void prepare(MainWindow& window, const QString& sources, const QString& cache)
+    {
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setSourcesPath(sources);
+        if (!cache.isEmpty()) {
+            auto s = window.newCache(cache);
+            QVERIFY2(s.ok(), s ? "" : s.error().message().c_str());
+            QTRY_VERIFY_WITH_TIMEOUT(window.session()->isLoaded(), 30000);
+        }
+        window.focus()->setWindow({Timestamp::fromNanos(kT0 - 1'000'000'000), Timestamp::fromNanos(kT0 + 10'000'000'000)});
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_home.isValid());
+        qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
+        qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
+        QCoreApplication::setOrganizationName(QStringLiteral("RootlineTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_gui_fetch"));
+        QSettings().clear();
+    }
+
+    void fetchesLogsIntoTheCache()
+    {
+        FakeLokiServer server;
+        addStreams(server);
+        QVERIFY(server.start());
+        const QString cache = m_home.filePath(QStringLiteral("fetch.rootline"));
+        MainWindow window;
+        prepare(window, writeSources(server.url()), cache);
+        QueryBar* bar = window.queryBar(QueryPane::Logs);
+        QVERIFY(bar);
+        QCOMPARE(bar->currentSource(), QStringLiteral("loki-test"));
+        QVERIFY(bar->fetchButton()->isEnabled());
+        // Loki serves logs and metrics, not traces: only the bars it can feed offer it.
+        QCOMPARE(window.queryBar(QueryPane::Metrics)->currentSource(), QStringLiteral("loki-test"));
+        QVERIFY(window.queryBar(QueryPane::Traces)->currentSource().isEmpty());
+        QCOMPARE(window.queryBar(QueryPane::Traces)->fetchButton()->text(), QStringLiteral("Add source…"));
+
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        const QString query = QStringLiteral("{env=\"prod\"}");
+        bar->editor()->setFocus();
+        QTest::keyClicks(bar->editor(), query);
+        QCOMPARE(bar->query(), query);
+        QTest::keyClick(bar->editor(), Qt::Key_Return);
+        QVERIFY(window.fetchController()->isRunning());
+        QVERIFY(bar->isFetching());
+        QVERIFY(bar->cancelButton()->isVisibleTo(bar));
+        QVERIFY(!bar->fetchButton()->isVisibleTo(bar));
+        QVERIFY(!window.queryBar(QueryPane::Metrics)->fetchButton()->isEnabled()); // one fetch at a time
+        QVERIFY(bar->statusText().startsWith(QStringLiteral("Fetching from loki-test")));
+
+        QVERIFY(finished.wait(30000));
+        QVERIFY(!bar->isFetching());
+        QVERIFY(!bar->cancelButton()->isVisibleTo(bar));
+        QVERIFY(window.queryBar(QueryPane::Metrics)->fetchButton()->isEnabled());
+        QCOMPARE(bar->statusLevel(), std::optional(FetchMessage::Level::Complete));
+        QCOMPARE(bar->statusText(), QStringLiteral("Complete: 300 logs from the network."));
+        QVERIFY2(server.problems().empty(), problemsText(server).c_str());
+
+        // The panes reloaded from the cache: the log table shows the fetched lines.
+        QTRY_COMPARE_WITH_TIMEOUT(window.logPane()->matchCount(), qint64(kLines), 30000);
+        LogTableModel* model = window.logPane()->model();
+        QTRY_VERIFY(model->rowCount() > 0);
+        QVERIFY(model->data(model->index(0, LogTableModel::BodyColumn)).toString().endsWith(QStringLiteral(" of the incident")));
+        QCOMPARE(logCount(cache), kLines);
+
+        // The history holds the query, most recent first, and Up recalls it.
+        QCOMPARE(bar->history().entries(), QStringList{query});
+        bar->editor()->clear();
+        QTest::keyClick(bar->editor(), Qt::Key_Up);
+        QCOMPARE(bar->query(), query);
+        QTest::keyClick(bar->editor(), Qt::Key_Down);
+        QCOMPARE(bar->query(), QString());
+        // … persisted per pane and source: a new bar over the same source has it.
+        QueryBar again(QueryPane::Logs, nullptr);
+        again.setSources(window.sources());
+        QCOMPARE(again.history().entries(), QStringList{query});
+        QueryBar metrics(QueryPane::Metrics, nullptr);
+        metrics.setSources(window.sources());
+        QVERIFY(metrics.history().isEmpty());
+
+        // The same query again is answered from the cache: nothing new, no request.
+        const int requests = server.queryCount();
+        bar->run();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(server.queryCount(), requests);
+        QVERIFY2(bar->statusText().contains(QStringLiteral("already in the cache")), qPrintable(bar->statusText()));
+        QCOMPARE(logCount(cache), kLines);
+    }
+
+    void cancelLeavesTheCacheAsItWas()
+    {
+        FakeLokiServer server;
+        addStreams(server);
+        server.setFaultDelay(std::chrono::seconds(60));
+        server.injectFault(LokiFault::Slow);
+        QVERIFY(server.start());
+        const QString cache = m_home.filePath(QStringLiteral("cancel.rootline"));
+        MainWindow window;
+        prepare(window, writeSources(server.url(), QStringLiteral("cancel-sources.yaml")), cache);
+        const int64_t before = logCount(cache);
+        QCOMPARE(before, 0);
+        const size_t fetchesBefore = fetchRows(cache).size();
+
+        QueryBar* bar = window.queryBar(QueryPane::Logs);
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        bar->setQuery(QStringLiteral("{app=\"checkout\"}"));
+        bar->run();
+        QVERIFY(bar->isFetching());
+        QTRY_VERIFY_WITH_TIMEOUT(server.queryCount() >= 1, 10000); // the request is waiting on the server
+        QTRY_VERIFY(bar->statusText().contains(QStringLiteral(" s"))); // progress ticks while waiting
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mouseClick(bar->cancelButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(clock.elapsed() < 5000, "cancel must not wait for the slow server");
+        QCOMPARE(bar->statusLevel(), std::optional(FetchMessage::Level::Cancelled));
+        QCOMPARE(bar->statusText(), QStringLiteral("Cancelled — nothing was stored."));
+        QVERIFY(bar->fetchButton()->isVisibleTo(bar));
+
+        // No rows entered the cache; the attempt is on record as partial ("cancelled"), so it never
+        // counts as coverage and the next fetch asks again.
+        QCOMPARE(logCount(cache), before);
+        const auto rows = fetchRows(cache);
+        for (size_t i = fetchesBefore; i < rows.size(); ++i) {
+            QVERIFY(!rows[i].complete);
+            QCOMPARE(rows[i].rows, 0);
+            QCOMPARE(q(rows[i].message), QStringLiteral("cancelled"));
+        }
+        QCOMPARE(window.logPane()->matchCount(), qint64(0));
+    }
+
+    void completionComesFromTheSourceLabels()
+    {
+        FakeLokiServer server;
+        addStreams(server);
+        QVERIFY(server.start());
+        MainWindow window;
+        prepare(window, writeSources(server.url(), QStringLiteral("completion-sources.yaml")), QString());
+        QueryBar* bar = window.queryBar(QueryPane::Logs);
+        bar->editor()->setFocus();
+        QTest::keyClicks(bar->editor(), QStringLiteral("{"));
+        QCOMPARE(bar->completionContext().what, CompletionContext::What::LabelName);
+        QTRY_VERIFY_WITH_TIMEOUT(bar->completionItems().contains(QStringLiteral("app")), 10000);
+        QVERIFY(bar->completionItems().contains(QStringLiteral("env")));
+
+        QTest::keyClicks(bar->editor(), QStringLiteral("app=\""));
+        QCOMPARE(bar->completionContext().what, CompletionContext::What::LabelValue);
+        QCOMPARE(bar->completionContext().label, QStringLiteral("app"));
+        QTRY_VERIFY_WITH_TIMEOUT(bar->completionItems().contains(QStringLiteral("payment")), 10000);
+        QVERIFY(bar->completionItems().contains(QStringLiteral("checkout")));
+        // Typing narrows the list the popup shows.
+        QTest::keyClicks(bar->editor(), QStringLiteral("che"));
+        QCOMPARE(bar->completer()->completionPrefix(), QStringLiteral("che"));
+        QCOMPARE(bar->completer()->completionCount(), 1);
+        // Choosing a value closes its quote.
+        emit bar->completer()->activated(QStringLiteral("checkout"));
+        QCOMPARE(bar->query(), QStringLiteral("{app=\"checkout\""));
+
+        bool sawLabels = false, sawValues = false;
+        for (const auto& r : server.requests()) {
+            sawLabels |= r.path == "/loki/api/v1/labels";
+            sawValues |= r.path == "/loki/api/v1/label/app/values";
+            if (r.path.rfind("/loki/api/v1/label", 0) == 0) {
+                // The lookups cover the fetch window (the focus), not Loki's default 6 hours.
+                QCOMPARE(r.param("start").value_or(""), std::to_string(kT0 - 1'000'000'000));
+            }
+        }
+        QVERIFY(sawLabels);
+        QVERIFY(sawValues);
+        QVERIFY2(server.problems().empty(), problemsText(server).c_str());
+
+        // Cached per source: asking again sends nothing.
+        const int sent = window.completionService()->requestsSent();
+        bar->setQuery(QString());
+        QTest::keyClicks(bar->editor(), QStringLiteral("{"));
+        QVERIFY(bar->completionItems().contains(QStringLiteral("app")));
+        QCOMPARE(window.completionService()->requestsSent(), sent);
+    }
+
+    void fetchWithNoCacheCreatesOne()
+    {
+        FakeLokiServer server;
+        addStreams(server);
+        QVERIFY(server.start());
+        MainWindow window;
+        prepare(window, writeSources(server.url(), QStringLiteral("nocache-sources.yaml")), QString());
+        QVERIFY(!window.session()->isOpen());
+        QueryBar* bar = window.queryBar(QueryPane::Logs);
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        bar->setQuery(QStringLiteral("{app=\"payment\"}"));
+        bar->run();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(window.session()->isOpen());
+        const QString path = window.session()->path();
+        QVERIFY2(path.startsWith(MainWindow::defaultCacheDirectory()), qPrintable(path));
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Complete: 100 logs from the network. Stored in a new cache, fetched-")),
+                 qPrintable(bar->statusText()));
+        QCOMPARE(logCount(path), 100);
+        QTRY_COMPARE_WITH_TIMEOUT(window.logPane()->matchCount(), qint64(100), 30000);
+    }
+
+    void failureSaysWhereAndWhy()
+    {
+        MainWindow window;
+        // Nothing listens on port 9: the connection is refused.
+        prepare(window, writeSources("http://127.0.0.1:9", QStringLiteral("down-sources.yaml")),
+                m_home.filePath(QStringLiteral("down.rootline")));
+        QueryBar* bar = window.queryBar(QueryPane::Logs);
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        bar->setQuery(QStringLiteral("{app=\"x\"}"));
+        bar->run();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(bar->statusLevel(), std::optional(FetchMessage::Level::Failed));
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Failed: ")), qPrintable(bar->statusText()));
+        QVERIFY(bar->editor()->toolTip().size() > 0);
+        // An empty query never reaches the source.
+        bar->setQuery(QStringLiteral("  "));
+        bar->run();
+        QVERIFY(!window.fetchController()->isRunning());
+        QCOMPARE(bar->statusLevel(), std::optional(FetchMessage::Level::Failed));
+        QVERIFY(bar->statusText().startsWith(QStringLiteral("Type a query first")));
+    }
+};
+
+QTEST_MAIN(TestGuiFetch)
+#include "tst_gui_fetch.moc"

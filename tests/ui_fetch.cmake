@@ -1,0 +1,4 @@
+# Query bars and fetching from the GUI (issue 4 item 8): the bar's plain logic, and the main window
+# fetching from a fake Loki offscreen (progress, cancel, completion from the source's labels).
+rootline_test(tst_query_bar LIBS rootline_ui)
+rootline_test(tst_gui_fetch LIBS rootline_ui rootline_test_lokijaeger)

@@ -1,0 +1,140 @@
+#include "FetchController.h"
+
+#include "ConnectorFactory.h"
+#include "cache/CacheReader.h"
+#include "cache/CacheWriter.h"
+#include "sources/SourcesFile.h"
+
+#include <QTimer>
+
+#include <algorithm>
+#include <mutex>
+
+namespace rootline {
+
+struct FetchController::Job {
+    Source source;
+    FetchRequest request;
+    std::string cachePath;
+    std::atomic_bool cancel{false};
+    std::mutex mutex;
+    FetchProgress progress; // the latest the connector reported
+};
+
+// The whole fetch, on the worker: nothing here touches a widget or the session.
+Result<FetchReport> FetchController::fetchInto(Job& job)
+{
+    Source source = job.source;
+    if (auto s = resolveSecrets(source); !s)
+        return s.error();
+    auto connector = makeConnector(source);
+    if (!connector)
+        return connector.error();
+    const auto kinds = (*connector)->supportedKinds();
+    if (std::find(kinds.begin(), kinds.end(), job.request.kind) == kinds.end())
+        return Error{"source " + source.name, std::string("a ") + sourceTypeName(source.type) + " source cannot fetch " + fetchKindName(job.request.kind),
+                     "choose another source for this pane"};
+    std::vector<FetchRecord> history;
+    {
+        // Provenance first, with a short-lived reader of our own (a CacheReader is one thread's).
+        auto reader = CacheReader::open(job.cachePath);
+        if (!reader)
+            return reader.error();
+        auto fetches = (*reader)->fetches();
+        if (!fetches)
+            return fetches.error();
+        history = std::move(*fetches);
+    }
+    auto writer = CacheWriter::open(job.cachePath);
+    if (!writer)
+        return writer.error();
+    auto report = runFetch(**connector, **writer, history, job.request, &job.cancel, [&job](const FetchProgress& p) {
+        std::lock_guard lock(job.mutex);
+        job.progress = p;
+    });
+    writer->reset(); // finishes what is queued before the panes reload
+    return report;
+}
+
+FetchController::FetchController(QObject* parent) : QObject(parent), m_timer(new QTimer(this))
+{
+    m_pool.setMaxThreadCount(1);
+    m_timer->setInterval(100);
+    connect(m_timer, &QTimer::timeout, this, &FetchController::poll);
+}
+
+FetchController::~FetchController()
+{
+    if (m_job)
+        m_job->cancel.store(true);
+    m_pool.waitForDone(); // the worker posts to this object
+}
+
+bool FetchController::start(const Source& source, const FetchRequest& request, const QString& cachePath)
+{
+    if (m_job)
+        return false;
+    auto job = std::make_shared<Job>();
+    job->source = source;
+    job->request = request;
+    job->cachePath = cachePath.toStdString();
+    m_job = job;
+    m_clock.start();
+    // The worker holds its own reference to the job; this object waits for the worker in its
+    // destructor, so it is alive when the result is posted.
+    m_pool.start([this, job, cachePath] {
+        FetchRunResult result;
+        result.request = job->request;
+        result.cachePath = cachePath;
+        try {
+            auto report = fetchInto(*job);
+            if (report)
+                result.report = std::move(*report);
+            else
+                result.error = report.error();
+        } catch (const std::exception& e) {
+            result.error = Error{"fetch from " + job->source.name, std::string("the fetch failed: ") + e.what(), {}};
+        }
+        result.cancelRequested = job->cancel.load();
+        QMetaObject::invokeMethod(this, [this, result = std::move(result)]() mutable { onDone(std::move(result)); }, Qt::QueuedConnection);
+    });
+    m_timer->start();
+    emit started(request);
+    emit progressChanged(FetchProgress{}, 0);
+    return true;
+}
+
+void FetchController::cancel()
+{
+    if (m_job)
+        m_job->cancel.store(true);
+}
+
+bool FetchController::isCancelling() const { return m_job && m_job->cancel.load(); }
+
+const FetchRequest* FetchController::runningRequest() const { return m_job ? &m_job->request : nullptr; }
+
+double FetchController::elapsedSeconds() const { return m_job ? double(m_clock.elapsed()) / 1000.0 : 0.0; }
+
+void FetchController::poll()
+{
+    if (!m_job)
+        return;
+    FetchProgress p;
+    {
+        std::lock_guard lock(m_job->mutex);
+        p = m_job->progress;
+    }
+    // Every tick, fresh or not: the elapsed time moves while a slow server keeps us waiting.
+    emit progressChanged(p, elapsedSeconds());
+}
+
+void FetchController::onDone(FetchRunResult result)
+{
+    m_timer->stop();
+    result.seconds = elapsedSeconds();
+    m_job.reset();
+    emit finished(result);
+}
+
+} // namespace rootline

@@ -1,0 +1,54 @@
+#pragma once
+
+// Runs the query bars' fetches (issue 4 item 8), one at a time, never on the UI thread. A worker
+// resolves the source's secrets, makes its own connector, reads the cache's provenance with its own
+// reader, opens a CacheWriter on the cache file and calls runFetch with a cancel flag. The session's
+// reader keeps reading meanwhile (WAL), and the panes reload once the fetch has committed.
+// Progress is polled from the worker's latest FetchProgress (throttled, 10 per second).
+
+#include "FetchResult.h"
+#include "sources/Source.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QThreadPool>
+
+#include <memory>
+
+class QTimer;
+
+namespace rootline {
+
+class FetchController final : public QObject {
+    Q_OBJECT
+public:
+    explicit FetchController(QObject* parent = nullptr);
+    ~FetchController() override; // cancels a running fetch and waits for its worker
+
+    // Starts fetching `request` from `source` into the cache file at `cachePath`; false while
+    // another fetch runs.
+    bool start(const Source& source, const FetchRequest& request, const QString& cachePath);
+    void cancel();
+    bool isRunning() const { return m_job != nullptr; }
+    bool isCancelling() const;
+    const FetchRequest* runningRequest() const;
+    double elapsedSeconds() const;
+
+signals:
+    void started(const rootline::FetchRequest& request);
+    void progressChanged(const rootline::FetchProgress& progress, double seconds);
+    void finished(const rootline::FetchRunResult& result);
+
+private:
+    struct Job;
+    static Result<FetchReport> fetchInto(Job& job);
+    void poll();
+    void onDone(FetchRunResult result);
+
+    QThreadPool m_pool;
+    QTimer* m_timer;
+    QElapsedTimer m_clock;
+    std::shared_ptr<Job> m_job;
+};
+
+} // namespace rootline
