@@ -480,6 +480,13 @@ void TestImportOtlp::splitterStreamingMatchesWholeScan_data()
     row("json lines", "{\"resourceLogs\":[{\"k\":\"\\\\\"},{}]}\n{\"resourceLogs\":[1]}\nnot json\n{\"x\":1}\n", 5);
     row("broken line", "{\"resourceLogs\":[{\"a\":1}]}\n{\"resourceLogs\":[{\"a\":\n{\"resourceLogs\":[{\"b\":2}]}\n", 3);
     row("truncated", R"({"data":[{"traceID":"1"},{"traceID":"2)", 2);
+    // Strings longer than the scanner's 8-byte steps, with escapes at every alignment.
+    std::string longStrings = "{\"resourceLogs\":[";
+    for (int i = 0; i < 24; ++i)
+        longStrings += std::string(i ? "," : "") + "{\"body\":\"" + std::string(size_t(i), 'a') + "\\\"]}" + std::string(size_t(i % 9), 'b')
+                       + "\\\\\",\"k\":\"" + std::string(size_t(17 + i), 'c') + "\\\\\\\"{[\"}";
+    longStrings += "]}\n";
+    row("long strings with escapes", longStrings, 24);
 }
 
 void TestImportOtlp::splitterStreamingMatchesWholeScan()

@@ -139,6 +139,33 @@ private slots:
         QVERIFY(ranking->candidates.front().service != "shipping");
     }
 
+    // The log-template stage reads at most maxLogLines lines per window and flags each window it
+    // cut short; a window read whole is not flagged.
+    void logTemplateCapFlagged()
+    {
+        const ScenarioSpec& spec = scenarioSpec(ScenarioKind::LogOnly);
+        auto reader = CacheReader::open(m_dir.filePath(QStringLiteral("log-only.rootline")).toStdString());
+        QVERIFY(reader);
+        auto services = ServiceDirectory::load(**reader, nullptr);
+        QVERIFY(services);
+        RankerOptions options;
+        options.service = spec.focusService;
+        options.incident = spec.incident;
+        options.baseline = spec.baseline;
+        auto whole = rankRootCauses(**reader, *services, options);
+        QVERIFY(whole);
+        QVERIFY(!whole->incidentLogsTruncated && !whole->baselineLogsTruncated);
+        QVERIFY(whole->limits.empty());
+        options.maxLogLines = int(whole->incidentLogs); // one fewer (below) than the lines the window yielded
+        QVERIFY(options.maxLogLines > 1);
+        options.maxLogLines -= 1;
+        auto capped = rankRootCauses(**reader, *services, options);
+        QVERIFY(capped);
+        QVERIFY(capped->incidentLogsTruncated);
+        QVERIFY(capped->incidentLogs <= int64_t(options.maxLogLines));
+        QVERIFY(!capped->limits.empty());
+    }
+
     // Trace ids written into bodies (JSON, logfmt) and attributes (traceID, X-Ray header) were
     // linked at ingest: the logs of a trace are found by trace.
     void traceIdsExtractedAtIngest()

@@ -446,6 +446,9 @@ void MainWindow::startFetch(QueryBar* bar, const QString& sourceName, const QStr
         bar->showResult({FetchMessage::Level::Failed, tr("No source named %1 (File → Data sources…)").arg(sourceName), {}});
         return;
     }
+    // The window first: opening a new cache below resets the focus.
+    const auto& overview = m_session->overview();
+    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Timestamp::now());
     // No cache open: a live incident should not wait on a file dialog. The rows go into a new cache
     // in the user's data folder, opened at once (and listed under Open Recent).
     m_createdCache.clear();
@@ -457,8 +460,6 @@ void MainWindow::startFetch(QueryBar* bar, const QString& sourceName, const QStr
         }
         m_createdCache = *created;
     }
-    const auto& overview = m_session->overview();
-    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Timestamp::now());
     auto request = buildFetchRequest(bar->pane(), *source, query, window);
     if (!request) {
         bar->showResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, request.error(), false, 0}));

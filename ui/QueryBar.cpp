@@ -87,9 +87,9 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     m_edit->installEventFilter(this);
     m_historyButton->setArrowType(Qt::DownArrow);
     m_historyButton->setAutoRaise(true);
-    m_historyButton->setPopupMode(QToolButton::InstantPopup);
-    m_historyButton->setToolTip(tr("Recent queries of this source"));
-    m_historyButton->setMenu(new QMenu(m_historyButton));
+    m_historyButton->setToolTip(tr("Recent queries of this source (Up/Down in the field)"));
+    // The menu is popped up by hand: setMenu() would add a second arrow (the menu indicator).
+    m_historyMenu = new QMenu(m_historyButton);
     m_fetch->setToolTip(tr("Fetch the query's results for the time window into the cache (Enter)"));
     m_fetch->setAutoDefault(false);
     m_cancel->setAutoDefault(false);
@@ -101,6 +101,7 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     m_progress->setRange(0, 0);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long messages never widen the pane
+    m_message->installEventFilter(this); // elided again on resize
     m_dismiss->setText(QStringLiteral("✕"));
     m_dismiss->setAutoRaise(true);
     m_dismiss->setToolTip(tr("Dismiss"));
@@ -147,7 +148,10 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
         updateCompletion(false);
     });
     connect(m_sourceBox, &QComboBox::currentIndexChanged, this, &QueryBar::onSourceChanged);
-    connect(m_historyButton->menu(), &QMenu::aboutToShow, this, &QueryBar::rebuildHistoryMenu);
+    connect(m_historyButton, &QToolButton::clicked, this, [this] {
+        rebuildHistoryMenu();
+        m_historyMenu->popup(m_historyButton->mapToGlobal(QPoint(0, m_historyButton->height())));
+    });
     connect(m_fetch, &QPushButton::clicked, this, [this] {
         if (m_sources.empty())
             emit manageSourcesRequested();
@@ -156,7 +160,7 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         m_cancel->setEnabled(false);
-        m_message->setText(tr("Cancelling…"));
+        setMessage(tr("Cancelling…"));
         emit cancelRequested();
     });
     connect(m_dismiss, &QToolButton::clicked, this, [this] {
@@ -241,7 +245,7 @@ void QueryBar::saveHistory()
 
 void QueryBar::rebuildHistoryMenu()
 {
-    QMenu* menu = m_historyButton->menu();
+    QMenu* menu = m_historyMenu;
     menu->clear();
     const QFontMetrics metrics(m_edit->font());
     for (const QString& q : m_history.entries()) {
@@ -352,6 +356,8 @@ bool QueryBar::eventFilter(QObject* watched, QEvent* event)
 {
     // While the completion popup is open, keys go to it (QCompleter forwards the rest to the line
     // edit without passing this filter), so Up/Down/Enter here are the bar's own.
+    if (watched == m_message && event->type() == QEvent::Resize)
+        setMessage(m_messageText);
     if (watched == m_edit && event->type() == QEvent::KeyPress) {
         auto* key = static_cast<QKeyEvent*>(event);
         switch (key->key()) {
@@ -388,7 +394,7 @@ void QueryBar::setFetching(bool fetching)
         m_level.reset();
         m_progress->setRange(0, 0);
         m_progress->show();
-        m_message->setText(tr("Fetching from %1…").arg(currentSource()));
+        setMessage(tr("Fetching from %1…").arg(currentSource()));
         m_message->setToolTip({});
         m_message->setStyleSheet({});
         m_status->setStyleSheet({});
@@ -410,7 +416,7 @@ void QueryBar::setProgress(const FetchProgress& p, double seconds)
         m_progress->setRange(0, 0); // pagination: no end known
     }
     if (m_cancel->isEnabled())
-        m_message->setText(tr("Fetching from %1: %2").arg(currentSource(), progressText(p, seconds)));
+        setMessage(tr("Fetching from %1: %2").arg(currentSource(), progressText(p, seconds)));
 }
 
 void QueryBar::showResult(const FetchMessage& message)
@@ -426,9 +432,11 @@ void QueryBar::setStatus(FetchMessage::Level level, const QString& text, const Q
     const QColor c = levelColor(level);
     m_status->setStyleSheet(QStringLiteral("QFrame#fetchStatus { background: rgba(%1,%2,%3,30); border-left: 3px solid %4; }")
                                 .arg(c.red()).arg(c.green()).arg(c.blue()).arg(c.name()));
-    const bool strong = level == FetchMessage::Level::Partial || level == FetchMessage::Level::Failed;
-    m_message->setStyleSheet(strong ? QStringLiteral("color: %1; font-weight: bold").arg(c.name()) : QString());
-    m_message->setText(text);
+    // PARTIAL must not be missed: bold in its colour; a failure reads in red.
+    m_message->setStyleSheet(level == FetchMessage::Level::Partial ? QStringLiteral("color: %1; font-weight: bold").arg(c.name())
+                             : level == FetchMessage::Level::Failed ? QStringLiteral("color: %1").arg(c.name())
+                                                                    : QString());
+    setMessage(text);
     m_message->setToolTip(details.isEmpty() ? text : text + QStringLiteral("\n\n") + details);
     m_status->show();
 }
@@ -439,7 +447,15 @@ void QueryBar::setBlocked(bool blocked)
     updateButtons();
 }
 
-QString QueryBar::statusText() const { return isStatusVisible() ? m_message->text() : QString(); }
+QString QueryBar::statusText() const { return isStatusVisible() ? m_messageText : QString(); }
+
+void QueryBar::setMessage(const QString& text)
+{
+    m_messageText = text;
+    m_message->setText(m_message->fontMetrics().elidedText(text, Qt::ElideRight, std::max(40, m_message->width())));
+}
+
+QString QueryBar::statusDetails() const { return isStatusVisible() ? m_message->toolTip() : QString(); }
 
 bool QueryBar::isStatusVisible() const { return !m_status->isHidden(); }
 

@@ -20,6 +20,7 @@ class QCompleter;
 class QFrame;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QProgressBar;
 class QPushButton;
 class QStringListModel;
@@ -57,6 +58,7 @@ public:
     void setBlocked(bool blocked);
     bool isFetching() const { return m_fetching; }
     QString statusText() const;
+    QString statusDetails() const; // the status line's tool tip: where, hint, windows, warnings
     bool isStatusVisible() const;
     std::optional<FetchMessage::Level> statusLevel() const { return m_level; }
 
@@ -89,6 +91,7 @@ private:
     void insertCompletion(const QString& choice);
     void updateButtons();
     void setStatus(FetchMessage::Level level, const QString& text, const QString& details);
+    void setMessage(const QString& text); // elided to the width; statusText() keeps it whole
 
     QueryPane m_pane;
     CompletionService* m_completions;
@@ -97,11 +100,13 @@ private:
     QComboBox* m_sourceBox;
     QLineEdit* m_edit;
     QToolButton* m_historyButton;
+    QMenu* m_historyMenu;
     QPushButton* m_fetch;
     QPushButton* m_cancel;
     QFrame* m_status;
     QProgressBar* m_progress;
     QLabel* m_message;
+    QString m_messageText;
     QToolButton* m_dismiss;
     QCompleter* m_completer;
     QStringListModel* m_completionModel;

@@ -63,7 +63,7 @@ QString queryPlaceholder(QueryPane pane, SourceType type)
     case QueryPane::Traces:
         if (type == SourceType::CloudWatch)
             return QObject::tr("X-Ray filter, e.g. service(\"checkout\") AND fault, or a trace id");
-        return QObject::tr("service=checkout operation=\"POST /pay\" minDuration=1s, or a trace id");
+        return QObject::tr("service=checkout minDuration=1s, or a trace id");
     }
     return {};
 }

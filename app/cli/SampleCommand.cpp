@@ -109,7 +109,7 @@ int runSample(const Args& args)
 }
 
 const bool registered = registerCommand({"sample", "write the sample incident into a new cache, or as exported files",
-                                         "sample (--out FILE | --files DIR) [--scale N] [--seed S] [--force] [--json]",
+                                         "sample [--out FILE] [--files DIR] (one or both) [--scale N] [--seed S] [--force] [--json]",
                                          {"--out", "--files", "--scale", "--seed"},
                                          {"--json", "--force"}, runSample});
 

@@ -1,5 +1,7 @@
 #include "Attributes.h"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -40,9 +42,10 @@ std::string attributeToText(const AttributeValue& value)
         std::string operator()(int64_t i) const { return std::to_string(i); }
         std::string operator()(double d) const
         {
+            // The same text as printf("%.17g") (to_chars is specified so), without the locale.
             char buf[32];
-            std::snprintf(buf, sizeof buf, "%.17g", d);
-            return buf;
+            const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::general, 17);
+            return std::string(buf, r.ptr);
         }
         std::string operator()(bool b) const { return b ? "true" : "false"; }
         std::string operator()(const JsonText& j) const { return j.text; }
@@ -54,7 +57,14 @@ namespace {
 void appendJsonStringRaw(std::string& out, std::string_view text)
 {
     out.push_back('"');
-    for (unsigned char c : text) {
+    // Bytes that need no escape are appended in runs, not one by one (the ingest hot path).
+    size_t run = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(text.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -71,6 +81,7 @@ void appendJsonStringRaw(std::string& out, std::string_view text)
             }
         }
     }
+    out.append(text.data() + run, text.size() - run);
     out.push_back('"');
 }
 

@@ -70,6 +70,19 @@ double percentile(std::vector<double> v, double p)
     return v[k];
 }
 
+// The value seen most often (the first in key order on a tie); empty when none was seen.
+std::string mostFrequent(const std::map<std::string, int>& counts)
+{
+    std::string best;
+    int bestCount = 0;
+    for (const auto& [value, n] : counts)
+        if (n > bestCount) {
+            best = value;
+            bestCount = n;
+        }
+    return best;
+}
+
 double clamp01(double v) { return std::isnan(v) ? 0 : std::clamp(v, 0.0, 1.0); }
 
 std::string ms(double milliseconds)
@@ -556,20 +569,8 @@ std::vector<RootCauseCandidate> Ranker::score()
             c.evidence.traceIds.push_back(m_traces[e.trace].id.toHex());
             c.evidence.spanIds.push_back(m_traces[e.trace].spans[e.span].spanId.toHex());
         }
-        std::string peer;
-        int peerCount = 0;
-        for (const auto& [p, n] : op.peers)
-            if (n > peerCount) {
-                peer = p;
-                peerCount = n;
-            }
-        std::string message;
-        int messageCount = 0;
-        for (const auto& [m, n] : op.statusMessages)
-            if (n > messageCount) {
-                message = m;
-                messageCount = n;
-            }
+        const std::string peer = mostFrequent(op.peers);
+        const std::string message = mostFrequent(op.statusMessages);
         const double p95 = percentile(op.durMs, 0.95), bp95 = percentile(op.bDurMs, 0.95);
         const std::string what = key.service + " " + key.name + (peer.empty() || key.name.find(peer) != std::string::npos ? "" : " (→ " + peer + ")");
         const std::string timing = "p95 " + ms(p95) + (op.bDurMs.empty() ? std::string(", not seen in the baseline") : " vs " + ms(bp95) + " in the baseline");

@@ -13,7 +13,8 @@
 // that opens it: trace ids, span ids, log row ids, series keys, differing attribute values.
 //
 // Bounded work whatever the cache size: traces are sampled (failing and slowest first, plus an
-// even sample), logs are read up to a cap, and every stage's time is reported.
+// even sample), logs are read up to a cap (and a window cut short is said in `limits`), and every
+// stage's time is reported.
 
 #include "ClockSkew.h"
 #include "DeployMarkers.h"

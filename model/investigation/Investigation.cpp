@@ -1,5 +1,7 @@
 #include "Investigation.h"
 
+#include "ReportText.h"
+
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
 #include "correlation/CorrelationRules.h"
@@ -46,21 +48,8 @@ const char* stepStatusName(StepStatus status)
 
 namespace {
 
-std::string clock(Timestamp t)
-{
-    // "14:48:00 UTC" — the report states the zone once; steps keep the short form.
-    std::string s = t.toRfc3339();
-    if (s.size() >= 19)
-        return s.substr(11, 8) + " UTC";
-    return s;
-}
-
-std::string percent(double v, int digits = 1)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f%%", digits, v * 100);
-    return buf;
-}
+// "14:48:00 UTC" — the report states the zone once; steps keep the short form.
+std::string clock(Timestamp t) { return timeOfDay(t) + " UTC"; }
 
 std::string millis(Duration d)
 {
@@ -77,7 +66,8 @@ Result<Timestamp> dataEnd(CacheReader& reader)
 {
     int64_t end = INT64_MIN;
     for (const char* sql : {"SELECT max(ts) FROM logs", "SELECT max(start_ts + duration) FROM spans", "SELECT max(end_ts) FROM sample_chunks",
-                            "SELECT max(ts) FROM histogram_samples"}) {
+                            // per series, so each max is one seek in the (series, ts) key
+                            "SELECT max((SELECT max(ts) FROM histogram_samples h WHERE h.series = s.id)) FROM series s"}) {
         auto stmt = reader.database().prepare(sql);
         if (!stmt)
             return stmt.error();
@@ -356,9 +346,9 @@ Status Investigation::stepSli(CacheReader&)
     }
     const SloSummary& s = *m_state.slo;
     step.status = StepStatus::Done;
-    step.summary = s.name + ": " + percent(s.errorRatioIncident, 2) + " of requests " + s.badEvents() + " in the window vs " + percent(s.errorRatioBaseline, 2)
-        + " in the baseline; SLI " + percent(s.sli, 2) + " over the last " + s.budgetWindow.toString() + " against an objective of "
-        + percent(s.objective, 2) + ", error budget left " + percent(s.budgetLeft, 0) + ". At " + clock(s.evaluatedAt) + ": " + s.explanation
+    step.summary = s.name + ": " + percentText(s.errorRatioIncident, 2) + " of requests " + s.badEvents() + " in the window vs " + percentText(s.errorRatioBaseline, 2)
+        + " in the baseline; SLI " + percentText(s.sli, 2) + " over the last " + s.budgetWindow.toString() + " against an objective of "
+        + percentText(s.objective, 2) + ", error budget left " + percentText(s.budgetLeft, 0) + ". At " + clock(s.evaluatedAt) + ": " + s.explanation
         + ".";
     for (const auto& w : s.windows) {
         char buf[200];
@@ -787,9 +777,9 @@ Status Investigation::stepConfirmation(CacheReader& reader)
     const bool recovered = w.burnRate < 1;
     char burn[32];
     std::snprintf(burn, sizeof burn, "%.1fx", w.burnRate);
-    step.summary = std::string(recovered ? "Recovered" : "Not recovered") + ": " + percent(w.errorRatio, 2) + " of requests " + m_state.slo->badEvents() + " from "
-        + clock(from) + " to " + clock(to) + " (burn " + burn + "; during the incident " + percent(m_state.slo->errorRatioIncident, 2) + ").";
-    step.details.push_back("SLI " + percent(1 - w.errorRatio, 3) + " over " + std::to_string(int64_t(w.total)) + " requests");
+    step.summary = std::string(recovered ? "Recovered" : "Not recovered") + ": " + percentText(w.errorRatio, 2) + " of requests " + m_state.slo->badEvents() + " from "
+        + clock(from) + " to " + clock(to) + " (burn " + burn + "; during the incident " + percentText(m_state.slo->errorRatioIncident, 2) + ").";
+    step.details.push_back("SLI " + percentText(1 - w.errorRatio, 3) + " over " + std::to_string(int64_t(w.total)) + " requests");
     return {};
 }
 

@@ -1,5 +1,7 @@
 #include "InvestigationReport.h"
 
+#include "ReportText.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,21 +10,10 @@
 namespace rootline {
 namespace {
 
-std::string hm(Timestamp t) // "14:48:00"
-{
-    const std::string s = t.toRfc3339();
-    return s.size() >= 19 ? s.substr(11, 8) : s;
-}
 std::string day(Timestamp t) { return t.toRfc3339().substr(0, 10); }
 std::string stamp(Timestamp t) // "2026-11-20 14:48:00 UTC"
 {
-    return day(t) + " " + hm(t) + " UTC";
-}
-std::string pct(double v, int digits = 1)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.*f%%", digits, v * 100);
-    return buf;
+    return day(t) + " " + timeOfDay(t) + " UTC";
 }
 std::string num(double v)
 {
@@ -61,9 +52,9 @@ std::string investigationMarkdown(const InvestigationState& st, Timestamp genera
         md << "- **Alert:** " << st.alert->name << " fired at " << stamp(st.alert->activeSince) << " (" << st.alert->source << ").\n";
     md << "- **Affected service:** " << (st.service.empty() ? "all services" : st.service) << ".\n";
     if (st.slo) {
-        md << "- **Impact:** " << pct(st.slo->errorRatioIncident, 2) << " of " << st.slo->service << " requests " << st.slo->badEvents() << " in the window (baseline "
-           << pct(st.slo->errorRatioBaseline, 2) << "); SLO " << st.slo->name << " at " << pct(st.slo->sli, 2) << " against "
-           << pct(st.slo->objective, 2) << ", error budget left " << pct(st.slo->budgetLeft, 0) << ".\n";
+        md << "- **Impact:** " << percentText(st.slo->errorRatioIncident, 2) << " of " << st.slo->service << " requests " << st.slo->badEvents() << " in the window (baseline "
+           << percentText(st.slo->errorRatioBaseline, 2) << "); SLO " << st.slo->name << " at " << percentText(st.slo->sli, 2) << " against "
+           << percentText(st.slo->objective, 2) << ", error budget left " << percentText(st.slo->budgetLeft, 0) << ".\n";
     }
     if (st.incidentTraces > 0)
         md << "- **Traces:** " << st.incidentErrorTraces << " of " << st.incidentTraces << " traces failed in the window (baseline "
@@ -72,8 +63,8 @@ std::string investigationMarkdown(const InvestigationState& st, Timestamp genera
         md << "- **Most likely cause:** " << cell(top->explanation) << " _(" << top->kind << ", score " << num(top->score) << ")_\n";
     else
         md << "- **Most likely cause:** no candidate stood out against the baseline.\n";
-    md << "- **Window analysed:** " << stamp(st.window.from) << " to " << hm(st.window.to) << ", compared with " << hm(st.baseline.from)
-       << " to " << hm(st.baseline.to) << ".\n\n";
+    md << "- **Window analysed:** " << stamp(st.window.from) << " to " << timeOfDay(st.window.to) << ", compared with " << timeOfDay(st.baseline.from)
+       << " to " << timeOfDay(st.baseline.to) << ".\n\n";
 
     // Timeline
     struct Event {
@@ -97,7 +88,7 @@ std::string investigationMarkdown(const InvestigationState& st, Timestamp genera
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
     md << "## Timeline (UTC)\n\n| Time (UTC) | Event |\n|---|---|\n";
     for (const auto& e : events)
-        md << "| " << day(e.at) << " " << hm(e.at) << " | " << cell(e.what) << " |\n";
+        md << "| " << day(e.at) << " " << timeOfDay(e.at) << " | " << cell(e.what) << " |\n";
     md << "\n";
 
     md << "## Root-cause candidates\n\n";

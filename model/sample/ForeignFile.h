@@ -23,7 +23,8 @@ public:
     ForeignFile& operator=(const ForeignFile&) = delete;
 
     void write(std::string_view text);
-    // Writes and empties `text` once it holds at least `threshold` bytes (callers build in a string).
+    // Writes and empties `text` once it holds at least `threshold` bytes (callers build in a
+    // string).
     void drain(std::string& text, size_t threshold = 0);
     Status close();  // flushes and closes; the first error of any write
     Status commit(); // renames the closed temporary file to the final path
@@ -31,7 +32,10 @@ public:
     int64_t bytes() const { return m_bytes; }
 
 private:
-    ForeignFile(std::string path, std::string temp, std::FILE* file) : m_path(std::move(path)), m_temp(std::move(temp)), m_file(file) {}
+    ForeignFile(std::string path, std::string temp, std::FILE* file)
+        : m_path(std::move(path))
+        , m_temp(std::move(temp))
+        , m_file(file) {}
     void fail(const char* what);
 
     std::string m_path, m_temp;

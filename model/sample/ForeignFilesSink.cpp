@@ -2,8 +2,7 @@
 
 namespace rootline::sample {
 
-Status ForeignFilesSink::batch(TelemetryBatch&& batch)
-{
+Status ForeignFilesSink::batch(TelemetryBatch&& batch) {
     std::vector<const Span*> otlp, jaeger;
     for (const Span& s : batch.spans)
         (spansGoToJaeger(s.resource->serviceName) ? jaeger : otlp).push_back(&s);
@@ -34,8 +33,7 @@ Status ForeignFilesSink::batch(TelemetryBatch&& batch)
     return {};
 }
 
-void ForeignFilesSink::reject(std::string location, std::string message, std::string)
-{
+void ForeignFilesSink::reject(std::string location, std::string message, std::string) {
     if (firstRejection.empty())
         firstRejection = location + ": " + message;
 }

@@ -21,14 +21,21 @@ namespace rootline::sample {
 
 class ForeignFilesSink final : public RecordSink {
 public:
-    ForeignFilesSink(ForeignOtlpWriter& otlpTraces, ForeignJaegerWriter& jaeger, ForeignOtlpWriter& otlpLogs, ForeignLokiWriter& loki,
+    ForeignFilesSink(ForeignOtlpWriter& otlpTraces, ForeignJaegerWriter& jaeger,
+                     ForeignOtlpWriter& otlpLogs, ForeignLokiWriter& loki,
                      ForeignPrometheusWriter& prometheus)
-        : m_otlpTraces(otlpTraces), m_jaeger(jaeger), m_otlpLogs(otlpLogs), m_loki(loki), m_prometheus(prometheus)
-    {
-    }
+        : m_otlpTraces(otlpTraces)
+        , m_jaeger(jaeger)
+        , m_otlpLogs(otlpLogs)
+        , m_loki(loki)
+        , m_prometheus(prometheus) {}
 
-    static bool spansGoToJaeger(std::string_view service) { return service == "shipping" || service == "email"; }
-    static bool logsGoToOtlp(std::string_view service) { return service == "checkout" || service == "payment"; }
+    static bool spansGoToJaeger(std::string_view service) {
+        return service == "shipping" || service == "email";
+    }
+    static bool logsGoToOtlp(std::string_view service) {
+        return service == "checkout" || service == "payment";
+    }
 
     Status batch(TelemetryBatch&& batch) override;
     // The generator rejects nothing; a rejection would be a bug, reported by writeSampleFiles.

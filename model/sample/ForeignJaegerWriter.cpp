@@ -11,8 +11,7 @@ using namespace foreign;
 
 namespace {
 
-std::string jaegerTraceId(const TraceId& id)
-{
+std::string jaegerTraceId(const TraceId& id) {
     if (id.high != 0)
         return id.toHex();
     char buf[17];
@@ -20,15 +19,15 @@ std::string jaegerTraceId(const TraceId& id)
     return buf;
 }
 
-void appendTag(std::string& out, const std::string& key, const AttributeValue& value)
-{
+void appendTag(std::string& out, const std::string& key, const AttributeValue& value) {
     out += "{\"key\":";
     appendString(out, key);
     if (const auto* s = std::get_if<std::string>(&value)) {
         out += ",\"type\":\"string\",\"value\":";
         appendString(out, *s);
     } else if (const auto* i = std::get_if<int64_t>(&value)) {
-        constexpr int64_t kSafe = (int64_t(1) << 53) - 1; // beyond it Jaeger writes the number as a string
+        constexpr int64_t kSafe =
+            (int64_t(1) << 53) - 1; // beyond it Jaeger writes the number as a string
         out += ",\"type\":\"int64\",\"value\":";
         out += (*i > kSafe || *i < -kSafe) ? "\"" + std::to_string(*i) + "\"" : std::to_string(*i);
     } else if (const auto* d = std::get_if<double>(&value)) {
@@ -44,8 +43,7 @@ void appendTag(std::string& out, const std::string& key, const AttributeValue& v
     out.push_back('}');
 }
 
-void appendTags(std::string& out, const Attributes& attributes, bool& first)
-{
+void appendTags(std::string& out, const Attributes& attributes, bool& first) {
     for (const Attribute& a : attributes) {
         if (!first)
             out.push_back(',');
@@ -54,21 +52,25 @@ void appendTags(std::string& out, const Attributes& attributes, bool& first)
     }
 }
 
-const char* kindTag(SpanKind kind)
-{
+const char* kindTag(SpanKind kind) {
     switch (kind) {
-    case SpanKind::Server: return "server";
-    case SpanKind::Client: return "client";
-    case SpanKind::Producer: return "producer";
-    case SpanKind::Consumer: return "consumer";
-    case SpanKind::Internal: return "internal";
-    default: return nullptr;
+    case SpanKind::Server:
+        return "server";
+    case SpanKind::Client:
+        return "client";
+    case SpanKind::Producer:
+        return "producer";
+    case SpanKind::Consumer:
+        return "consumer";
+    case SpanKind::Internal:
+        return "internal";
+    default:
+        return nullptr;
     }
 }
 
 // The version string a Jaeger client library puts in its process tags.
-std::string clientVersion(const Resource& r)
-{
+std::string clientVersion(const Resource& r) {
     const std::string language = r.raw.text("telemetry.sdk.language").value_or("");
     if (language == "java")
         return "Java-1.8.1";
@@ -77,21 +79,23 @@ std::string clientVersion(const Resource& r)
     return "Go-2.30.0";
 }
 
-void writeSpan(std::string& out, const Span& s, const std::string& traceId, int process)
-{
-    out += "{\"traceID\":\"" + traceId + "\",\"spanID\":\"" + s.spanId.toHex() + "\",\"flags\":1,\"operationName\":";
+void writeSpan(std::string& out, const Span& s, const std::string& traceId, int process) {
+    out += "{\"traceID\":\"" + traceId + "\",\"spanID\":\"" + s.spanId.toHex() +
+           "\",\"flags\":1,\"operationName\":";
     appendString(out, s.name);
     out += ",\"references\":[";
     if (s.parentSpanId)
-        out += "{\"refType\":\"CHILD_OF\",\"traceID\":\"" + traceId + "\",\"spanID\":\"" + s.parentSpanId->toHex() + "\"}";
+        out += "{\"refType\":\"CHILD_OF\",\"traceID\":\"" + traceId + "\",\"spanID\":\"" +
+               s.parentSpanId->toHex() + "\"}";
     for (size_t i = 0; i < s.links.size(); ++i) {
         if (i || s.parentSpanId)
             out.push_back(',');
-        out += "{\"refType\":\"FOLLOWS_FROM\",\"traceID\":\"" + jaegerTraceId(s.links[i].traceId) + "\",\"spanID\":\""
-            + s.links[i].spanId.toHex() + "\"}";
+        out += "{\"refType\":\"FOLLOWS_FROM\",\"traceID\":\"" + jaegerTraceId(s.links[i].traceId) +
+               "\",\"spanID\":\"" + s.links[i].spanId.toHex() + "\"}";
     }
     const int64_t startMicros = s.start.micros();
-    out += "],\"startTime\":" + std::to_string(startMicros) + ",\"duration\":" + std::to_string(s.duration.count() / 1000) + ",\"tags\":[";
+    out += "],\"startTime\":" + std::to_string(startMicros) +
+           ",\"duration\":" + std::to_string(s.duration.count() / 1000) + ",\"tags\":[";
     bool first = true;
     appendTags(out, s.attributes, first);
     if (const char* kind = kindTag(s.kind)) {
@@ -128,13 +132,12 @@ void writeSpan(std::string& out, const Span& s, const std::string& traceId, int 
 
 } // namespace
 
-ForeignJaegerWriter::ForeignJaegerWriter(ForeignFile& out) : m_out(out)
-{
+ForeignJaegerWriter::ForeignJaegerWriter(ForeignFile& out)
+    : m_out(out) {
     m_out.write("{\"data\":[");
 }
 
-void ForeignJaegerWriter::writeSpans(const std::vector<const Span*>& spans)
-{
+void ForeignJaegerWriter::writeSpans(const std::vector<const Span*>& spans) {
     struct Trace {
         TraceId id;
         std::vector<const Span*> spans;
@@ -193,8 +196,7 @@ void ForeignJaegerWriter::writeSpans(const std::vector<const Span*>& spans)
     }
 }
 
-void ForeignJaegerWriter::finish()
-{
+void ForeignJaegerWriter::finish() {
     m_text += "\n],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n";
     m_out.drain(m_text);
 }

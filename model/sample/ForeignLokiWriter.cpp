@@ -14,8 +14,7 @@ namespace {
 constexpr size_t kSpoolChunkBytes = size_t(64) << 10;
 
 // Loki's detected_level values.
-const char* detectedLevel(int severity)
-{
+const char* detectedLevel(int severity) {
     if (severity >= 21)
         return "critical";
     if (severity >= 17)
@@ -31,8 +30,7 @@ const char* detectedLevel(int severity)
     return "unknown";
 }
 
-std::string labelName(std::string_view key)
-{
+std::string labelName(std::string_view key) {
     std::string name(key);
     for (char& c : name)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
@@ -40,8 +38,7 @@ std::string labelName(std::string_view key)
     return name;
 }
 
-void appendLabels(std::string& out, std::vector<std::pair<std::string, std::string>> labels)
-{
+void appendLabels(std::string& out, std::vector<std::pair<std::string, std::string>> labels) {
     std::sort(labels.begin(), labels.end());
     out.push_back('{');
     for (size_t i = 0; i < labels.size(); ++i) {
@@ -54,17 +51,20 @@ void appendLabels(std::string& out, std::vector<std::pair<std::string, std::stri
     out.push_back('}');
 }
 
-bool entryBefore(const auto& a, const auto& b) { return a.time != b.time ? a.time < b.time : a.sequence < b.sequence; }
+bool entryBefore(const auto& a, const auto& b) {
+    return a.time != b.time ? a.time < b.time : a.sequence < b.sequence;
+}
 
 } // namespace
 
-ForeignLokiWriter::Stream& ForeignLokiWriter::streamFor(const Resource& resource)
-{
+ForeignLokiWriter::Stream& ForeignLokiWriter::streamFor(const Resource& resource) {
     if (auto it = m_byResource.find(&resource); it != m_byResource.end())
         return m_streams[it->second];
     // What Alloy's Kubernetes discovery relabels a container's output to, plus the service_name
-    // Loki derives; `version` and `env` come from the pod's labels and the cluster's external labels.
-    const std::string container = resource.raw.text("k8s.container.name").value_or(resource.serviceName);
+    // Loki derives; `version` and `env` come from the pod's labels and the cluster's external
+    // labels.
+    const std::string container =
+        resource.raw.text("k8s.container.name").value_or(resource.serviceName);
     std::vector<std::pair<std::string, std::string>> labels = {
         {"container", container},
         {"job", resource.serviceNamespace + "/" + container},
@@ -96,8 +96,7 @@ ForeignLokiWriter::Stream& ForeignLokiWriter::streamFor(const Resource& resource
     return m_streams[index];
 }
 
-void ForeignLokiWriter::add(const LogRecord& r)
-{
+void ForeignLokiWriter::add(const LogRecord& r) {
     Stream& stream = streamFor(*r.resource);
     Entry e;
     e.time = r.time;
@@ -119,14 +118,16 @@ void ForeignLokiWriter::add(const LogRecord& r)
     ++m_entries;
 }
 
-Status ForeignLokiWriter::release(Stream& s, Timestamp before, bool all)
-{
+Status ForeignLokiWriter::release(Stream& s, Timestamp before, bool all) {
     if (!s.added.empty()) {
-        std::stable_sort(s.added.begin(), s.added.end(), [](const Entry& a, const Entry& b) { return entryBefore(a, b); });
+        std::stable_sort(s.added.begin(), s.added.end(),
+                         [](const Entry& a, const Entry& b) { return entryBefore(a, b); });
         const size_t middle = s.pending.size();
-        s.pending.insert(s.pending.end(), std::make_move_iterator(s.added.begin()), std::make_move_iterator(s.added.end()));
+        s.pending.insert(s.pending.end(), std::make_move_iterator(s.added.begin()),
+                         std::make_move_iterator(s.added.end()));
         s.added.clear();
-        std::inplace_merge(s.pending.begin(), s.pending.begin() + std::ptrdiff_t(middle), s.pending.end(),
+        std::inplace_merge(s.pending.begin(), s.pending.begin() + std::ptrdiff_t(middle),
+                           s.pending.end(),
                            [](const Entry& a, const Entry& b) { return entryBefore(a, b); });
     }
     size_t n = 0;
@@ -153,8 +154,7 @@ Status ForeignLokiWriter::release(Stream& s, Timestamp before, bool all)
     return {};
 }
 
-Status ForeignLokiWriter::settle()
-{
+Status ForeignLokiWriter::settle() {
     if (m_newest == Timestamp::min())
         return {};
     const Timestamp before = m_newest - kReorderWindow;
@@ -164,12 +164,12 @@ Status ForeignLokiWriter::settle()
     return {};
 }
 
-Status ForeignLokiWriter::finish(ForeignFile& out)
-{
+Status ForeignLokiWriter::finish(ForeignFile& out) {
     for (Stream& s : m_streams)
         if (auto st = release(s, Timestamp::max(), true); !st)
             return st;
-    out.write("{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"encodingFlags\":[\"categorize-labels\"],\"result\":[");
+    out.write("{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"encodingFlags\":["
+              "\"categorize-labels\"],\"result\":[");
     bool first = true;
     for (const auto& [labels, index] : m_byLabels) { // streams ordered by their labels
         const Stream& s = m_streams[index];
@@ -185,9 +185,11 @@ Status ForeignLokiWriter::finish(ForeignFile& out)
     }
     // The counters of Loki 3.x's stats summary that a saved response can state truthfully.
     const std::string entries = std::to_string(m_entries);
-    out.write("\n],\"stats\":{\"summary\":{\"totalBytesProcessed\":" + std::to_string(m_lineBytes + m_metadataBytes)
-              + ",\"totalLinesProcessed\":" + entries + ",\"totalEntriesReturned\":" + entries + ",\"totalPostFilterLines\":" + entries
-              + ",\"totalStructuredMetadataBytesProcessed\":" + std::to_string(m_metadataBytes) + "}}}}\n");
+    out.write(
+        "\n],\"stats\":{\"summary\":{\"totalBytesProcessed\":" +
+        std::to_string(m_lineBytes + m_metadataBytes) + ",\"totalLinesProcessed\":" + entries +
+        ",\"totalEntriesReturned\":" + entries + ",\"totalPostFilterLines\":" + entries +
+        ",\"totalStructuredMetadataBytesProcessed\":" + std::to_string(m_metadataBytes) + "}}}}\n");
     return {};
 }
 

@@ -29,7 +29,8 @@ class ForeignLokiWriter {
 public:
     static constexpr Duration kReorderWindow = Duration::minutes(2);
 
-    explicit ForeignLokiWriter(const std::string& spoolDirectory) : m_spool(spoolDirectory) {}
+    explicit ForeignLokiWriter(const std::string& spoolDirectory)
+        : m_spool(spoolDirectory) {}
 
     void add(const LogRecord& record);
     // Moves entries that can no longer be overtaken into the spool; call after each batch.
@@ -48,8 +49,8 @@ private:
         std::string text; // the JSON entry array
     };
     struct Stream {
-        std::string labelsJson; // {"container":…,…}
-        size_t group = 0;       // in m_spool
+        std::string labelsJson;     // {"container":…,…}
+        size_t group = 0;           // in m_spool
         std::vector<Entry> pending; // sorted by (time, sequence) after settle()
         std::vector<Entry> added;   // since the last settle(), in arrival order
         std::string text;           // settled entries not yet spooled

@@ -16,12 +16,13 @@ struct Scope {
     bool operator==(const Scope&) const = default;
 };
 
-std::string rawText(const Resource& r, std::string_view key) { return r.raw.text(key).value_or(std::string()); }
+std::string rawText(const Resource& r, std::string_view key) {
+    return r.raw.text(key).value_or(std::string());
+}
 
 // The instrumentation library that would have produced the span in each service's language, so
 // the file groups spans by scope the way a real SDK export does.
-Scope spanScope(const Span& span)
-{
+Scope spanScope(const Span& span) {
     const Resource& r = *span.resource;
     const std::string language = rawText(r, "telemetry.sdk.language");
     const bool rpc = span.attributes.find("rpc.system") != nullptr;
@@ -29,7 +30,8 @@ Scope spanScope(const Span& span)
     const bool http = span.attributes.find("http.request.method") != nullptr;
     if (language == "go") {
         if (rpc)
-            return {"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc", "0.58.0"};
+            return {"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc",
+                    "0.58.0"};
         if (db)
             return {"github.com/XSAM/otelsql", "0.36.0"};
         if (http)
@@ -59,8 +61,7 @@ Scope spanScope(const Span& span)
 
 // Logs reach the Collector through its filelog receiver; the scope names the bridge of each
 // service's logging library where there is one.
-Scope logScope(const LogRecord& log)
-{
+Scope logScope(const LogRecord& log) {
     const std::string& service = log.resource->serviceName;
     if (service == "checkout")
         return {"go.opentelemetry.io/contrib/bridges/otelzap", "0.8.0"};
@@ -72,9 +73,9 @@ Scope logScope(const LogRecord& log)
 // Groups records by resource (pointer identity: the generator shares one per pod) and scope, in
 // order of first appearance, and writes the export request.
 template <typename Record, typename ScopeOf, typename WriteRecord>
-void writeRequest(std::string& line, const std::vector<const Record*>& records, const char* resourceKey, const char* scopeKey,
-                  const char* recordsKey, ScopeOf scopeOf, WriteRecord writeRecord)
-{
+void writeRequest(std::string& line, const std::vector<const Record*>& records,
+                  const char* resourceKey, const char* scopeKey, const char* recordsKey,
+                  ScopeOf scopeOf, WriteRecord writeRecord) {
     struct ScopeGroup {
         Scope scope;
         std::vector<const Record*> records;
@@ -136,8 +137,7 @@ void writeRequest(std::string& line, const std::vector<const Record*>& records, 
     line += "]}\n";
 }
 
-void appendNanos(std::string& out, const char* key, Timestamp t)
-{
+void appendNanos(std::string& out, const char* key, Timestamp t) {
     out += ",\"";
     out += key;
     out += "\":\"";
@@ -145,8 +145,7 @@ void appendNanos(std::string& out, const char* key, Timestamp t)
     out.push_back('"');
 }
 
-void writeSpan(std::string& out, const Span& s)
-{
+void writeSpan(std::string& out, const Span& s) {
     out += "{\"traceId\":\"" + s.traceId.toHex() + "\",\"spanId\":\"" + s.spanId.toHex() + "\"";
     if (s.parentSpanId)
         out += ",\"parentSpanId\":\"" + s.parentSpanId->toHex() + "\"";
@@ -180,7 +179,8 @@ void writeSpan(std::string& out, const Span& s)
         for (size_t i = 0; i < s.links.size(); ++i) {
             if (i)
                 out.push_back(',');
-            out += "{\"traceId\":\"" + s.links[i].traceId.toHex() + "\",\"spanId\":\"" + s.links[i].spanId.toHex() + "\"";
+            out += "{\"traceId\":\"" + s.links[i].traceId.toHex() + "\",\"spanId\":\"" +
+                   s.links[i].spanId.toHex() + "\"";
             if (!s.links[i].attributes.empty()) {
                 out += ",\"attributes\":";
                 appendOtlpAttributes(out, s.links[i].attributes);
@@ -201,8 +201,7 @@ void writeSpan(std::string& out, const Span& s)
     out += "}}";
 }
 
-void writeLog(std::string& out, const LogRecord& r)
-{
+void writeLog(std::string& out, const LogRecord& r) {
     out += "{\"timeUnixNano\":\"" + std::to_string(r.time.nanos()) + "\"";
     appendNanos(out, "observedTimeUnixNano", r.observedTime);
     if (r.severity != 0)
@@ -228,8 +227,7 @@ void writeLog(std::string& out, const LogRecord& r)
 
 } // namespace
 
-void ForeignOtlpWriter::writeSpans(const std::vector<const Span*>& spans)
-{
+void ForeignOtlpWriter::writeSpans(const std::vector<const Span*>& spans) {
     if (spans.empty())
         return;
     m_line.clear();
@@ -238,8 +236,7 @@ void ForeignOtlpWriter::writeSpans(const std::vector<const Span*>& spans)
     ++m_lines;
 }
 
-void ForeignOtlpWriter::writeLogs(const std::vector<const LogRecord*>& logs)
-{
+void ForeignOtlpWriter::writeLogs(const std::vector<const LogRecord*>& logs) {
     if (logs.empty())
         return;
     m_line.clear();

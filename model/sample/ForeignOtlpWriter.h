@@ -16,7 +16,8 @@ namespace rootline::sample {
 
 class ForeignOtlpWriter {
 public:
-    explicit ForeignOtlpWriter(ForeignFile& out) : m_out(out) {}
+    explicit ForeignOtlpWriter(ForeignFile& out)
+        : m_out(out) {}
 
     void writeSpans(const std::vector<const Span*>& spans);
     void writeLogs(const std::vector<const LogRecord*>& logs);

@@ -11,8 +11,8 @@ using namespace foreign;
 
 namespace {
 
-void appendLabelObject(std::string& out, const std::vector<std::pair<std::string, std::string>>& labels)
-{
+void appendLabelObject(std::string& out,
+                       const std::vector<std::pair<std::string, std::string>>& labels) {
     out.push_back('{');
     for (size_t i = 0; i < labels.size(); ++i) {
         if (i)
@@ -24,8 +24,7 @@ void appendLabelObject(std::string& out, const std::vector<std::pair<std::string
     out.push_back('}');
 }
 
-void appendQuotedValue(std::string& out, double v)
-{
+void appendQuotedValue(std::string& out, double v) {
     out.push_back('"');
     appendGoFloat(out, v);
     out.push_back('"');
@@ -33,8 +32,7 @@ void appendQuotedValue(std::string& out, double v)
 
 } // namespace
 
-Status ForeignPrometheusWriter::add(const SeriesData& data)
-{
+Status ForeignPrometheusWriter::add(const SeriesData& data) {
     const std::string key = data.series.key();
     auto it = m_byKey.find(key);
     if (it == m_byKey.end()) {
@@ -69,7 +67,8 @@ Status ForeignPrometheusWriter::add(const SeriesData& data)
         std::vector<const Exemplar*> sorted;
         for (const Exemplar& x : data.exemplars)
             sorted.push_back(&x);
-        std::stable_sort(sorted.begin(), sorted.end(), [](const Exemplar* a, const Exemplar* b) { return a->time < b->time; });
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const Exemplar* a, const Exemplar* b) { return a->time < b->time; });
         m_chunk.clear();
         for (size_t i = 0; i < sorted.size(); ++i) {
             const Exemplar& x = *sorted[i];
@@ -78,7 +77,8 @@ Status ForeignPrometheusWriter::add(const SeriesData& data)
             std::vector<std::pair<std::string, std::string>> labels;
             for (const Attribute& a : x.labels)
                 labels.emplace_back(a.key, attributeToText(a.value));
-            if (labels.empty() && x.traceId) { // the OpenMetrics convention when only the record's ids say it
+            if (labels.empty() &&
+                x.traceId) { // the OpenMetrics convention when only the record's ids say it
                 labels.emplace_back("trace_id", x.traceId->toHex());
                 if (x.spanId)
                     labels.emplace_back("span_id", x.spanId->toHex());
@@ -100,16 +100,15 @@ Status ForeignPrometheusWriter::add(const SeriesData& data)
 }
 
 // Prometheus sorts a range query's series by their label sets (labels.Compare).
-std::vector<size_t> ForeignPrometheusWriter::sortedSeries() const
-{
+std::vector<size_t> ForeignPrometheusWriter::sortedSeries() const {
     std::vector<size_t> order(m_series.size());
     std::iota(order.begin(), order.end(), size_t(0));
-    std::sort(order.begin(), order.end(), [this](size_t a, size_t b) { return m_series[a].labels < m_series[b].labels; });
+    std::sort(order.begin(), order.end(),
+              [this](size_t a, size_t b) { return m_series[a].labels < m_series[b].labels; });
     return order;
 }
 
-Status ForeignPrometheusWriter::finishMatrix(ForeignFile& out)
-{
+Status ForeignPrometheusWriter::finishMatrix(ForeignFile& out) {
     out.write("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
     bool first = true;
     for (size_t i : sortedSeries()) {
@@ -128,8 +127,7 @@ Status ForeignPrometheusWriter::finishMatrix(ForeignFile& out)
     return {};
 }
 
-Status ForeignPrometheusWriter::finishExemplars(ForeignFile& out)
-{
+Status ForeignPrometheusWriter::finishExemplars(ForeignFile& out) {
     out.write("{\"status\":\"success\",\"data\":[");
     bool first = true;
     for (size_t i : sortedSeries()) {
@@ -148,15 +146,15 @@ Status ForeignPrometheusWriter::finishExemplars(ForeignFile& out)
     return {};
 }
 
-void ForeignPrometheusWriter::finishAlerts(ForeignFile& out) const
-{
+void ForeignPrometheusWriter::finishAlerts(ForeignFile& out) const {
     std::string text = "{\"status\":\"success\",\"data\":{\"alerts\":[";
     for (size_t i = 0; i < m_alerts.size(); ++i) {
         const Alert& a = m_alerts[i];
         if (i)
             text.push_back(',');
         auto labels = a.labels;
-        if (std::none_of(labels.begin(), labels.end(), [](const auto& l) { return l.first == "alertname"; }))
+        if (std::none_of(labels.begin(), labels.end(),
+                         [](const auto& l) { return l.first == "alertname"; }))
             labels.emplace_back("alertname", a.name);
         std::sort(labels.begin(), labels.end());
         auto annotations = a.annotations;
@@ -166,7 +164,9 @@ void ForeignPrometheusWriter::finishAlerts(ForeignFile& out) const
         text += ",\"annotations\":";
         appendLabelObject(text, annotations);
         text += ",\"state\":";
-        appendString(text, a.state == AlertState::Firing ? "firing" : a.state == AlertState::Pending ? "pending" : "inactive");
+        appendString(text, a.state == AlertState::Firing    ? "firing"
+                           : a.state == AlertState::Pending ? "pending"
+                                                            : "inactive");
         text += ",\"activeAt\":";
         appendString(text, a.activeSince.toRfc3339());
         text += ",\"value\":\"";

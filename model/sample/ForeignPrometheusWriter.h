@@ -25,7 +25,9 @@ namespace rootline::sample {
 
 class ForeignPrometheusWriter {
 public:
-    explicit ForeignPrometheusWriter(const std::string& spoolDirectory) : m_samplesSpool(spoolDirectory), m_exemplarsSpool(spoolDirectory) {}
+    explicit ForeignPrometheusWriter(const std::string& spoolDirectory)
+        : m_samplesSpool(spoolDirectory)
+        , m_exemplarsSpool(spoolDirectory) {}
 
     Status add(const SeriesData& data);
     void addAlert(const Alert& alert) { m_alerts.push_back(alert); }

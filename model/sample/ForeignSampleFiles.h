@@ -48,12 +48,14 @@ inline constexpr const char* kMetrics = "metrics-query_range.json";
 inline constexpr const char* kExemplars = "exemplars.json";
 inline constexpr const char* kAlerts = "alerts.json";
 inline constexpr const char* kReadme = "README.md";
-inline constexpr const char* kAll[] = {kOtlpTraces, kJaegerTraces, kOtlpLogs, kLokiLogs, kMetrics, kExemplars, kAlerts, kReadme};
+inline constexpr const char* kAll[] = {kOtlpTraces, kJaegerTraces, kOtlpLogs, kLokiLogs,
+                                       kMetrics,    kExemplars,    kAlerts,   kReadme};
 } // namespace sample_files
 
 // Writes the files into `directory` (created if missing). Existing files of these names are
 // replaced only when `overwrite`; other files in the directory are left alone.
-Result<SampleFilesStats> writeSampleFiles(const std::string& directory, const SampleOptions& options, bool overwrite = false,
+Result<SampleFilesStats> writeSampleFiles(const std::string& directory,
+                                          const SampleOptions& options, bool overwrite = false,
                                           const std::atomic_bool* cancelled = nullptr);
 
 } // namespace rootline

@@ -20,7 +20,8 @@ namespace rootline::sample {
 
 class ForeignSpool {
 public:
-    explicit ForeignSpool(std::string directory) : m_directory(std::move(directory)) {}
+    explicit ForeignSpool(std::string directory)
+        : m_directory(std::move(directory)) {}
     ~ForeignSpool();
     ForeignSpool(const ForeignSpool&) = delete;
     ForeignSpool& operator=(const ForeignSpool&) = delete;

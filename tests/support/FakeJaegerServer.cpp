@@ -1,5 +1,7 @@
 #include "FakeJaegerServer.h"
 
+#include "FakeTimeText.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,11 +18,6 @@ namespace rootline::test {
 namespace {
 
 using json = nlohmann::json;
-
-bool allDigits(const std::string& s)
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // Go's time.ParseDuration: a unit is required (except for "0").
 std::optional<int64_t> goDurationNs(const std::string& text)
@@ -48,26 +45,10 @@ std::optional<int64_t> goDurationNs(const std::string& text)
 // time.RFC3339Nano as Go parses it (here: UTC "Z" only, which is what a careful client sends).
 std::optional<int64_t> rfc3339Ns(const std::string& text)
 {
-    std::tm tm{};
-    int consumed = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                    &tm.tm_sec, &consumed) != 6)
+    const auto t = parseRfc3339Utc(text);
+    if (!t || t->end != text.size())
         return std::nullopt;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    int64_t frac = 0;
-    size_t i = size_t(consumed);
-    if (i < text.size() && text[i] == '.') {
-        int digits = 0;
-        for (++i; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i, ++digits)
-            if (digits < 9)
-                frac = frac * 10 + (text[i] - '0');
-        for (; digits < 9; ++digits)
-            frac *= 10;
-    }
-    if (i + 1 != text.size() || text[i] != 'Z')
-        return std::nullopt;
-    return int64_t(timegm(&tm)) * 1'000'000'000 + frac;
+    return t->ns;
 }
 
 std::optional<std::string> normaliseId(std::string id)
@@ -257,10 +238,8 @@ void FakeJaegerServer::setV3HonoursAttributes(bool honours)
 
 std::vector<FakeRequest> FakeJaegerServer::traceRequests() const
 {
-    std::vector<FakeRequest> out;
-    for (auto& r : m_http.requests())
-        if (r.path.rfind("/api/traces", 0) == 0 || r.path.rfind("/api/v3/traces", 0) == 0)
-            out.push_back(r);
+    auto out = m_http.requests();
+    std::erase_if(out, [](const FakeRequest& r) { return !r.path.starts_with("/api/traces") && !r.path.starts_with("/api/v3/traces"); });
     return out;
 }
 

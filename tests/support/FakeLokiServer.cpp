@@ -1,5 +1,7 @@
 #include "FakeLokiServer.h"
 
+#include "FakeTimeText.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -92,11 +94,6 @@ std::string secondsText(int64_t ns)
         out += f;
     }
     return out;
-}
-
-bool allDigits(const std::string& s)
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::optional<int64_t> parseDurationNs(std::string text)
@@ -261,26 +258,10 @@ bool parseLokiTimeParam(const std::string& text, int64_t& ns)
         return true;
     }
     // RFC 3339 "2026-11-23T14:46:00(.fff)Z"
-    std::tm tm{};
-    int consumed = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                    &tm.tm_sec, &consumed) != 6)
+    const auto t = parseRfc3339Utc(text);
+    if (!t)
         return false;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    int64_t frac = 0;
-    size_t i = size_t(consumed);
-    if (i < text.size() && text[i] == '.') {
-        int digits = 0;
-        for (++i; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i, ++digits)
-            if (digits < 9)
-                frac = frac * 10 + (text[i] - '0');
-        for (; digits < 9; ++digits)
-            frac *= 10;
-    }
-    if (i >= text.size() || text[i] != 'Z')
-        return false;
-    ns = int64_t(timegm(&tm)) * 1'000'000'000 + frac;
+    ns = t->ns;
     return true;
 }
 
@@ -328,10 +309,8 @@ void FakeLokiServer::setShuffleTies(bool shuffle)
 
 std::vector<FakeRequest> FakeLokiServer::queryRequests() const
 {
-    std::vector<FakeRequest> out;
-    for (auto& r : m_http.requests())
-        if (r.path == "/loki/api/v1/query_range" || r.path == "/loki/api/v1/query")
-            out.push_back(r);
+    auto out = m_http.requests();
+    std::erase_if(out, [](const FakeRequest& r) { return r.path != "/loki/api/v1/query_range" && r.path != "/loki/api/v1/query"; });
     return out;
 }
 
