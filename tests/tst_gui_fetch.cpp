@@ -11,6 +11,8 @@
 #include "LogTableModel.h"
 #include "MainWindow.h"
 #include "QueryBar.h"
+#include "TimelinePane.h"
+#include "UiTestCache.h"
 #include "cache/CacheReader.h"
 #include "support/FakeLokiServer.h"
 
@@ -307,6 +309,44 @@ private slots:
                  qPrintable(bar->statusText()));
         QCOMPARE(logCount(path), 100);
         QTRY_COMPARE_WITH_TIMEOUT(window.logPane()->matchCount(), qint64(100), 30000);
+    }
+
+    void metricQueryJoinsTheTimeline()
+    {
+        FakeLokiServer server;
+        addStreams(server);
+        QVERIFY(server.start());
+        // A cache with series of its own: the user's view of them stays, the fetched one is added.
+        const QString cache = m_home.filePath(QStringLiteral("metrics.rootline"));
+        QVERIFY(uitest::writeUiTestCache(cache).ok());
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.setSourcesPath(writeSources(server.url(), QStringLiteral("metrics-sources.yaml")));
+        QSignalSpy loaded(&window, &MainWindow::loaded);
+        QVERIFY(window.openCache(cache).ok());
+        QVERIFY(loaded.wait(30000));
+        TimelinePane* timeline = window.timelinePane();
+        const QStringList before = timeline->selectedSeries();
+        QVERIFY(!before.isEmpty());
+        const size_t specsBefore = timeline->availableSeries().size();
+        window.focus()->setWindow({Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0 + 3'000'000'000)});
+
+        QueryBar* bar = window.queryBar(QueryPane::Metrics);
+        QCOMPARE(bar->currentSource(), QStringLiteral("loki-test"));
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        bar->setQuery(QStringLiteral("sum by (app) (count_over_time({env=\"prod\"}[1s]))"));
+        bar->run();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Complete: 2 series (")), qPrintable(bar->statusText()));
+        QVERIFY2(server.problems().empty(), problemsText(server).c_str());
+        QTRY_COMPARE_WITH_TIMEOUT(timeline->availableSeries().size(), specsBefore + 2, 30000);
+        QTRY_VERIFY(timeline->isLoaded());
+        const QStringList after = timeline->selectedSeries();
+        for (const QString& id : before)
+            QVERIFY2(after.contains(id), qPrintable(id)); // the user's choice stays
+        QCOMPARE(after.size(), before.size() + 2);        // and the fetched series are drawn
     }
 
     void failureSaysWhereAndWhy()

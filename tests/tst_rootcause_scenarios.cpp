@@ -41,6 +41,16 @@ class TestRootCauseScenarios : public QObject {
         return path;
     }
 
+    // The ranking of a scenario's focus service over its incident and baseline windows.
+    static RankerOptions optionsFor(const ScenarioSpec& spec)
+    {
+        RankerOptions options;
+        options.service = spec.focusService;
+        options.incident = spec.incident;
+        options.baseline = spec.baseline;
+        return options;
+    }
+
 private slots:
     void rankings_data()
     {
@@ -58,10 +68,7 @@ private slots:
         QVERIFY2(reader, reader ? "" : reader.error().message().c_str());
         auto services = ServiceDirectory::load(**reader, nullptr);
         QVERIFY(services);
-        RankerOptions options;
-        options.service = spec.focusService;
-        options.incident = spec.incident;
-        options.baseline = spec.baseline;
+        RankerOptions options = optionsFor(spec);
         auto ranking = rankRootCauses(**reader, *services, options);
         QVERIFY2(ranking, ranking ? "" : ranking.error().message().c_str());
         QVERIFY(!ranking->candidates.empty());
@@ -129,10 +136,7 @@ private slots:
         QVERIFY(reader);
         auto services = ServiceDirectory::load(**reader, nullptr);
         QVERIFY(services);
-        RankerOptions options;
-        options.service = spec.focusService;
-        options.incident = spec.incident;
-        options.baseline = spec.baseline;
+        RankerOptions options = optionsFor(spec);
         options.correctClockSkew = false;
         auto ranking = rankRootCauses(**reader, *services, options);
         QVERIFY(ranking && !ranking->candidates.empty());
@@ -148,10 +152,7 @@ private slots:
         QVERIFY(reader);
         auto services = ServiceDirectory::load(**reader, nullptr);
         QVERIFY(services);
-        RankerOptions options;
-        options.service = spec.focusService;
-        options.incident = spec.incident;
-        options.baseline = spec.baseline;
+        RankerOptions options = optionsFor(spec);
         auto whole = rankRootCauses(**reader, *services, options);
         QVERIFY(whole);
         QVERIFY(!whole->incidentLogsTruncated && !whole->baselineLogsTruncated);

@@ -236,10 +236,20 @@ private slots:
         std::swap(rows[1], rows[3]); // any order
         const LatencyCounters c = latencyCounters(rows, 0.5);
         QCOMPARE(c.resets, 1);
+        QCOMPARE(c.rows, 5);
+        QVERIFY(!c.looksDelta()); // one restart in four steps
         QCOMPARE(c.total.increase({kT0, kT0 + Duration::minutes(4)}), 350.0);
         QCOMPARE(c.good.increase({kT0, kT0 + Duration::minutes(4)}), 315.0);
         QCOMPARE(c.total.increase({kT0 + Duration::minutes(2), kT0 + Duration::minutes(3)}), 50.0);
         QCOMPARE(c.good.increase({kT0 + Duration::minutes(2), kT0 + Duration::minutes(3)}), 45.0);
+
+        // Delta temporality read as cumulative: counts 10, 12, 9, 11, 8 — a "reset" in 2 of 4 steps.
+        std::vector<HistogramSample> delta;
+        for (int i = 0; i < 5; ++i) {
+            const double n = std::vector<double>{10, 12, 9, 11, 8}[size_t(i)];
+            delta.push_back({kT0 + Duration::minutes(i), n, 1, {{0, 1, n}}});
+        }
+        QVERIFY(latencyCounters(delta, 0.5).looksDelta());
 
         // A reset seen only in one bucket (the count grew, but the slow bucket shrank) is a reset too.
         HistogramSample a, b;

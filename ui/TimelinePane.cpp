@@ -149,17 +149,32 @@ void TimelinePane::onOpened()
 {
     if (m_job)
         m_job->store(true);
+    // The same cache again (it grew: a fetch or an import): keep the user's choice of series, and
+    // show the series that are new — what was just fetched is what the user wants to see.
+    // (The session re-opens by closing first, so the specs of the last load are kept apart.)
+    m_knownSpecs.clear();
+    if (m_session->path() == m_openedPath && !m_loadedSpecs.isEmpty())
+        m_knownSpecs = m_loadedSpecs;
+    else
+        m_selected.clear();
+    m_openedPath = m_session->path();
+    resetPlot();
+    showMessage(tr("Loading metrics…"));
+}
+
+void TimelinePane::resetPlot()
+{
     m_data.reset();
     m_specs.clear();
-    m_selected.clear();
     m_fullRange = TimeWindow::all();
     rebuildSeriesMenu();
-    showMessage(tr("Loading metrics…"));
 }
 
 void TimelinePane::onClosed()
 {
-    onOpened();
+    if (m_job)
+        m_job->store(true);
+    resetPlot();
     showMessage(tr("No cache open"));
 }
 
@@ -180,9 +195,10 @@ void TimelinePane::startLoad(bool listSeries)
     const int maxPoints = pixelWidth();
     std::vector<PlotSpec> specs = m_specs;
     QStringList selected = m_selected;
+    const QStringList known = m_knownSpecs;
     m_job = m_session->run<TimelineLoad>(
         this,
-        [listSeries, view, maxPoints, specs, selected](CacheReader& reader, const std::atomic_bool& cancelled) -> Result<TimelineLoad> {
+        [listSeries, view, maxPoints, specs, selected, known](CacheReader& reader, const std::atomic_bool& cancelled) -> Result<TimelineLoad> {
             TimelineLoad load;
             load.specs = specs;
             load.selected = selected;
@@ -191,6 +207,20 @@ void TimelinePane::startLoad(bool listSeries)
                 if (!series)
                     return series.error();
                 load.specs = buildPlotSpecs(*series);
+                if (!known.isEmpty()) {
+                    // A reload: what was chosen and still exists, plus what is new (a few rows' worth).
+                    QStringList next;
+                    int added = 0;
+                    for (const auto& s : load.specs) {
+                        if (load.selected.contains(s.id))
+                            next << s.id;
+                        else if (!known.contains(s.id) && added < 30) {
+                            next << s.id;
+                            ++added;
+                        }
+                    }
+                    load.selected = next;
+                }
                 if (load.selected.isEmpty())
                     load.selected = defaultPlotSelection(load.specs);
             }
@@ -212,6 +242,9 @@ void TimelinePane::startLoad(bool listSeries)
             if (listSeries) {
                 m_specs = std::move(load->specs);
                 m_selected = load->selected;
+                m_loadedSpecs.clear();
+                for (const auto& s : m_specs)
+                    m_loadedSpecs << s.id;
                 rebuildSeriesMenu();
             }
             const bool first = !m_data.has_value();

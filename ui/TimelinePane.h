@@ -73,6 +73,7 @@ protected:
 private:
     void onOpened();
     void onClosed();
+    void resetPlot();
     void startLoad(bool listSeries);
     void scheduleReload();
     void apply(TimelineData data);
@@ -97,6 +98,9 @@ private:
     std::vector<QCPAxisRect*> m_rects;
     std::vector<PlotSpec> m_specs;
     QStringList m_selected;
+    QStringList m_knownSpecs;  // on a reload of the same cache: the specs it had before
+    QStringList m_loadedSpecs; // the specs of the last load (kept while the session re-opens)
+    QString m_openedPath;
     QStringList m_services; // colour order
     std::optional<TimelineData> m_data;
     TimeWindow m_fullRange = TimeWindow::all();

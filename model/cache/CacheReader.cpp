@@ -91,16 +91,13 @@ std::string readerWhere(const std::string& path) {
 }
 
 // A writer with WriterOptions::fullTextIndex off leaves new logs out of the index until
-// rebuildFullTextIndex(); a search then would silently miss them, so it is refused instead. Bulk
-// loads append, so comparing the newest row of each is enough, and costs two index lookups.
+// rebuildFullTextIndex(); a search then would silently miss them, so it is refused instead. The
+// writer marks that state in fts_pending and the rebuild clears it.
 Status requireSearchable(sql::Database& db) {
-    auto logs = db.queryInt("SELECT coalesce(max(id), 0) FROM logs");
-    if (!logs)
-        return logs.error();
-    auto indexed = db.queryInt("SELECT coalesce(max(id), 0) FROM logs_fts_docsize");
-    if (!indexed)
-        return indexed.error();
-    if (*indexed < *logs)
+    auto pending = db.queryInt("SELECT count(*) FROM fts_pending");
+    if (!pending)
+        return pending.error();
+    if (*pending > 0)
         return Error{
             readerWhere(db.path()),
             "log search is not available yet: the newest logs are not in the full-text index",

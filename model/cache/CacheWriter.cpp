@@ -45,10 +45,10 @@ struct WriterConnection {
     WriterOptions options;
     sql::Statement insertFetch, finishFetch, insertRejection;
     sql::Statement findResource, insertResource;
-    sql::Statement upsertTrace, findTrace, insertTrace;
-    sql::Statement insertLog, insertLogText, insertLogBlock;
+    sql::Statement updateTrace, findTrace, insertTrace;
+    sql::Statement insertLog, insertLogText, markUnindexed, insertLogBlock;
     sql::Statement insertSpan;
-    sql::Statement findSeries, insertSeries, insertChunk, insertHistogram, insertExemplar;
+    sql::Statement findSeries, insertSeries, insertChunk, insertHistogram, findExemplar, insertExemplar;
     sql::Statement deleteAlert, insertAlert;
     std::unordered_map<std::string, int64_t> resourceIds;
     std::unordered_map<std::string, int64_t> seriesIds;
@@ -62,9 +62,9 @@ struct WriterConnection {
         traceIds.clear();
         // A failure between bind() and run() (e.g. a trace lookup inside a log's binds) returns
         // early and leaves values bound; clear them so the next unit's rows cannot inherit them.
-        for (sql::Statement* stmt : {&insertFetch, &finishFetch, &insertRejection, &findResource, &insertResource, &upsertTrace,
-                                     &findTrace, &insertTrace, &insertLog, &insertLogText, &insertLogBlock, &insertSpan, &findSeries, &insertSeries, &insertChunk,
-                                     &insertHistogram, &insertExemplar, &deleteAlert, &insertAlert})
+        for (sql::Statement* stmt : {&insertFetch, &finishFetch, &insertRejection, &findResource, &insertResource, &updateTrace,
+                                     &findTrace, &insertTrace, &insertLog, &insertLogText, &markUnindexed, &insertLogBlock, &insertSpan, &findSeries, &insertSeries, &insertChunk,
+                                     &insertHistogram, &findExemplar, &insertExemplar, &deleteAlert, &insertAlert})
             stmt->reset();
     }
     Status begin(UnitState& unit);
@@ -107,26 +107,27 @@ Status WriterConnection::prepareAll()
         {&findResource, "SELECT id FROM resources WHERE key = ?"},
         {&insertResource, "INSERT INTO resources(key, service, namespace, version, environment, host, pod, container, attributes)"
                           " VALUES(?,?,?,?,?,?,?,?,?)"},
-        {&upsertTrace, "INSERT INTO traces(trace_id, start_ts, end_ts, span_count, error_count, root_service, root_name)"
-                       " VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(trace_id) DO UPDATE SET"
-                       " start_ts = min(coalesce(start_ts, excluded.start_ts), excluded.start_ts),"
-                       " end_ts = max(coalesce(end_ts, excluded.end_ts), excluded.end_ts),"
-                       " span_count = span_count + excluded.span_count, error_count = error_count + excluded.error_count,"
-                       " root_service = CASE WHEN ?8 THEN excluded.root_service ELSE coalesce(root_service, excluded.root_service) END,"
-                       " root_name = CASE WHEN ?8 THEN excluded.root_name ELSE coalesce(root_name, excluded.root_name) END"
-                       " RETURNING id"},
+        {&updateTrace, "UPDATE traces SET start_ts = min(coalesce(start_ts, ?2), ?2), end_ts = max(coalesce(end_ts, ?3), ?3),"
+                       " span_count = span_count + ?4, error_count = error_count + ?5,"
+                       " root_service = CASE WHEN ?8 THEN ?6 ELSE coalesce(root_service, ?6) END,"
+                       " root_name = CASE WHEN ?8 THEN ?7 ELSE coalesce(root_name, ?7) END WHERE id = ?1"},
         {&findTrace, "SELECT id FROM traces WHERE trace_id = ?"},
         {&insertTrace, "INSERT INTO traces(trace_id) VALUES(?)"},
         {&insertLog, "INSERT INTO logs(ts, observed_ts, severity, severity_text, body, attributes, trace, span_id, resource, fetch)"
                      " VALUES(?,?,?,?,?,?,?,?,?,?)"},
         {&insertLogText, "INSERT INTO logs_fts(rowid, body) VALUES(?,?)"},
+        {&markUnindexed, "INSERT INTO fts_pending(first_id) SELECT coalesce(max(id), 0) + 1 FROM logs"
+                          " WHERE NOT EXISTS (SELECT 1 FROM fts_pending)"},
         {&insertLogBlock, "INSERT INTO log_blocks(first_id, last_id, min_ts, max_ts) VALUES(?,?,?,?)"},
         {&insertSpan, "INSERT INTO spans(trace, span_id, parent_span_id, name, kind, start_ts, duration, status, status_message,"
-                      " attributes, events, links, resource, fetch) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+                      " attributes, events, links, resource, fetch) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                      " ON CONFLICT(trace, span_id) DO NOTHING"},
         {&findSeries, "SELECT id FROM series WHERE key = ?"},
         {&insertSeries, "INSERT INTO series(key, name, labels, kind, unit, resource) VALUES(?,?,?,?,?,?)"},
         {&insertChunk, "INSERT INTO sample_chunks(series, start_ts, end_ts, count, times, vals, fetch) VALUES(?,?,?,?,?,?,?)"},
         {&insertHistogram, "INSERT OR REPLACE INTO histogram_samples(series, ts, count, sum, buckets) VALUES(?,?,?,?,?)"},
+        {&findExemplar, "SELECT 1 FROM exemplars WHERE series = ?1 AND ts = ?2 AND value IS ?3 AND trace IS ?4 AND span_id IS ?5"
+                        " AND labels = ?6 LIMIT 1"},
         {&insertExemplar, "INSERT INTO exemplars(series, ts, value, trace, span_id, labels) VALUES(?,?,?,?,?,?)"},
         {&deleteAlert, "DELETE FROM alerts WHERE name = ? AND labels = ? AND source = ?"},
         {&insertAlert, "INSERT INTO alerts(name, labels, annotations, state, active_since, value, source) VALUES(?,?,?,?,?,?,?)"},
@@ -268,7 +269,12 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         return id;
     };
 
-    // Trace summaries first, so spans and logs find their trace rows.
+    std::string attrs;
+    // Spans first, then their traces' summaries from the spans actually stored. (trace, span_id)
+    // identifies a span: a copy of one already stored (the same trace from two files or two
+    // fetches) is skipped and the first copy kept. A finished span does not change, so the copies
+    // say the same; keeping the first leaves its row id, which readers page by, and the trace
+    // summary, which counted it once, as they were — "newest wins" would have to un-count the old.
     struct TraceAggregate {
         Timestamp start = Timestamp::max(), end = Timestamp::min();
         int64_t spans = 0, errors = 0;
@@ -276,7 +282,43 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         bool realRoot = false;
     };
     std::unordered_map<TraceId, TraceAggregate> aggregates;
+    std::string events, links;
     for (const Span& span : batch.spans) {
+        auto res = resourceOf(span.resource);
+        if (!res)
+            return res.error();
+        auto trace = traceRowId(span.traceId);
+        if (!trace)
+            return trace.error();
+        attrs.clear();
+        codec::appendAttributesJson(attrs, span.attributes);
+        events = codec::eventsToJson(span.events);
+        links = codec::linksToJson(span.links);
+        insertSpan.bind(1, *trace);
+        insertSpan.bind(2, int64_t(span.spanId.value));
+        if (span.parentSpanId)
+            insertSpan.bind(3, int64_t(span.parentSpanId->value));
+        insertSpan.bindText(4, span.name);
+        insertSpan.bind(5, int(span.kind));
+        insertSpan.bind(6, span.start.nanos());
+        insertSpan.bind(7, span.duration.count());
+        insertSpan.bind(8, int(span.status));
+        insertSpan.bindText(9, span.statusMessage);
+        insertSpan.bindText(10, attrs);
+        insertSpan.bindText(11, events);
+        insertSpan.bindText(12, links);
+        if (*res)
+            insertSpan.bind(13, *res);
+        insertSpan.bind(14, fetch);
+        auto s = insertSpan.run();
+        insertSpan.reset();
+        if (!s)
+            return s;
+        if (sqlite3_changes(db.handle()) == 0) {
+            ++stats.duplicates;
+            continue;
+        }
+        ++stats.spans;
         auto& a = aggregates[span.traceId];
         a.start = std::min(a.start, span.start);
         a.end = std::max(a.end, span.end());
@@ -289,23 +331,19 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         }
     }
     for (const auto& [traceId, a] : aggregates) {
-        unsigned char bytes[16];
-        traceId.toBytes(bytes);
-        upsertTrace.bindBlob(1, bytes, 16);
-        upsertTrace.bind(2, a.start.nanos());
-        upsertTrace.bind(3, a.end.nanos());
-        upsertTrace.bind(4, a.spans);
-        upsertTrace.bind(5, a.errors);
+        updateTrace.bind(1, traceIds.at(traceId));
+        updateTrace.bind(2, a.start.nanos());
+        updateTrace.bind(3, a.end.nanos());
+        updateTrace.bind(4, a.spans);
+        updateTrace.bind(5, a.errors);
         if (a.root->resource)
-            upsertTrace.bindText(6, a.root->resource->serviceName);
-        upsertTrace.bindText(7, a.root->name);
-        upsertTrace.bind(8, int(a.realRoot));
-        auto row = upsertTrace.step();
-        const int64_t rowId = row && *row ? upsertTrace.int64(0) : 0;
-        upsertTrace.reset();
-        if (!row)
-            return row.error();
-        traceIds[traceId] = rowId;
+            updateTrace.bindText(6, a.root->resource->serviceName);
+        updateTrace.bindText(7, a.root->name);
+        updateTrace.bind(8, int(a.realRoot));
+        auto s = updateTrace.run();
+        updateTrace.reset();
+        if (!s)
+            return s;
     }
 
     // Everything that may need a statement journal (upserts, lookups that insert, deletes, replaces)
@@ -321,10 +359,6 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
             if (auto t = traceRowId(*log.traceId); !t)
                 return t.error();
         }
-    }
-    for (const Span& span : batch.spans) {
-        if (auto r = resourceOf(span.resource); !r)
-            return r.error();
     }
     for (SeriesData& data : batch.series) {
         auto res = resourceOf(data.series.resource);
@@ -354,7 +388,12 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         stats.histograms += int64_t(data.histograms.size());
     }
     for (const Alert& alert : batch.alerts) {
-        const std::string labels = codec::labelsToJson(alert.labels);
+        // An alert is its name, source and label set: labels are sorted by name (then value) before
+        // they key the replacement and are stored, so the same alert with its labels in another
+        // order replaces the stored one rather than stands beside it.
+        codec::Labels sorted = alert.labels;
+        std::sort(sorted.begin(), sorted.end());
+        const std::string labels = codec::labelsToJson(sorted);
         const std::string annotations = codec::labelsToJson(alert.annotations);
         deleteAlert.bindText(1, alert.name);
         deleteAlert.bindText(2, labels);
@@ -378,7 +417,12 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
     }
     stats.alerts += int64_t(batch.alerts.size());
 
-    std::string attrs;
+    if (!options.fullTextIndex && !batch.logs.empty()) {
+        // Readers refuse to search while this marks logs the index lacks (until the rebuild).
+        if (auto s = markUnindexed.run(); !s)
+            return s;
+        markUnindexed.reset();
+    }
     struct Block {
         int64_t first = 0, last = 0, count = 0;
         Timestamp min = Timestamp::max(), max = Timestamp::min();
@@ -445,37 +489,6 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         return b;
     stats.logs += int64_t(batch.logs.size());
 
-    std::string events, links;
-    for (const Span& span : batch.spans) {
-        auto res = resourceOf(span.resource);
-        if (!res)
-            return res.error();
-        attrs.clear();
-        codec::appendAttributesJson(attrs, span.attributes);
-        events = codec::eventsToJson(span.events);
-        links = codec::linksToJson(span.links);
-        insertSpan.bind(1, traceIds[span.traceId]);
-        insertSpan.bind(2, int64_t(span.spanId.value));
-        if (span.parentSpanId)
-            insertSpan.bind(3, int64_t(span.parentSpanId->value));
-        insertSpan.bindText(4, span.name);
-        insertSpan.bind(5, int(span.kind));
-        insertSpan.bind(6, span.start.nanos());
-        insertSpan.bind(7, span.duration.count());
-        insertSpan.bind(8, int(span.status));
-        insertSpan.bindText(9, span.statusMessage);
-        insertSpan.bindText(10, attrs);
-        insertSpan.bindText(11, events);
-        insertSpan.bindText(12, links);
-        if (*res)
-            insertSpan.bind(13, *res);
-        insertSpan.bind(14, fetch);
-        auto s = insertSpan.run();
-        insertSpan.reset();
-        if (!s)
-            return s;
-    }
-    stats.spans += int64_t(batch.spans.size());
 
     for (SeriesData& data : batch.series) {
         auto res = resourceOf(data.series.resource);
@@ -513,24 +526,41 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         for (const Exemplar& e : data.exemplars) {
             attrs.clear();
             codec::appendAttributesJson(attrs, e.labels);
-            insertExemplar.bind(1, *seriesId);
-            insertExemplar.bind(2, e.time.nanos());
-            insertExemplar.bind(3, e.value);
+            // An exemplar identical in every field to a stored one is the same exemplar fetched
+            // twice: skipped. (A separate SELECT, not INSERT ... WHERE NOT EXISTS: a multi-row
+            // insert takes a statement journal, which makes FTS5 flush, see above.)
+            int64_t trace = 0;
             if (e.traceId) {
-                auto trace = traceRowId(*e.traceId);
-                if (!trace)
-                    return trace.error();
-                insertExemplar.bind(4, *trace);
+                auto t = traceRowId(*e.traceId);
+                if (!t)
+                    return t.error();
+                trace = *t;
             }
-            if (e.spanId)
-                insertExemplar.bind(5, int64_t(e.spanId->value));
-            insertExemplar.bindText(6, attrs);
+            for (sql::Statement* stmt : {&findExemplar, &insertExemplar}) {
+                stmt->bind(1, *seriesId);
+                stmt->bind(2, e.time.nanos());
+                stmt->bind(3, e.value);
+                if (e.traceId)
+                    stmt->bind(4, trace);
+                if (e.spanId)
+                    stmt->bind(5, int64_t(e.spanId->value));
+                stmt->bindText(6, attrs);
+            }
+            auto found = findExemplar.step();
+            findExemplar.reset();
+            if (!found)
+                return found.error();
+            if (*found) {
+                insertExemplar.reset();
+                ++stats.duplicates;
+                continue;
+            }
             auto s = insertExemplar.run();
             insertExemplar.reset();
             if (!s)
                 return s;
+            ++stats.exemplars;
         }
-        stats.exemplars += int64_t(data.exemplars.size());
     }
 
     return {};
@@ -800,7 +830,9 @@ Status CacheWriter::setManifest(const std::string& key, const std::string& value
 
 Status CacheWriter::rebuildFullTextIndex()
 {
-    return m_state->call<Status>([](WriterConnection& c) { return c.db.exec("INSERT INTO logs_fts(logs_fts) VALUES('rebuild')"); });
+    return m_state->call<Status>([](WriterConnection& c) {
+        return c.db.exec("BEGIN IMMEDIATE; INSERT INTO logs_fts(logs_fts) VALUES('rebuild'); DELETE FROM fts_pending; COMMIT");
+    });
 }
 
 Result<int64_t> CacheWriter::saveInvestigation(int64_t id, const std::string& title, const std::string& stateJson)

@@ -1,7 +1,6 @@
 #include "Schema.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -78,7 +77,38 @@ CREATE TABLE investigations(
     state TEXT NOT NULL);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+// Version 3: ingest speed and record identity.
+// - The full-text index without its per-row size table (columnsize=0: nothing ranks by bm25, and
+//   that table cost 10 % of indexed ingest) and with a 32 MiB in-memory hash, so a unit's terms
+//   reach disk as one segment rather than one per megabyte (15 % fewer instructions per row).
+//   The index is rebuilt from the log table once, here.
+// - Whether logs await indexing (a bulk load with the index off) is kept in fts_pending, since
+//   the size table that used to tell is gone.
+// - (trace, span_id) identifies a span, so the same span arriving twice is stored once (the first
+//   copy stays, see CacheWriter); copies already stored are removed and their trace's counts fixed.
+//   Identical exemplars likewise.
+// - An alert is identified by its label set in any order: stored labels are sorted by name.
+constexpr const char* kVersion3 = R"sql(
+DROP TABLE logs_fts;
+CREATE VIRTUAL TABLE logs_fts USING fts5(body, content='logs', content_rowid='id', columnsize=0);
+INSERT INTO logs_fts(logs_fts, rank) VALUES('hashsize', 33554432);
+INSERT INTO logs_fts(logs_fts) VALUES('rebuild');
+CREATE TABLE fts_pending(first_id INTEGER PRIMARY KEY);
+CREATE TEMP TABLE v3_span_copies AS SELECT id, trace FROM
+    (SELECT id, trace, row_number() OVER (PARTITION BY trace, span_id ORDER BY id) AS n FROM spans) WHERE n > 1;
+DELETE FROM spans WHERE id IN (SELECT id FROM v3_span_copies);
+UPDATE traces SET span_count = (SELECT count(*) FROM spans WHERE trace = traces.id),
+                  error_count = (SELECT count(*) FROM spans WHERE trace = traces.id AND status = 2)
+    WHERE id IN (SELECT trace FROM v3_span_copies);
+DROP TABLE v3_span_copies;
+CREATE UNIQUE INDEX spans_identity ON spans(trace, span_id);
+DELETE FROM exemplars WHERE id NOT IN (SELECT min(id) FROM exemplars GROUP BY series, ts, value, trace, span_id, labels);
+UPDATE alerts SET labels = (SELECT coalesce(json_group_object(key, value), '{}') FROM
+    (SELECT key, value FROM json_each(alerts.labels) ORDER BY key, value));
+DELETE FROM alerts WHERE id NOT IN (SELECT max(id) FROM alerts GROUP BY name, labels, source);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
 
 uint32_t bigEndian32(const unsigned char* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 
@@ -229,10 +259,6 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
                           "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF;");
         !s)
         return s.error();
-    if (const char* exp = std::getenv("EXP_PRE_SQL"); exp && *version == 0) { // EXPERIMENT
-        if (auto s = db->exec(exp); !s)
-            return s.error();
-    }
     if (*version < kSchemaVersion) {
         if (auto s = applyMigrations(*db, int(*version)); !s)
             return s.error();

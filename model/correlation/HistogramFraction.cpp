@@ -112,6 +112,7 @@ LatencyCounters latencyCounters(std::vector<HistogramSample> rows, double thresh
             adjTotal += dt;
             adjGood += std::clamp(g - prevGood, 0.0, dt);
         }
+        ++out.rows;
         total.push_back({row.time, adjTotal});
         good.push_back({row.time, adjGood});
         prev = &row;

@@ -41,6 +41,10 @@ struct LatencyCounters {
     CounterHistory total;
     CounterHistory good;
     int resets = 0; // counter resets seen
+    int rows = 0;   // rows read
+    // Resets in half the steps or more: more like OTLP delta temporality (each row its own
+    // interval) than restarts. The importers do not record temporality, so this is only said.
+    bool looksDelta() const { return rows >= 4 && 2 * resets >= rows - 1; }
 };
 
 // Rows in any order.

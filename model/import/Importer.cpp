@@ -849,6 +849,19 @@ void Importer::setProgressCallback(std::function<void(const ImportProgress&)> ca
     m_interval = interval;
 }
 
+namespace {
+
+// An exported folder usually carries notes beside the telemetry (the sample's README.md, a
+// colleague's write-up) and hidden files (.DS_Store, editor swap files). Inside a folder they are
+// passed over; a file the user names explicitly is still reported when no format claims it.
+bool isFolderNoise(const fs::path& path)
+{
+    const std::string name = path.filename().string();
+    return name.starts_with('.') || path.extension() == ".md";
+}
+
+} // namespace
+
 ImportSummary Importer::run(const std::vector<std::string>& inputs)
 {
     Impl impl{m_writer, m_options, m_cancelled, m_progress, m_interval, {}, 0, {}};
@@ -870,7 +883,7 @@ ImportSummary Importer::run(const std::vector<std::string>& inputs)
             std::vector<std::string> found;
             for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
                  !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-                if (it->is_regular_file(ec))
+                if (it->is_regular_file(ec) && !isFolderNoise(it->path()))
                     found.push_back(it->path().string());
             std::sort(found.begin(), found.end());
             for (auto& f : found)

@@ -34,7 +34,9 @@ struct ImportOptions {
     std::string format;                // force a format by name instead of detecting it
     const std::vector<Format>* formats = nullptr; // the candidates (tests, restricted imports); null: all
     size_t batchSize = 5000;           // records per batch handed to the cache writer
-    size_t lineChunkBytes = size_t(8) << 20; // line-oriented formats: bytes of whole lines per parse call
+    // Line-oriented formats: about this many bytes of whole lines per parse call, cut only before a
+    // line that starts a record (Format::startsRecord), so stack traces stay with their record.
+    size_t lineChunkBytes = size_t(8) << 20;
     size_t maxPieceBytes = size_t(256) << 20; // a single JSON value/element or line larger than this fails the file
     size_t maxRejectionsListed = 100;  // per file, in ImportFileResult::errors (all are stored in the cache)
     // Decompression bomb guards (per input file or archive): output/input ratio once past the grace.

@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace rootline {
 
 namespace {
@@ -12,10 +16,22 @@ namespace {
 constexpr size_t kMaxKeyDepth = 4; // split paths are shallow; deeper keys are not tracked
 constexpr const char* kTruncated = "the input ends inside a JSON value (truncated?)";
 
-// The first byte at or after `i` in p[0, n) that is '"', '\\' or '\n' (n when none): eight bytes at
+// The first byte at or after `i` in p[0, n) that is '"', '\\' or '\n' (n when none): many bytes at
 // a time, since most of a telemetry document's bytes sit inside strings.
 size_t findStringSpecial(const char* p, size_t i, size_t n)
 {
+#if defined(__SSE2__)
+    // Sixteen at a time where SSE2 is there (every x86-64): one step for most strings.
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), newline = _mm_set1_epi8('\n');
+    while (i + 16 <= n) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        const int mask = _mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(v, newline)));
+        if (mask)
+            return i + size_t(__builtin_ctz(unsigned(mask)));
+        i += 16;
+    }
+#endif
     constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     auto zeroBytes = [](uint64_t x) { return (x - ones) & ~x & highs; }; // exact up to the first zero byte
     while (i + 8 <= n) {

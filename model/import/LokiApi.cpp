@@ -648,6 +648,9 @@ Format lokiApiFormat()
     f.sniff = &sniffLoki;
     f.parse = &parseLoki;
     f.lineOriented = false;
+    // A big response (a long query_range, a whole incident's exemplars) is imported one series or
+    // stream at a time, so memory stays bounded whatever the file size.
+    f.splitPaths = {"data.result"};
     return f;
 }
 

@@ -819,6 +819,9 @@ Format prometheusApiFormat()
     f.sniff = &sniffPrometheus;
     f.parse = &parsePrometheusDocument;
     f.lineOriented = false;
+    // A big response (a long query_range, a whole incident's exemplars) is imported one series or
+    // stream at a time, so memory stays bounded whatever the file size.
+    f.splitPaths = {"data.result", "data"};
     return f;
 }
 

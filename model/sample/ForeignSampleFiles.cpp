@@ -103,14 +103,11 @@ std::string readme(const SampleOptions& options, const SampleFilesStats& s) {
          "`CheckoutAvailabilityBurnRate` alert (" +
          to_string(s.alerts) + " alert) |\n\n";
     t += "## Importing\n\n";
-    t += "```sh\nrootline-cli import --cache incident.rootline *.jsonl *.json\n```\n\n";
+    t += "```sh\nrootline-cli import --cache incident.rootline .\n```\n\n";
     t += "Import them together, so the trace fragments of the two trace files join up. Each file's "
-         "format is detected from its "
-         "content, not its name. Importing the whole directory (`rootline-cli import --cache "
-         "incident.rootline DIR`, or dropping it on "
-         "Rootline's window) works too, but then this README is listed as a file no format "
-         "recognises and the command exits with "
-         "status 1 although every record was imported.\n\n";
+         "format is detected from its content, not its name; this README (like any `*.md` or hidden "
+         "file in a folder) is passed over. Dropping the folder on Rootline's window or choosing it "
+         "in File → Import does the same.\n\n";
     t += "## What differs from the bundled cache after import\n\n";
     t += "The counts of logs, spans, traces, series, samples and exemplars are the same, and so is "
          "every trace id. What the formats "

@@ -72,11 +72,12 @@ double loadAverage()
     return l;
 }
 
-double cpuSeconds(int who = RUSAGE_SELF)
+double cpuSeconds(int who = RUSAGE_SELF, bool systemOnly = false)
 {
     rusage u{};
     getrusage(who, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    const double sys = double(u.ru_stime.tv_sec) + double(u.ru_stime.tv_usec) / 1e6;
+    return systemOnly ? sys : sys + double(u.ru_utime.tv_sec) + double(u.ru_utime.tv_usec) / 1e6;
 }
 
 long peakRssMb()
@@ -449,8 +450,16 @@ public:
     int64_t records = 0, rejected = 0;
 };
 
+long minorFaults()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_minflt;
+}
+
 struct Phase {
-    double wall = 0, cpu = 0, loadBefore = 0, loadAfter = 0;
+    double wall = 0, cpu = 0, sys = 0, loadBefore = 0, loadAfter = 0;
+    long faults = 0;
 };
 
 template<typename F>
@@ -458,19 +467,23 @@ Phase measure(F&& f)
 {
     Phase p;
     p.loadBefore = loadAverage();
-    const double cpu0 = cpuSeconds();
+    const double cpu0 = cpuSeconds(), sys0 = cpuSeconds(RUSAGE_SELF, true);
+    const long faults0 = minorFaults();
     const auto t0 = Clock::now();
     f();
     p.wall = seconds(Clock::now() - t0);
     p.cpu = cpuSeconds() - cpu0;
+    p.sys = cpuSeconds(RUSAGE_SELF, true) - sys0;
+    p.faults = minorFaults() - faults0;
     p.loadAfter = loadAverage();
     return p;
 }
 
 void note(const char* what, const Phase& p)
 {
-    std::printf("# %s: %.3f s wall, %.3f s CPU (process, server threads included), load %.2f → %.2f\n", what, p.wall, p.cpu,
-                p.loadBefore, p.loadAfter);
+    std::printf("# %s: %.3f s wall, %.3f s CPU of which %.3f s system, %ld page faults (process, server threads included), "
+                "load %.2f → %.2f\n",
+                what, p.wall, p.cpu, p.sys, p.faults, p.loadBefore, p.loadAfter);
 }
 
 struct CurlResult {
