@@ -3,12 +3,14 @@
 
 #include "CacheTestUtil.h"
 #include "cache/Downsample.h"
+#include "cache/RecordCodec.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <thread>
 
@@ -495,7 +497,9 @@ private slots:
         QVERIFY(std::isnan(other.value));
         const Alert& got = (*alerts)[1];
         QCOMPARE(q(got.name), q(a.name));
-        QCOMPARE(got.labels, a.labels);
+        codec::Labels sortedLabels = a.labels; // stored sorted by name: the label set is the identity
+        std::sort(sortedLabels.begin(), sortedLabels.end());
+        QCOMPARE(got.labels, sortedLabels);
         QCOMPARE(got.annotations, a.annotations);
         QCOMPARE(got.state, AlertState::Resolved);
         QCOMPARE(got.activeSince, ts(500));
@@ -540,6 +544,166 @@ private slots:
         QCOMPARE(q((*manifest)[1].first), QStringLiteral("title"));
         QCOMPARE(q((*manifest)[1].second), QStringLiteral("Checkout incident — v2"));
         QCOMPARE(*r->database().queryInt("SELECT count(*) FROM investigations"), int64_t(1));
+    }
+
+    void alertIdentityIgnoresLabelOrder()
+    {
+        const std::string path = newPath();
+        auto w = openWriter(path);
+        QVERIFY(w);
+        Alert a;
+        a.name = "HighErrorRate";
+        a.labels = {{"service", "checkout"}, {"env", "prod"}, {"alertname", "HighErrorRate"}};
+        a.state = AlertState::Pending;
+        a.source = "prometheus";
+        TelemetryBatch first;
+        first.alerts = {a};
+        QVERIFY(w->write(first, fetch("prometheus", "alerts")).ok());
+        // The same alert with its labels in another order: it replaces the stored one.
+        Alert again = a;
+        again.labels = {{"env", "prod"}, {"alertname", "HighErrorRate"}, {"service", "checkout"}};
+        again.state = AlertState::Firing;
+        // Another label set (one value differs) and another source are other alerts.
+        Alert otherSet = a;
+        otherSet.labels = {{"env", "staging"}, {"alertname", "HighErrorRate"}, {"service", "checkout"}};
+        Alert otherSource = again;
+        otherSource.source = "alertmanager";
+        TelemetryBatch second;
+        second.alerts = {again, otherSet, otherSource};
+        QVERIFY(w->write(second, fetch("prometheus", "alerts")).ok());
+
+        auto r = openReader(path);
+        QVERIFY(r);
+        auto alerts = r->alerts();
+        QVERIFY(alerts.ok());
+        QCOMPARE(alerts->size(), size_t(3));
+        int firing = 0, prodFromPrometheus = 0;
+        const codec::Labels sorted = {{"alertname", "HighErrorRate"}, {"env", "prod"}, {"service", "checkout"}};
+        for (const Alert& got : *alerts) {
+            firing += got.state == AlertState::Firing;
+            if (got.labels == sorted && got.source == "prometheus") {
+                ++prodFromPrometheus;
+                QCOMPARE(got.state, AlertState::Firing); // the newer one won
+            }
+        }
+        QCOMPARE(prodFromPrometheus, 1);
+        QCOMPARE(firing, 2);
+    }
+
+    void duplicateSpansStoredOnce()
+    {
+        const std::string path = newPath();
+        auto w = openWriter(path);
+        QVERIFY(w);
+        ResourcePtr front = makeResource({{"service.name", std::string("frontend")}});
+        const TraceId trace = tid(0x51, 0x52);
+        const Span root = makeSpan(trace, 1, std::nullopt, "GET /", ts(10), Duration::millis(100), front);
+        const Span child = makeSpan(trace, 2, 1, "db", ts(10, 5'000'000), Duration::millis(50), front, StatusCode::Error);
+        TelemetryBatch first;
+        first.spans = {root, child, child}; // a copy within the batch too
+        auto s1 = w->write(first, fetch("jaeger", "spans"));
+        QVERIFY(s1.ok());
+        QCOMPARE(s1->spans, int64_t(2));
+        QCOMPARE(s1->duplicates, int64_t(1));
+        // The same trace from another file: both spans again (the copy of the root in another
+        // format, with other content, still counts as the same span), plus one new span.
+        Span rootAgain = root;
+        rootAgain.name = "GET / (other exporter)";
+        const Span late = makeSpan(trace, 3, 1, "cache", ts(10, 60'000'000), Duration::millis(5), front);
+        TelemetryBatch second;
+        second.spans = {rootAgain, child, late};
+        auto s2 = w->write(second, fetch("otlp", "spans"));
+        QVERIFY(s2.ok());
+        QCOMPARE(s2->spans, int64_t(1));
+        QCOMPARE(s2->duplicates, int64_t(2));
+        // A span id reused in another trace is another span.
+        TelemetryBatch third;
+        third.spans = {makeSpan(tid(0x61, 0x62), 1, std::nullopt, "GET /other", ts(20), Duration::millis(1), front)};
+        QCOMPARE(w->write(third, fetch("otlp", "spans"))->spans, int64_t(1));
+
+        auto r = openReader(path);
+        QVERIFY(r);
+        auto spans = r->traceSpans(trace);
+        QVERIFY(spans.ok());
+        QCOMPARE(spans->size(), size_t(3));
+        QCOMPARE(q((*spans)[0].name), QStringLiteral("GET /")); // the first copy was kept
+        auto summary = r->traceSummary(trace);
+        QVERIFY(summary.ok() && summary->has_value());
+        QCOMPARE((*summary)->spanCount, int64_t(3));
+        QCOMPARE((*summary)->errorCount, int64_t(1));
+        QCOMPARE(q((*summary)->rootName), QStringLiteral("GET /"));
+        QCOMPARE((*summary)->duration, Duration::millis(100));
+        QCOMPARE(r->overview()->spans, int64_t(4));
+    }
+
+    void duplicateExemplarsStoredOnce()
+    {
+        const std::string path = newPath();
+        auto w = openWriter(path);
+        QVERIFY(w);
+        Exemplar e;
+        e.time = ts(15);
+        e.value = 0.42;
+        e.traceId = tid(0xaaaa, 0xbbbb);
+        e.spanId = SpanId{0xcc};
+        e.labels.set("trace_id", std::string("aaaa"));
+        Exemplar bare; // no trace, no span, NaN value: NULLs must compare equal too
+        bare.time = ts(16);
+        bare.value = std::nan("");
+        auto batchOf = [](std::vector<Exemplar> exemplars) {
+            SeriesData d;
+            d.series.name = "latency";
+            d.exemplars = std::move(exemplars);
+            TelemetryBatch b;
+            b.series.push_back(std::move(d));
+            return b;
+        };
+        auto s1 = w->write(batchOf({e, bare, e}), fetch("prometheus", "exemplars"));
+        QVERIFY(s1.ok());
+        QCOMPARE(s1->exemplars, int64_t(2));
+        QCOMPARE(s1->duplicates, int64_t(1));
+        // Fetched again, with exemplars that differ in one field each: those are kept.
+        Exemplar otherValue = e;
+        otherValue.value = 0.43;
+        Exemplar otherSpan = e;
+        otherSpan.spanId = SpanId{0xcd};
+        Exemplar otherLabels = e;
+        otherLabels.labels.set("pod", std::string("a"));
+        Exemplar noSpan = e;
+        noSpan.spanId.reset();
+        auto s2 = w->write(batchOf({e, bare, otherValue, otherSpan, otherLabels, noSpan}), fetch("prometheus", "exemplars"));
+        QVERIFY(s2.ok());
+        QCOMPARE(s2->exemplars, int64_t(4));
+        QCOMPARE(s2->duplicates, int64_t(2));
+
+        auto r = openReader(path);
+        QVERIFY(r);
+        QCOMPARE(r->exemplars(0, TimeWindow::all())->size(), size_t(6));
+    }
+
+    void attributesJsonMatchesToJson_data()
+    {
+        QTest::addColumn<int>("which");
+        for (int i = 0; i < 6; ++i)
+            QTest::newRow(std::to_string(i).c_str()) << i;
+    }
+
+    void attributesJsonMatchesToJson()
+    {
+        // The writer's serialiser must write the bytes Attributes::toJson() does (content hashes).
+        QFETCH(int, which);
+        const std::vector<Attributes> cases = {
+            {},
+            {{"http.route", std::string("/api/checkout")}, {"thread", int64_t(-3)}, {"ok", true}},
+            {{"q\"uote", std::string("back\\slash\nnew\tline\x01")}, {"big", int64_t(INT64_MIN)}},
+            {{"ü", std::string("ünïcode ✓")}, {"bad", std::string("latin1 \xE9 byte")}},
+            {{"d", 0.1}, {"nan", std::nan("")}, {"inf", -std::numeric_limits<double>::infinity()}, {"e", 1e308}},
+            {{"nested", JsonText{"{\"a\":[1,2]}"}}, {"", std::string()}},
+        };
+        const Attributes& a = cases[size_t(which)];
+        std::string out = "prefix";
+        codec::appendAttributesJson(out, a);
+        QCOMPARE(q(out), QStringLiteral("prefix") + q(a.toJson()));
     }
 
     void fullTextSearch_data()

@@ -12,8 +12,12 @@
 #include "MainWindow.h"
 #include "QueryBar.h"
 #include "TimelinePane.h"
+#include "TraceListModel.h"
+#include "TracePane.h"
 #include "UiTestCache.h"
 #include "cache/CacheReader.h"
+#include "cache/Sqlite.h"
+#include "support/FakeJaegerServer.h"
 #include "support/FakeLokiServer.h"
 
 #include <QComboBox>
@@ -35,28 +39,30 @@ namespace {
 constexpr int64_t kT0 = 1763908000000000000; // 2025-11-23T14:26:40Z
 constexpr int kLines = 300;
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
-std::string problemsText(const FakeLokiServer& server)
-{
+template <class Server> std::string problemsText(const Server& server) {
     std::string out;
     for (const auto& p : server.problems())
         out += p + "\n";
     return out;
 }
 
-void addStreams(FakeLokiServer& server)
-{
+void addStreams(FakeLokiServer& server) {
     FakeLokiStream checkout{{{"app", "checkout"}, {"env", "prod"}}, {}};
     FakeLokiStream payment{{{"app", "payment"}, {"env", "prod"}}, {}};
     for (int i = 0; i < kLines; ++i)
-        (i % 3 == 0 ? payment : checkout).entries.push_back({kT0 + int64_t(i) * 10'000'000, "line " + std::to_string(i) + " of the incident", {}});
+        (i % 3 == 0 ? payment : checkout)
+            .entries.push_back({kT0 + int64_t(i) * 10'000'000,
+                                "line " + std::to_string(i) + " of the incident",
+                                {}});
     server.addStream(std::move(checkout));
     server.addStream(std::move(payment));
 }
 
-int64_t logCount(const QString& cache)
-{
+int64_t logCount(const QString& cache) {
     auto reader = CacheReader::open(cache.toStdString());
     if (!reader)
         return -1;
@@ -64,16 +70,15 @@ int64_t logCount(const QString& cache)
     return o ? o->logs : -1;
 }
 
-// With ROOTLINE_GRAB_DIR set, the window is saved at interesting moments (to look at it, not to test).
-void grabFor(QWidget& window, const char* name)
-{
+// With ROOTLINE_GRAB_DIR set, the window is saved at interesting moments (to look at it, not to
+// test).
+void grabFor(QWidget& window, const char* name) {
     const QString dir = qEnvironmentVariable("ROOTLINE_GRAB_DIR");
     if (!dir.isEmpty())
         window.grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
 }
 
-std::vector<FetchRecord> fetchRows(const QString& cache)
-{
+std::vector<FetchRecord> fetchRows(const QString& cache) {
     auto reader = CacheReader::open(cache.toStdString());
     if (!reader)
         return {};
@@ -85,22 +90,23 @@ std::vector<FetchRecord> fetchRows(const QString& cache)
 
 class TestGuiFetch : public QObject {
     Q_OBJECT
-    QTemporaryDir m_home; // XDG config/data: settings, the sources file and default caches stay here
+    QTemporaryDir
+        m_home; // XDG config/data: settings, the sources file and default caches stay here
     QString m_sourcesPath;
 
-    QString writeSources(const std::string& url, const QString& name = QStringLiteral("sources.yaml"))
-    {
+    QString writeSources(const std::string& url,
+                         const QString& name = QStringLiteral("sources.yaml")) {
         const QString path = m_home.filePath(name);
         QFile f(path);
         if (!f.open(QIODevice::WriteOnly))
             return {};
-        f.write(QByteArray("sources:\n  - name: loki-test\n    kind: loki\n    url: ") + QByteArray::fromStdString(url) + "\n");
+        f.write(QByteArray("sources:\n  - name: loki-test\n    kind: loki\n    url: ") +
+                QByteArray::fromStdString(url) + "\n");
         return path;
     }
 
     // A window with the sources file, an (optionally new) cache, and the focus on the fake data.
-    void prepare(MainWindow& window, const QString& sources, const QString& cache)
-    {
+    void prepare(MainWindow& window, const QString& sources, const QString& cache) {
         window.resize(1400, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -110,12 +116,12 @@ class TestGuiFetch : public QObject {
             QVERIFY2(s.ok(), s ? "" : s.error().message().c_str());
             QTRY_VERIFY_WITH_TIMEOUT(window.session()->isLoaded(), 30000);
         }
-        window.focus()->setWindow({Timestamp::fromNanos(kT0 - 1'000'000'000), Timestamp::fromNanos(kT0 + 10'000'000'000)});
+        window.focus()->setWindow({Timestamp::fromNanos(kT0 - 1'000'000'000),
+                                   Timestamp::fromNanos(kT0 + 10'000'000'000)});
     }
 
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         QVERIFY(m_home.isValid());
         qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
         qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
@@ -124,8 +130,7 @@ private slots:
         QSettings().clear();
     }
 
-    void fetchesLogsIntoTheCache()
-    {
+    void fetchesLogsIntoTheCache() {
         FakeLokiServer server;
         addStreams(server);
         QVERIFY(server.start());
@@ -139,7 +144,8 @@ private slots:
         // Loki serves logs and metrics, not traces: only the bars it can feed offer it.
         QCOMPARE(window.queryBar(QueryPane::Metrics)->currentSource(), QStringLiteral("loki-test"));
         QVERIFY(window.queryBar(QueryPane::Traces)->currentSource().isEmpty());
-        QCOMPARE(window.queryBar(QueryPane::Traces)->fetchButton()->text(), QStringLiteral("Add source…"));
+        QCOMPARE(window.queryBar(QueryPane::Traces)->fetchButton()->text(),
+                 QStringLiteral("Add source…"));
 
         QSignalSpy finished(window.fetchController(), &FetchController::finished);
         const QString query = QStringLiteral("{env=\"prod\"}");
@@ -151,7 +157,9 @@ private slots:
         QVERIFY(bar->isFetching());
         QVERIFY(bar->cancelButton()->isVisibleTo(bar));
         QVERIFY(!bar->fetchButton()->isVisibleTo(bar));
-        QVERIFY(!window.queryBar(QueryPane::Metrics)->fetchButton()->isEnabled()); // one fetch at a time
+        QVERIFY(!window.queryBar(QueryPane::Metrics)
+                     ->fetchButton()
+                     ->isEnabled()); // one fetch at a time
         QVERIFY(bar->statusText().startsWith(QStringLiteral("Fetching from loki-test")));
 
         QVERIFY(finished.wait(30000));
@@ -167,7 +175,9 @@ private slots:
         LogTableModel* model = window.logPane()->model();
         QTRY_VERIFY(model->rowCount() > 0);
         grabFor(window, "fetched");
-        QVERIFY(model->data(model->index(0, LogTableModel::BodyColumn)).toString().endsWith(QStringLiteral(" of the incident")));
+        QVERIFY(model->data(model->index(0, LogTableModel::BodyColumn))
+                    .toString()
+                    .endsWith(QStringLiteral(" of the incident")));
         QCOMPARE(logCount(cache), kLines);
 
         // The history holds the query, most recent first, and Up recalls it.
@@ -192,12 +202,12 @@ private slots:
         QVERIFY(window.fetchController()->isRunning());
         QVERIFY(finished.wait(30000));
         QCOMPARE(server.queryCount(), requests);
-        QVERIFY2(bar->statusText().contains(QStringLiteral("already in the cache")), qPrintable(bar->statusText()));
+        QVERIFY2(bar->statusText().contains(QStringLiteral("already in the cache")),
+                 qPrintable(bar->statusText()));
         QCOMPARE(logCount(cache), kLines);
     }
 
-    void cancelLeavesTheCacheAsItWas()
-    {
+    void cancelLeavesTheCacheAsItWas() {
         FakeLokiServer server;
         addStreams(server);
         server.setFaultDelay(std::chrono::seconds(60));
@@ -215,8 +225,10 @@ private slots:
         bar->setQuery(QStringLiteral("{app=\"checkout\"}"));
         bar->run();
         QVERIFY(bar->isFetching());
-        QTRY_VERIFY_WITH_TIMEOUT(server.queryCount() >= 1, 10000); // the request is waiting on the server
-        QTRY_VERIFY(bar->statusText().contains(QStringLiteral(" s"))); // progress ticks while waiting
+        QTRY_VERIFY_WITH_TIMEOUT(server.queryCount() >= 1,
+                                 10000); // the request is waiting on the server
+        QTRY_VERIFY(
+            bar->statusText().contains(QStringLiteral(" s"))); // progress ticks while waiting
         grabFor(window, "fetching");
         QElapsedTimer clock;
         clock.start();
@@ -241,13 +253,13 @@ private slots:
         QCOMPARE(window.logPane()->matchCount(), qint64(0));
     }
 
-    void completionComesFromTheSourceLabels()
-    {
+    void completionComesFromTheSourceLabels() {
         FakeLokiServer server;
         addStreams(server);
         QVERIFY(server.start());
         MainWindow window;
-        prepare(window, writeSources(server.url(), QStringLiteral("completion-sources.yaml")), QString());
+        prepare(window, writeSources(server.url(), QStringLiteral("completion-sources.yaml")),
+                QString());
         QueryBar* bar = window.queryBar(QueryPane::Logs);
         bar->editor()->setFocus();
         QTest::keyClicks(bar->editor(), QStringLiteral("{"));
@@ -289,13 +301,13 @@ private slots:
         QCOMPARE(window.completionService()->requestsSent(), sent);
     }
 
-    void fetchWithNoCacheCreatesOne()
-    {
+    void fetchWithNoCacheCreatesOne() {
         FakeLokiServer server;
         addStreams(server);
         QVERIFY(server.start());
         MainWindow window;
-        prepare(window, writeSources(server.url(), QStringLiteral("nocache-sources.yaml")), QString());
+        prepare(window, writeSources(server.url(), QStringLiteral("nocache-sources.yaml")),
+                QString());
         QVERIFY(!window.session()->isOpen());
         QueryBar* bar = window.queryBar(QueryPane::Logs);
         QSignalSpy finished(window.fetchController(), &FetchController::finished);
@@ -305,20 +317,27 @@ private slots:
         QVERIFY(window.session()->isOpen());
         const QString path = window.session()->path();
         QVERIFY2(path.startsWith(MainWindow::defaultCacheDirectory()), qPrintable(path));
-        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Complete: 100 logs from the network. Stored in a new cache, fetched-")),
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral(
+                     "Complete: 100 logs from the network. Stored in a new cache, fetched-")),
                  qPrintable(bar->statusText()));
         QCOMPARE(logCount(path), 100);
         QTRY_COMPARE_WITH_TIMEOUT(window.logPane()->matchCount(), qint64(100), 30000);
     }
 
-    void metricQueryJoinsTheTimeline()
-    {
+    void metricQueryJoinsTheTimeline() {
         FakeLokiServer server;
         addStreams(server);
         QVERIFY(server.start());
         // A cache with series of its own: the user's view of them stays, the fetched one is added.
         const QString cache = m_home.filePath(QStringLiteral("metrics.rootline"));
         QVERIFY(uitest::writeUiTestCache(cache).ok());
+        {
+            // As bundles are shipped: a rollback journal, not WAL. The fetch's writer switches it
+            // to WAL while the window's reader has it open.
+            auto db = sql::Database::open(cache.toStdString(), SQLITE_OPEN_READWRITE);
+            QVERIFY(db.ok());
+            QVERIFY(db->exec("PRAGMA journal_mode = DELETE").ok());
+        }
         MainWindow window;
         window.resize(1400, 900);
         window.show();
@@ -331,15 +350,18 @@ private slots:
         const QStringList before = timeline->selectedSeries();
         QVERIFY(!before.isEmpty());
         const size_t specsBefore = timeline->availableSeries().size();
-        window.focus()->setWindow({Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0 + 3'000'000'000)});
+        window.focus()->setWindow(
+            {Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0 + 3'000'000'000)});
 
         QueryBar* bar = window.queryBar(QueryPane::Metrics);
         QCOMPARE(bar->currentSource(), QStringLiteral("loki-test"));
         QSignalSpy finished(window.fetchController(), &FetchController::finished);
-        bar->setQuery(QStringLiteral("sum by (app) (count_over_time({env=\"prod\"}[1s]))"));
+        bar->setQuery(
+            QStringLiteral("count_over_time({env=\"prod\"}[1s])")); // what the fake Loki evaluates
         bar->run();
         QVERIFY(finished.wait(30000));
-        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Complete: 2 series (")), qPrintable(bar->statusText()));
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Complete: 2 series (")),
+                 qPrintable(bar->statusText()));
         QVERIFY2(server.problems().empty(), problemsText(server).c_str());
         QTRY_COMPARE_WITH_TIMEOUT(timeline->availableSeries().size(), specsBefore + 2, 30000);
         QTRY_VERIFY(timeline->isLoaded());
@@ -349,8 +371,86 @@ private slots:
         QCOMPARE(after.size(), before.size() + 2);        // and the fetched series are drawn
     }
 
-    void failureSaysWhereAndWhy()
-    {
+    void traceBarSearchesAndOpensById() {
+        FakeJaegerServer jaeger(JaegerFlavour::Both);
+        const std::string traceA = "00000000000000000000000000000abc";
+        const std::string traceB = "0000000000000000000000000000def1";
+        const int64_t us = kT0 / 1000;
+        jaeger.addSpan({traceA,
+                        "00000000000000a1",
+                        "",
+                        "checkout",
+                        "POST /checkout",
+                        us,
+                        1500000,
+                        {},
+                        false,
+                        2});
+        jaeger.addSpan({traceA,
+                        "00000000000000a2",
+                        "00000000000000a1",
+                        "payment",
+                        "charge",
+                        us + 10,
+                        1400000,
+                        {},
+                        true,
+                        3});
+        jaeger.addSpan({traceB,
+                        "00000000000000b1",
+                        "",
+                        "frontend",
+                        "GET /",
+                        us + 500000,
+                        20000,
+                        {},
+                        false,
+                        2});
+        QVERIFY(jaeger.start());
+        const QString sources = m_home.filePath(QStringLiteral("jaeger-sources.yaml"));
+        {
+            QFile f(sources);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray("sources:\n  - name: jaeger-test\n    kind: jaeger\n    url: ") +
+                    QByteArray::fromStdString(jaeger.url()) + "\n");
+        }
+        MainWindow window;
+        prepare(window, sources, m_home.filePath(QStringLiteral("traces.rootline")));
+        QueryBar* bar = window.queryBar(QueryPane::Traces);
+        QCOMPARE(bar->currentSource(), QStringLiteral("jaeger-test"));
+        QVERIFY(window.queryBar(QueryPane::Logs)->currentSource().isEmpty()); // Jaeger has no logs
+
+        // Search terms complete: keys built in, services from the source.
+        QTest::keyClicks(bar->editor(), QStringLiteral("ser"));
+        QVERIFY(bar->completionItems().contains(QStringLiteral("service")));
+        bar->setQuery(QString());
+        QTest::keyClicks(bar->editor(), QStringLiteral("service="));
+        QCOMPARE(bar->completionContext().what, CompletionContext::What::SearchValue);
+        QTRY_VERIFY_WITH_TIMEOUT(bar->completionItems().contains(QStringLiteral("checkout")),
+                                 10000);
+        QVERIFY(bar->completionItems().contains(QStringLiteral("frontend")));
+
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        bar->setQuery(QStringLiteral("service=checkout"));
+        bar->run();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(
+            bar->statusText().startsWith(QStringLiteral("Complete: 2 spans from the network.")),
+            qPrintable(bar->statusText()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.tracePane()->model()->rowCount(), 1, 30000);
+
+        // A trace id opens that one trace, whatever the window.
+        bar->setQuery(QString::fromStdString(traceB).toUpper());
+        bar->run();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Complete: 1 span from the network.")),
+                 qPrintable(bar->statusText()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.tracePane()->model()->rowCount(), 2, 30000);
+        QVERIFY2(jaeger.problems().empty(), problemsText(jaeger).c_str());
+        QCOMPARE(bar->history().entries().size(), 2);
+    }
+
+    void failureSaysWhereAndWhy() {
         MainWindow window;
         // Nothing listens on port 9: the connection is refused.
         prepare(window, writeSources("http://127.0.0.1:9", QStringLiteral("down-sources.yaml")),
@@ -361,8 +461,10 @@ private slots:
         bar->run();
         QVERIFY(finished.wait(60000));
         QCOMPARE(bar->statusLevel(), std::optional(FetchMessage::Level::Failed));
-        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Failed: ")), qPrintable(bar->statusText()));
-        QVERIFY2(bar->statusDetails().contains(QStringLiteral("Where: ")), qPrintable(bar->statusDetails()));
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral("Failed: ")),
+                 qPrintable(bar->statusText()));
+        QVERIFY2(bar->statusDetails().contains(QStringLiteral("Where: ")),
+                 qPrintable(bar->statusDetails()));
         QVERIFY(bar->statusDetails().contains(QStringLiteral("Nothing was stored")));
         grabFor(window, "failed");
         // An empty query never reaches the source.

@@ -13,7 +13,6 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <zlib.h>
 #include <zstd.h>
 
@@ -21,8 +20,7 @@ using namespace rootline;
 
 namespace {
 
-std::string gzip(const QByteArray& data)
-{
+std::string gzip(const QByteArray& data) {
     z_stream z{};
     deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
     std::string out(deflateBound(&z, uLong(data.size())) + 64, '\0');
@@ -36,21 +34,19 @@ std::string gzip(const QByteArray& data)
     return out;
 }
 
-std::string zstd(const QByteArray& data)
-{
+std::string zstd(const QByteArray& data) {
     std::string out(ZSTD_compressBound(size_t(data.size())), '\0');
     out.resize(ZSTD_compress(out.data(), out.size(), data.data(), size_t(data.size()), 3));
     return out;
 }
 
-bool writeBytes(const QString& path, std::string_view data)
-{
+bool writeBytes(const QString& path, std::string_view data) {
     QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(data.data(), qint64(data.size())) == qint64(data.size());
+    return f.open(QIODevice::WriteOnly) &&
+           f.write(data.data(), qint64(data.size())) == qint64(data.size());
 }
 
-std::string hashOf(const QString& path)
-{
+std::string hashOf(const QString& path) {
     auto reader = CacheReader::open(path.toStdString());
     if (!reader)
         return "cannot open: " + reader.error().message();
@@ -58,8 +54,7 @@ std::string hashOf(const QString& path)
     return h ? *h : h.error().message();
 }
 
-int64_t logsIn(const QString& path)
-{
+int64_t logsIn(const QString& path) {
     auto reader = CacheReader::open(path.toStdString());
     if (!reader)
         return -1;
@@ -67,8 +62,7 @@ int64_t logsIn(const QString& path)
     return o ? o->logs : -1;
 }
 
-ImportSummary importInto(const QString& cache, const QString& input, ImportOptions options = {})
-{
+ImportSummary importInto(const QString& cache, const QString& input, ImportOptions options = {}) {
     auto writer = CacheWriter::open(cache.toStdString());
     if (!writer) {
         qWarning("%s", writer.error().message().c_str());
@@ -91,11 +85,12 @@ private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
     // The importer's temporary copies go to TMPDIR, set to a directory of our own: it must be
     // empty after every import, whatever the outcome.
-    bool noTemporaryLeft() const { return QDir(m_tmp).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty(); }
+    bool noTemporaryLeft() const {
+        return QDir(m_tmp).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty();
+    }
 
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         QVERIFY(m_dir.isValid());
         m_tmp = path(QStringLiteral("tmp"));
         QVERIFY(QDir().mkpath(m_tmp));
@@ -116,17 +111,16 @@ private slots:
         QVERIFY(writeBytes(path(QStringLiteral("export.bin")), gzip(m_bundleBytes)));
     }
 
-    void roundTrip_data()
-    {
+    void roundTrip_data() {
         QTest::addColumn<QString>("input");
         QTest::newRow("gzip") << QStringLiteral("bundle.rootline.gz");
         QTest::newRow("zstd") << QStringLiteral("bundle.rootline.zst");
         QTest::newRow("any name") << QStringLiteral("export.bin");
     }
-    void roundTrip()
-    {
+    void roundTrip() {
         QFETCH(QString, input);
-        const QString target = path(QStringLiteral("target-") + input + QStringLiteral(".rootline"));
+        const QString target =
+            path(QStringLiteral("target-") + input + QStringLiteral(".rootline"));
         const ImportSummary summary = importInto(target, path(input));
         QCOMPARE(summary.files.size(), size_t(1));
         const ImportFileResult& r = summary.files.front();
@@ -142,14 +136,14 @@ private slots:
         // The same bundle again, compressed the other way or not at all: a duplicate.
         for (const char* again : {"bundle.rootline", "bundle.rootline.gz", "bundle.rootline.zst"}) {
             const ImportSummary second = importInto(target, path(QString::fromLatin1(again)));
-            QVERIFY2(second.files.at(0).outcome == ImportFileResult::Outcome::Duplicate, second.files[0].note.c_str());
+            QVERIFY2(second.files.at(0).outcome == ImportFileResult::Outcome::Duplicate,
+                     second.files[0].note.c_str());
         }
         QCOMPARE(logsIn(target), logsIn(m_sample));
         QVERIFY(noTemporaryLeft());
     }
 
-    void truncatedIsRefused()
-    {
+    void truncatedIsRefused() {
         const std::string gz = gzip(m_bundleBytes);
         const QString cut = path(QStringLiteral("cut.rootline.gz"));
         QVERIFY(writeBytes(cut, std::string_view(gz).substr(0, gz.size() / 2)));
@@ -165,12 +159,12 @@ private slots:
         QVERIFY(noTemporaryLeft());
     }
 
-    void bombGuardsApply()
-    {
+    void bombGuardsApply() {
         ImportOptions options;
         options.maxUncompressedBytes = m_bundleBytes.size() / 2;
         const QString fresh = path(QStringLiteral("guarded.rootline"));
-        const ImportSummary summary = importInto(fresh, path(QStringLiteral("bundle.rootline.zst")), options);
+        const ImportSummary summary =
+            importInto(fresh, path(QStringLiteral("bundle.rootline.zst")), options);
         const ImportFileResult& r = summary.files.at(0);
         QVERIFY2(r.outcome == ImportFileResult::Outcome::Failed, r.note.c_str());
         QVERIFY2(r.note.find("refusing") != std::string::npos, r.note.c_str());
@@ -178,8 +172,7 @@ private slots:
         QVERIFY(noTemporaryLeft());
     }
 
-    void compressedForeignSqliteIsUnrecognised()
-    {
+    void compressedForeignSqliteIsUnrecognised() {
         QByteArray foreign = m_bundleBytes;
         foreign.replace(68, 4, QByteArray(4, '\0')); // another application's id
         const QString in = path(QStringLiteral("other.db.gz"));

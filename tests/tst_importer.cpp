@@ -203,12 +203,15 @@ void TestImporter::fixturesIntoCacheAndQueried()
     QCOMPARE(s.exitCode(), 0);
     QCOMPARE(resultFor(s, "otlp-proto-examples-trace.json")->format, std::string("otlp-json"));
     QCOMPARE(resultFor(s, "jaeger-uimodel-ui_01.json")->format, std::string("jaeger-json"));
-    QCOMPARE(resultFor(s, "jaeger-uimodel-ui_01.json")->stats.spans, int64_t(5));
-    QCOMPARE(s.totals.spans, int64_t(1 + 5 + 2));
+    // (trace, span id) identifies a span, so a span listed twice is stored once: ui_01 repeats span
+    // 0000000000000002, otlp2jaeger-out lists its one span twice.
+    QCOMPARE(resultFor(s, "jaeger-uimodel-ui_01.json")->stats.spans, int64_t(4));
+    QCOMPARE(resultFor(s, "jaeger-ui-otlp2jaeger-out.json")->stats.spans, int64_t(1));
+    QCOMPARE(s.totals.spans, int64_t(1 + 4 + 1));
     QCOMPARE(s.totals.logs, int64_t(1));
 
     const CacheOverview o = overviewOf(cache);
-    QCOMPARE(o.spans, int64_t(8));
+    QCOMPARE(o.spans, int64_t(6));
     QCOMPARE(o.logs, int64_t(1));
     QCOMPARE(o.fetches, int64_t(4));
     auto reader = CacheReader::open(cache);
@@ -230,7 +233,7 @@ void TestImporter::fixturesIntoCacheAndQueried()
     QCOMPARE((*logs)[0].time.nanos(), int64_t(1544712660300000000));
     auto jaeger = (*reader)->traceSpans(*parseTraceId("1"));
     QVERIFY(jaeger);
-    QCOMPARE(jaeger->size(), size_t(5));
+    QCOMPARE(jaeger->size(), size_t(4)); // the repeated span once
 }
 
 void TestImporter::nonTelemetryReportedByName()
@@ -371,13 +374,13 @@ void TestImporter::archives()
     QCOMPARE(s.files.size(), size_t(6));
     QCOMPARE(resultFor(s, "bundle.tar.gz!/copy/logs.jsonl")->outcome, ImportFileResult::Outcome::Duplicate);
     QCOMPARE(resultFor(s, "bundle.tar.gz!/otlp/logs.jsonl")->stats.logs, int64_t(20));
-    QCOMPARE(resultFor(s, "bundle.tar.gz!/jaeger/trace.json")->stats.spans, int64_t(5));
+    QCOMPARE(resultFor(s, "bundle.tar.gz!/jaeger/trace.json")->stats.spans, int64_t(4)); // one span id repeats
     QCOMPARE(resultFor(s, "bundle.tar.gz!/README.txt")->outcome, ImportFileResult::Outcome::Unrecognized);
     QCOMPARE(resultFor(s, "bundle.tar.gz!/nested/more.jsonl.gz")->stats.logs, int64_t(5));
     QCOMPARE(resultFor(s, "bundle.zip!/x/trace.json")->stats.spans, int64_t(1));
     const CacheOverview o = overviewOf(path("c.rootline"));
     QCOMPARE(o.logs, int64_t(25));
-    QCOMPARE(o.spans, int64_t(6));
+    QCOMPARE(o.spans, int64_t(5));
 }
 
 void TestImporter::truncatedGzipLeavesCacheUnchanged()
@@ -532,7 +535,7 @@ void TestImporter::missingInputIsFatal()
 void TestImporter::importJobOnWorkerThread()
 {
     writeFile(path("first.jsonl"), otlpJsonLines(20));
-    writeFile(path("big.jsonl"), otlpJsonLines(60000));
+    writeFile(path("big.jsonl"), otlpJsonLines(150000));
     {
         ImportJob small({path("first.jsonl")});
         auto done = small.run(path("c.rootline"));
@@ -546,7 +549,11 @@ void TestImporter::importJobOnWorkerThread()
     auto job = std::make_shared<ImportJob>(std::vector<std::string>{path("big.jsonl")});
     std::optional<Result<ImportSummary>> result;
     std::thread worker([&] { result.emplace(job->run(path("c.rootline"))); });
-    QTRY_VERIFY_WITH_TIMEOUT(std::string_view(job->progress().phase) == "importing" || job->finished(), 60000);
+    // Cancel as soon as the job reports reading the file (progress is throttled to 100 ms, and the
+    // whole import takes little more, so waiting for the "importing" phase would often be too late).
+    while (job->progress().path.empty() && !job->finished())
+        std::this_thread::yield();
+    QVERIFY(!job->finished());
     job->cancel();
     worker.join();
     QVERIFY(result && result->ok());

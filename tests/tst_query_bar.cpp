@@ -16,16 +16,14 @@ Q_DECLARE_METATYPE(rootline::CompletionContext::What)
 namespace {
 
 // "up{job=\"a^\"}" → text without the caret, cursor where it was.
-std::pair<QString, int> split(QString marked)
-{
+std::pair<QString, int> split(QString marked) {
     const int cursor = int(marked.indexOf(QLatin1Char('^')));
     Q_ASSERT(cursor >= 0);
     marked.remove(cursor, 1);
     return {marked, cursor};
 }
 
-Source sourceOf(SourceType type)
-{
+Source sourceOf(SourceType type) {
     Source s;
     s.name = "src";
     s.type = type;
@@ -39,8 +37,7 @@ class TestQueryBar : public QObject {
     Q_OBJECT
 
 private slots:
-    void historyIsMostRecentFirstWithoutDuplicates()
-    {
+    void historyIsMostRecentFirstWithoutDuplicates() {
         QueryHistory h;
         h.add(QStringLiteral("a"));
         h.add(QStringLiteral("  b  "));
@@ -52,20 +49,19 @@ private slots:
         QCOMPARE(loaded.entries(), (QStringList{QStringLiteral("x"), QStringLiteral("y")}));
     }
 
-    void historyIsCapped()
-    {
+    void historyIsCapped() {
         QueryHistory h({}, 3);
         for (int i = 0; i < 10; ++i)
             h.add(QString::number(i));
-        QCOMPARE(h.entries(), (QStringList{QStringLiteral("9"), QStringLiteral("8"), QStringLiteral("7")}));
+        QCOMPARE(h.entries(),
+                 (QStringList{QStringLiteral("9"), QStringLiteral("8"), QStringLiteral("7")}));
         QueryHistory defaults;
         for (int i = 0; i < 80; ++i)
             defaults.add(QString::number(i));
         QCOMPARE(defaults.entries().size(), QueryHistory::kDefaultCapacity);
     }
 
-    void historyBrowsesLikeAShell()
-    {
+    void historyBrowsesLikeAShell() {
         QueryHistory h;
         h.add(QStringLiteral("first"));
         h.add(QStringLiteral("second"));
@@ -86,34 +82,69 @@ private slots:
         QCOMPARE(h.older(QString()).value(), QStringLiteral("fourth"));
     }
 
-    void selectorContext_data()
-    {
+    void selectorContext_data() {
         QTest::addColumn<QString>("marked");
         QTest::addColumn<What>("what");
         QTest::addColumn<QString>("prefix");
         QTest::addColumn<QString>("label");
         QTest::addColumn<QString>("metric");
-        QTest::newRow("metric") << "http_req^" << What::MetricName << "http_req" << "" << "";
-        QTest::newRow("metric in a function") << "rate(http_req^" << What::MetricName << "http_req" << "" << "";
-        QTest::newRow("metric with colon") << "job:req^" << What::MetricName << "job:req" << "" << "";
-        QTest::newRow("label after brace") << "up{^" << What::LabelName << "" << "" << "up";
-        QTest::newRow("second label") << "up{job=\"api\", ins^" << What::LabelName << "ins" << "" << "up";
-        QTest::newRow("label value") << "up{job=\"ap^" << What::LabelValue << "ap" << "job" << "up";
-        QTest::newRow("regex value") << "{app=\"checkout\", env=~\"pr^" << What::LabelValue << "pr" << "env" << "";
-        QTest::newRow("value before closing quote") << "{app=\"che^ck\"}" << What::LabelValue << "che" << "app" << "";
-        QTest::newRow("escaped quote in value") << "up{job=\"a\\\"b^" << What::LabelValue << "a\\\"b" << "job" << "up";
-        QTest::newRow("by list") << "sum by (ser^) (rate(x[5m]))" << What::LabelName << "ser" << "" << "";
-        QTest::newRow("trailing by") << "sum(rate(x[5m])) by (^" << What::LabelName << "" << "" << "";
-        QTest::newRow("range duration") << "rate(x[5^" << What::None << "" << "" << "";
-        QTest::newRow("line filter string") << "{app=\"a\"} |= \"err^" << What::None << "" << "" << "";
-        QTest::newRow("after a pipe") << "{app=\"a\"} | js^" << What::None << "js" << "" << "";
-        QTest::newRow("number") << "x > 12^" << What::None << "12" << "" << "";
-        QTest::newRow("label value without quote") << "up{job=^" << What::None << "" << "" << "up";
-        QTest::newRow("after the selector") << "{app=\"a\"} |= \"x\" or cou^" << What::MetricName << "cou" << "" << "";
+        QTest::newRow("metric") << "http_req^" << What::MetricName << "http_req"
+                                << ""
+                                << "";
+        QTest::newRow("metric in a function") << "rate(http_req^" << What::MetricName << "http_req"
+                                              << ""
+                                              << "";
+        QTest::newRow("metric with colon") << "job:req^" << What::MetricName << "job:req"
+                                           << ""
+                                           << "";
+        QTest::newRow("label after brace") << "up{^" << What::LabelName << ""
+                                           << ""
+                                           << "up";
+        QTest::newRow("second label") << "up{job=\"api\", ins^" << What::LabelName << "ins"
+                                      << ""
+                                      << "up";
+        QTest::newRow("label value") << "up{job=\"ap^" << What::LabelValue << "ap"
+                                     << "job"
+                                     << "up";
+        QTest::newRow("regex value") << "{app=\"checkout\", env=~\"pr^" << What::LabelValue << "pr"
+                                     << "env"
+                                     << "";
+        QTest::newRow("value before closing quote")
+            << "{app=\"che^ck\"}" << What::LabelValue << "che"
+            << "app"
+            << "";
+        QTest::newRow("escaped quote in value")
+            << "up{job=\"a\\\"b^" << What::LabelValue << "a\\\"b"
+            << "job"
+            << "up";
+        QTest::newRow("by list") << "sum by (ser^) (rate(x[5m]))" << What::LabelName << "ser"
+                                 << ""
+                                 << "";
+        QTest::newRow("trailing by") << "sum(rate(x[5m])) by (^" << What::LabelName << ""
+                                     << ""
+                                     << "";
+        QTest::newRow("range duration") << "rate(x[5^" << What::None << ""
+                                        << ""
+                                        << "";
+        QTest::newRow("line filter string") << "{app=\"a\"} |= \"err^" << What::None << ""
+                                            << ""
+                                            << "";
+        QTest::newRow("after a pipe") << "{app=\"a\"} | js^" << What::None << "js"
+                                      << ""
+                                      << "";
+        QTest::newRow("number") << "x > 12^" << What::None << "12"
+                                << ""
+                                << "";
+        QTest::newRow("label value without quote") << "up{job=^" << What::None << ""
+                                                   << ""
+                                                   << "up";
+        QTest::newRow("after the selector")
+            << "{app=\"a\"} |= \"x\" or cou^" << What::MetricName << "cou"
+            << ""
+            << "";
     }
 
-    void selectorContext()
-    {
+    void selectorContext() {
         QFETCH(QString, marked);
         QFETCH(What, what);
         QFETCH(QString, prefix);
@@ -127,23 +158,35 @@ private slots:
         QCOMPARE(c.metric, metric);
     }
 
-    void searchContext_data()
-    {
+    void searchContext_data() {
         QTest::addColumn<QString>("marked");
         QTest::addColumn<What>("what");
         QTest::addColumn<QString>("prefix");
         QTest::addColumn<QString>("label");
         QTest::addColumn<QString>("service");
-        QTest::newRow("first key") << "ser^" << What::SearchKey << "ser" << "" << "";
-        QTest::newRow("service value") << "service=chec^" << What::SearchValue << "chec" << "service" << "";
-        QTest::newRow("second key") << "service=checkout op^" << What::SearchKey << "op" << "" << "checkout";
-        QTest::newRow("quoted operation") << "service=checkout operation=\"GET /^" << What::SearchValue << "GET /" << "operation" << "checkout";
-        QTest::newRow("empty") << "^" << What::SearchKey << "" << "" << "";
-        QTest::newRow("service quoted elsewhere") << "operation=^ service=\"check out\"" << What::SearchValue << "" << "operation" << "check out";
+        QTest::newRow("first key") << "ser^" << What::SearchKey << "ser"
+                                   << ""
+                                   << "";
+        QTest::newRow("service value") << "service=chec^" << What::SearchValue << "chec"
+                                       << "service"
+                                       << "";
+        QTest::newRow("second key") << "service=checkout op^" << What::SearchKey << "op"
+                                    << ""
+                                    << "checkout";
+        QTest::newRow("quoted operation")
+            << "service=checkout operation=\"GET /^" << What::SearchValue << "GET /"
+            << "operation"
+            << "checkout";
+        QTest::newRow("empty") << "^" << What::SearchKey << ""
+                               << ""
+                               << "";
+        QTest::newRow("service quoted elsewhere")
+            << "operation=^ service=\"check out\"" << What::SearchValue << ""
+            << "operation"
+            << "check out";
     }
 
-    void searchContext()
-    {
+    void searchContext() {
         QFETCH(QString, marked);
         QFETCH(What, what);
         QFETCH(QString, prefix);
@@ -157,40 +200,48 @@ private slots:
         QCOMPARE(c.service, service);
     }
 
-    void applyingACompletion_data()
-    {
+    void applyingACompletion_data() {
         QTest::addColumn<QString>("marked");
         QTest::addColumn<bool>("search");
         QTest::addColumn<QString>("choice");
         QTest::addColumn<QString>("expected"); // '^' marks the cursor after
-        QTest::newRow("metric mid-word") << "rate(http_re^qs[5m])" << false << "http_requests_total" << "rate(http_requests_total^[5m])";
-        QTest::newRow("label name opens its value") << "up{jo^" << false << "job" << "up{job=\"^";
-        QTest::newRow("label name before an operator") << "up{jo^=\"x\"}" << false << "job" << "up{job^=\"x\"}";
-        QTest::newRow("label in a by list") << "sum by (ser^)" << false << "service" << "sum by (service^)";
-        QTest::newRow("value closes its quote") << "up{job=\"ap^" << false << "api" << "up{job=\"api\"^";
-        QTest::newRow("value keeps the closing quote") << "up{job=\"a^x\"}" << false << "api" << "up{job=\"api\"^}";
-        QTest::newRow("value is escaped") << "{msg=\"^" << false << "say \"hi\" \\o/" << "{msg=\"say \\\"hi\\\" \\\\o/\"^";
-        QTest::newRow("search key") << "service=a op^" << true << "operation" << "service=a operation=^";
-        QTest::newRow("search value with a space") << "operation=GE^" << true << "GET /cart" << "operation=\"GET /cart\"^";
-        QTest::newRow("plain search value") << "service=ch^" << true << "checkout" << "service=checkout^";
+        QTest::newRow("metric mid-word") << "rate(http_re^qs[5m])" << false << "http_requests_total"
+                                         << "rate(http_requests_total^[5m])";
+        QTest::newRow("label name opens its value") << "up{jo^" << false << "job"
+                                                    << "up{job=\"^";
+        QTest::newRow("label name before an operator") << "up{jo^=\"x\"}" << false << "job"
+                                                       << "up{job^=\"x\"}";
+        QTest::newRow("label in a by list") << "sum by (ser^)" << false << "service"
+                                            << "sum by (service^)";
+        QTest::newRow("value closes its quote") << "up{job=\"ap^" << false << "api"
+                                                << "up{job=\"api\"^";
+        QTest::newRow("value keeps the closing quote") << "up{job=\"a^x\"}" << false << "api"
+                                                       << "up{job=\"api\"^}";
+        QTest::newRow("value is escaped") << "{msg=\"^" << false << "say \"hi\" \\o/"
+                                          << "{msg=\"say \\\"hi\\\" \\\\o/\"^";
+        QTest::newRow("search key") << "service=a op^" << true << "operation"
+                                    << "service=a operation=^";
+        QTest::newRow("search value with a space") << "operation=GE^" << true << "GET /cart"
+                                                   << "operation=\"GET /cart\"^";
+        QTest::newRow("plain search value") << "service=ch^" << true << "checkout"
+                                            << "service=checkout^";
     }
 
-    void applyingACompletion()
-    {
+    void applyingACompletion() {
         QFETCH(QString, marked);
         QFETCH(bool, search);
         QFETCH(QString, choice);
         QFETCH(QString, expected);
         const auto [text, cursor] = split(marked);
-        const CompletionContext c = search ? searchCompletionContext(text, cursor) : selectorCompletionContext(text, cursor);
+        const CompletionContext c = search ? searchCompletionContext(text, cursor)
+                                           : selectorCompletionContext(text, cursor);
         const CompletionEdit edit = applyCompletion(text, c, choice);
         QString got = edit.text;
         got.insert(edit.cursor, QLatin1Char('^'));
         QCOMPARE(got, expected);
     }
 
-    void completionRequests()
-    {
+    void completionRequests() {
         CompletionContext c = selectorCompletionContext(QStringLiteral("up{job=\"a"), 9);
         auto prom = completionRequestFor(SourceType::Prometheus, c);
         QVERIFY(prom);
@@ -202,9 +253,11 @@ private slots:
         QCOMPARE(loki->matcher, std::string()); // Loki's label lookups take no metric
         QVERIFY(!completionRequestFor(SourceType::CloudWatch, c));
         c = selectorCompletionContext(QStringLiteral("http"), 4);
-        QCOMPARE(completionRequestFor(SourceType::Prometheus, c)->what, CompletionRequest::What::MetricNames);
+        QCOMPARE(completionRequestFor(SourceType::Prometheus, c)->what,
+                 CompletionRequest::What::MetricNames);
         QVERIFY(!completionRequestFor(SourceType::Loki, c)); // LogQL functions are built in
-        QVERIFY(builtinCompletions(SourceType::Loki, QueryPane::Metrics, What::MetricName).contains(QStringLiteral("count_over_time")));
+        QVERIFY(builtinCompletions(SourceType::Loki, QueryPane::Metrics, What::MetricName)
+                    .contains(QStringLiteral("count_over_time")));
         c = searchCompletionContext(QStringLiteral("service=checkout operation="), 27);
         auto ops = completionRequestFor(SourceType::Jaeger, c);
         QVERIFY(ops);
@@ -212,11 +265,11 @@ private slots:
         QCOMPARE(ops->label, std::string("checkout"));
         c = searchCompletionContext(QStringLiteral("operation="), 10);
         QVERIFY(!completionRequestFor(SourceType::Jaeger, c)); // no service yet
-        QVERIFY(builtinCompletions(SourceType::Jaeger, QueryPane::Traces, What::SearchKey).contains(QStringLiteral("minDuration")));
+        QVERIFY(builtinCompletions(SourceType::Jaeger, QueryPane::Traces, What::SearchKey)
+                    .contains(QStringLiteral("minDuration")));
     }
 
-    void panesAndSources()
-    {
+    void panesAndSources() {
         QVERIFY(servesPane({FetchKind::Logs, FetchKind::Series}, QueryPane::Metrics));
         QVERIFY(servesPane({FetchKind::Logs, FetchKind::Series}, QueryPane::Logs));
         QVERIFY(!servesPane({FetchKind::Logs, FetchKind::Series}, QueryPane::Traces));
@@ -224,43 +277,50 @@ private slots:
         QVERIFY(!servesPane({FetchKind::Series, FetchKind::Alerts}, QueryPane::Logs));
     }
 
-    void requests()
-    {
+    void requests() {
         const TimeWindow w{Timestamp::fromSeconds(1000), Timestamp::fromSeconds(2000)};
-        auto logs = buildFetchRequest(QueryPane::Logs, sourceOf(SourceType::Loki), QStringLiteral("  {app=\"a\"} |= \"x\" "), w);
+        auto logs = buildFetchRequest(QueryPane::Logs, sourceOf(SourceType::Loki),
+                                      QStringLiteral("  {app=\"a\"} |= \"x\" "), w);
         QVERIFY(logs);
         QCOMPARE(logs->kind, FetchKind::Logs);
         QCOMPARE(logs->query, std::string("{app=\"a\"} |= \"x\""));
         QCOMPARE(logs->source, std::string("src"));
         QCOMPARE(logs->window, w);
-        auto series = buildFetchRequest(QueryPane::Metrics, sourceOf(SourceType::Prometheus), QStringLiteral("up"), w);
+        auto series = buildFetchRequest(QueryPane::Metrics, sourceOf(SourceType::Prometheus),
+                                        QStringLiteral("up"), w);
         QCOMPARE(series->kind, FetchKind::Series);
-        auto trace = buildFetchRequest(QueryPane::Traces, sourceOf(SourceType::Jaeger), QStringLiteral("4BF92F3577B34DA6A3CE929D0E0E4736"), w);
+        auto trace = buildFetchRequest(QueryPane::Traces, sourceOf(SourceType::Jaeger),
+                                       QStringLiteral("4BF92F3577B34DA6A3CE929D0E0E4736"), w);
         QCOMPARE(trace->kind, FetchKind::Trace);
         QCOMPARE(trace->traceId, std::string("4BF92F3577B34DA6A3CE929D0E0E4736"));
-        auto search = buildFetchRequest(QueryPane::Traces, sourceOf(SourceType::Jaeger),
-                                        QStringLiteral("service=checkout operation=\"POST /pay\" minDuration=1s"), w);
+        auto search = buildFetchRequest(
+            QueryPane::Traces, sourceOf(SourceType::Jaeger),
+            QStringLiteral("service=checkout operation=\"POST /pay\" minDuration=1s"), w);
         QVERIFY(search);
         QCOMPARE(search->kind, FetchKind::Traces);
-        const std::vector<std::pair<std::string, std::string>> terms = {{"service", "checkout"}, {"operation", "POST /pay"}, {"minDuration", "1s"}};
+        const std::vector<std::pair<std::string, std::string>> terms = {
+            {"service", "checkout"}, {"operation", "POST /pay"}, {"minDuration", "1s"}};
         QCOMPARE(search->search, terms);
-        auto xray = buildFetchRequest(QueryPane::Traces, sourceOf(SourceType::CloudWatch), QStringLiteral("service(\"a\") AND fault"), w);
+        auto xray = buildFetchRequest(QueryPane::Traces, sourceOf(SourceType::CloudWatch),
+                                      QStringLiteral("service(\"a\") AND fault"), w);
         QCOMPARE(xray->kind, FetchKind::Traces);
         QCOMPARE(xray->query, std::string("service(\"a\") AND fault"));
         QVERIFY(looksLikeTraceId(QStringLiteral("1-5f84c7a1-0123456789abcdef01234567")));
         QVERIFY(!looksLikeTraceId(QStringLiteral("abc"))); // too short to mean a trace
 
-        auto empty = buildFetchRequest(QueryPane::Logs, sourceOf(SourceType::Loki), QStringLiteral("   "), w);
+        auto empty = buildFetchRequest(QueryPane::Logs, sourceOf(SourceType::Loki),
+                                       QStringLiteral("   "), w);
         QVERIFY(!empty);
         QCOMPARE(empty.error().what, std::string("the query is empty"));
-        auto bad = buildFetchRequest(QueryPane::Traces, sourceOf(SourceType::Jaeger), QStringLiteral("service=a checkout"), w);
+        auto bad = buildFetchRequest(QueryPane::Traces, sourceOf(SourceType::Jaeger),
+                                     QStringLiteral("service=a checkout"), w);
         QVERIFY(!bad);
-        QVERIFY2(bad.error().what.find("\"checkout\" is not key=value") != std::string::npos, bad.error().what.c_str());
+        QVERIFY2(bad.error().what.find("\"checkout\" is not key=value") != std::string::npos,
+                 bad.error().what.c_str());
         QVERIFY(!parseSearchTerms("operation=\"GET /x"));
     }
 
-    void fetchWindowFallsBack()
-    {
+    void fetchWindowFallsBack() {
         const Timestamp now = Timestamp::fromSeconds(100000);
         const TimeWindow focus{Timestamp::fromSeconds(10), Timestamp::fromSeconds(20)};
         const TimeWindow range{Timestamp::fromSeconds(5), Timestamp::fromSeconds(50)};
@@ -268,11 +328,11 @@ private slots:
         const TimeWindow whole = fetchWindow(TimeWindow::all(), range, now);
         QCOMPARE(whole.from, range.from);
         QVERIFY(whole.contains(range.to)); // the last record is inside (windows end exclusive)
-        QCOMPARE(fetchWindow(TimeWindow::all(), std::nullopt, now), (TimeWindow{now - Duration::hours(1), now}));
+        QCOMPARE(fetchWindow(TimeWindow::all(), std::nullopt, now),
+                 (TimeWindow{now - Duration::hours(1), now}));
     }
 
-    void describingAFetch()
-    {
+    void describingAFetch() {
         FetchRunResult r;
         r.request.query = "{app=\"a\"}";
         FetchReport rep;
@@ -292,7 +352,9 @@ private slots:
         r.report->warnings = {"max series"};
         m = describeFetch(r);
         QCOMPARE(m.level, FetchMessage::Level::Partial);
-        QVERIFY2(m.text.startsWith(QStringLiteral("PARTIAL (limit of 5000 lines reached): 1,234 logs")), qPrintable(m.text));
+        QVERIFY2(
+            m.text.startsWith(QStringLiteral("PARTIAL (limit of 5000 lines reached): 1,234 logs")),
+            qPrintable(m.text));
         QVERIFY(m.details.contains(QStringLiteral("Server warning: max series")));
 
         r.report->partialReason = "cancelled";
@@ -310,11 +372,15 @@ private slots:
         QVERIFY2(m.text.contains(QStringLiteral("already in the cache")), qPrintable(m.text));
 
         FetchRunResult failed;
-        failed.error = Error{"loki prod GET /loki/api/v1/query_range", "HTTP 400: parse error at line 1, col 5", "check the LogQL syntax"};
+        failed.error = Error{"loki prod GET /loki/api/v1/query_range",
+                             "HTTP 400: parse error at line 1, col 5", "check the LogQL syntax"};
         m = describeFetch(failed);
         QCOMPARE(m.level, FetchMessage::Level::Failed);
-        QCOMPARE(m.text, QStringLiteral("Failed: HTTP 400: parse error at line 1, col 5 — check the LogQL syntax"));
-        QVERIFY(m.details.contains(QStringLiteral("Where: loki prod GET /loki/api/v1/query_range")));
+        QCOMPARE(m.text,
+                 QStringLiteral(
+                     "Failed: HTTP 400: parse error at line 1, col 5 — check the LogQL syntax"));
+        QVERIFY(
+            m.details.contains(QStringLiteral("Where: loki prod GET /loki/api/v1/query_range")));
 
         WriteStats s;
         s.series = 3;

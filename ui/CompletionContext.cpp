@@ -6,11 +6,12 @@
 namespace rootline {
 namespace {
 
-bool isWordChar(QChar c) { return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char(':'); }
+bool isWordChar(QChar c) {
+    return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char(':');
+}
 
 // The identifier that ends right before `pos`, spaces skipped ("sum by (" → "by").
-QString wordBefore(const QString& text, int pos)
-{
+QString wordBefore(const QString& text, int pos) {
     int end = pos;
     while (end > 0 && text[end - 1].isSpace())
         --end;
@@ -21,24 +22,22 @@ QString wordBefore(const QString& text, int pos)
 }
 
 // The last non-space character before `pos`, or a null QChar.
-QChar charBefore(const QString& text, int pos)
-{
+QChar charBefore(const QString& text, int pos) {
     while (pos > 0 && text[pos - 1].isSpace())
         --pos;
     return pos > 0 ? text[pos - 1] : QChar();
 }
 
-bool isLabelListKeyword(const QString& word)
-{
-    static const QStringList keywords = {QStringLiteral("by"), QStringLiteral("without"), QStringLiteral("on"), QStringLiteral("ignoring"),
-                                         QStringLiteral("group_left"), QStringLiteral("group_right")};
+bool isLabelListKeyword(const QString& word) {
+    static const QStringList keywords = {
+        QStringLiteral("by"),       QStringLiteral("without"),    QStringLiteral("on"),
+        QStringLiteral("ignoring"), QStringLiteral("group_left"), QStringLiteral("group_right")};
     return keywords.contains(word, Qt::CaseInsensitive);
 }
 
 } // namespace
 
-CompletionContext selectorCompletionContext(const QString& text, int cursor)
-{
+CompletionContext selectorCompletionContext(const QString& text, int cursor) {
     CompletionContext ctx;
     cursor = qBound(0, cursor, int(text.size()));
     QChar quote;          // inside a string when not null
@@ -73,9 +72,15 @@ CompletionContext selectorCompletionContext(const QString& text, int cursor)
             inBraces = false;
             matcherLabel.clear();
             break;
-        case '[': ++bracketDepth; break;
-        case ']': bracketDepth = qMax(0, bracketDepth - 1); break;
-        case '(': parens.push_back(isLabelListKeyword(wordBefore(text, i))); break;
+        case '[':
+            ++bracketDepth;
+            break;
+        case ']':
+            bracketDepth = qMax(0, bracketDepth - 1);
+            break;
+        case '(':
+            parens.push_back(isLabelListKeyword(wordBefore(text, i)));
+            break;
         case ')':
             if (!parens.empty())
                 parens.pop_back();
@@ -90,7 +95,8 @@ CompletionContext selectorCompletionContext(const QString& text, int cursor)
             if (inBraces && matcherLabel.isEmpty())
                 matcherLabel = wordBefore(text, i);
             break;
-        default: break;
+        default:
+            break;
         }
     }
 
@@ -147,8 +153,7 @@ CompletionContext selectorCompletionContext(const QString& text, int cursor)
     return ctx;
 }
 
-CompletionContext searchCompletionContext(const QString& text, int cursor)
-{
+CompletionContext searchCompletionContext(const QString& text, int cursor) {
     CompletionContext ctx;
     cursor = qBound(0, cursor, int(text.size()));
     // Split into terms (whitespace outside quotes), noting the one the cursor is in.
@@ -179,7 +184,8 @@ CompletionContext searchCompletionContext(const QString& text, int cursor)
         const QString term = text.mid(t.start, t.end - t.start);
         if (term.startsWith(QLatin1String("service="))) {
             QString value = term.mid(8);
-            if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) && value.endsWith(QLatin1Char('"')))
+            if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) &&
+                value.endsWith(QLatin1Char('"')))
                 value = value.mid(1, value.size() - 2);
             if (!(t.start <= cursor && cursor <= t.end))
                 ctx.service = value;
@@ -195,7 +201,8 @@ CompletionContext searchCompletionContext(const QString& text, int cursor)
         ctx.replaceStart = current.start;
         ctx.replaceEnd = current.end;
         // The key ends at '=' when the cursor is inside a complete term.
-        const int termEq = text.mid(current.start, current.end - current.start).indexOf(QLatin1Char('='));
+        const int termEq =
+            text.mid(current.start, current.end - current.start).indexOf(QLatin1Char('='));
         if (termEq >= 0)
             ctx.replaceEnd = current.start + termEq;
         return ctx;
@@ -211,20 +218,23 @@ CompletionContext searchCompletionContext(const QString& text, int cursor)
     return ctx;
 }
 
-CompletionEdit applyCompletion(const QString& text, const CompletionContext& ctx, const QString& choice)
-{
+CompletionEdit applyCompletion(const QString& text, const CompletionContext& ctx,
+                               const QString& choice) {
     using What = CompletionContext::What;
     QString insert = choice;
     int end = ctx.replaceEnd;
     switch (ctx.what) {
-    case What::None: return {text, ctx.replaceEnd};
-    case What::MetricName: break;
+    case What::None:
+        return {text, ctx.replaceEnd};
+    case What::MetricName:
+        break;
     case What::LabelName: {
         // In a selector, `name="` so that the values come next, unless an operator follows already.
         int next = end;
         while (next < text.size() && text[next].isSpace())
             ++next;
-        const bool hasOperator = next < text.size() && (text[next] == QLatin1Char('=') || text[next] == QLatin1Char('!'));
+        const bool hasOperator = next < text.size() &&
+                                 (text[next] == QLatin1Char('=') || text[next] == QLatin1Char('!'));
         if (ctx.inSelector && !hasOperator)
             insert += QStringLiteral("=\"");
         break;
@@ -246,8 +256,11 @@ CompletionEdit applyCompletion(const QString& text, const CompletionContext& ctx
             ++end;
         break;
     case What::SearchValue:
-        if (insert.contains(QLatin1Char(' ')) || insert.contains(QLatin1Char('"')) || insert.isEmpty())
-            insert = QLatin1Char('"') + QString(insert).replace(QLatin1Char('"'), QStringLiteral("\\\"")) + QLatin1Char('"');
+        if (insert.contains(QLatin1Char(' ')) || insert.contains(QLatin1Char('"')) ||
+            insert.isEmpty())
+            insert = QLatin1Char('"') +
+                     QString(insert).replace(QLatin1Char('"'), QStringLiteral("\\\"")) +
+                     QLatin1Char('"');
         break;
     }
     QString out = text.left(ctx.replaceStart) + insert + text.mid(end);

@@ -12,13 +12,13 @@ namespace rootline {
 struct CompletionContext {
     enum class What { None, MetricName, LabelName, LabelValue, SearchKey, SearchValue };
     What what = What::None;
-    QString prefix;      // what has been typed of the word so far (the completer's filter)
+    QString prefix;       // what has been typed of the word so far (the completer's filter)
     int replaceStart = 0; // a chosen completion replaces [replaceStart, replaceEnd)
     int replaceEnd = 0;
-    QString label;  // LabelValue: the label; SearchValue: the key
-    QString metric; // PromQL: the metric name before `{` (narrows label lookups); may be empty
+    QString label;   // LabelValue: the label; SearchValue: the key
+    QString metric;  // PromQL: the metric name before `{` (narrows label lookups); may be empty
     QString service; // trace search: the service=… term elsewhere in the text (for operations)
-    QChar quote;    // LabelValue: the quote the value is in
+    QChar quote;     // LabelValue: the quote the value is in
     bool inSelector = false; // LabelName: inside `{…}` (a matcher follows), not a by (…) list
 };
 
@@ -33,6 +33,7 @@ struct CompletionEdit {
 };
 // The text after choosing `choice` in `context`: a label name gets `="` so its values come next,
 // a value is escaped and closed with its quote, a search key gets `=`, a value with spaces quotes.
-CompletionEdit applyCompletion(const QString& text, const CompletionContext& context, const QString& choice);
+CompletionEdit applyCompletion(const QString& text, const CompletionContext& context,
+                               const QString& choice);
 
 } // namespace rootline

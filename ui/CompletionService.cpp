@@ -9,33 +9,30 @@ constexpr qint64 kFreshMs = 5 * 60 * 1000;
 constexpr qint64 kFailureMs = 15 * 1000;
 } // namespace
 
-CompletionService::CompletionService(QObject* parent) : QObject(parent)
-{
+CompletionService::CompletionService(QObject* parent)
+    : QObject(parent) {
     m_pool.setMaxThreadCount(2);
 }
 
-CompletionService::~CompletionService()
-{
+CompletionService::~CompletionService() {
     ++m_generation;
     m_pool.waitForDone(); // workers post to this object
 }
 
-void CompletionService::setSources(const std::vector<Source>& sources)
-{
+void CompletionService::setSources(const std::vector<Source>& sources) {
     m_sources = sources;
     m_cache.clear();
     m_pending.clear();
     ++m_generation; // answers for the old sources are dropped
 }
 
-QString CompletionService::keyOf(const CompletionRequest& r)
-{
-    return QString::number(int(r.what)) + QLatin1Char('|') + QString::fromStdString(r.label) + QLatin1Char('|')
-           + QString::fromStdString(r.matcher);
+QString CompletionService::keyOf(const CompletionRequest& r) {
+    return QString::number(int(r.what)) + QLatin1Char('|') + QString::fromStdString(r.label) +
+           QLatin1Char('|') + QString::fromStdString(r.matcher);
 }
 
-std::optional<QStringList> CompletionService::lookup(const QString& sourceName, const CompletionRequest& request)
-{
+std::optional<QStringList> CompletionService::lookup(const QString& sourceName,
+                                                     const CompletionRequest& request) {
     const QString key = keyOf(request);
     const QString cacheKey = sourceName + QChar(0x1f) + key;
     std::optional<QStringList> cached;
@@ -55,7 +52,8 @@ std::optional<QStringList> CompletionService::lookup(const QString& sourceName, 
     CompletionRequest req = request;
     if (!req.window && m_window)
         req.window = m_window();
-    m_pool.start([this, source = *found, req, generation = m_generation, cacheKey, sourceName, key]() mutable {
+    m_pool.start([this, source = *found, req, generation = m_generation, cacheKey, sourceName,
+                  key]() mutable {
         std::optional<QStringList> values;
         QString error;
         try {
@@ -76,15 +74,18 @@ std::optional<QStringList> CompletionService::lookup(const QString& sourceName, 
             error = QString::fromUtf8(e.what());
         }
         QMetaObject::invokeMethod(
-            this, [=, this, values = std::move(values)]() mutable { deliver(generation, cacheKey, sourceName, key, std::move(values), error); },
+            this,
+            [=, this, values = std::move(values)]() mutable {
+                deliver(generation, cacheKey, sourceName, key, std::move(values), error);
+            },
             Qt::QueuedConnection);
     });
     return cached;
 }
 
-void CompletionService::deliver(quint64 generation, const QString& cacheKey, const QString& source, const QString& key,
-                                std::optional<QStringList> values, const QString& error)
-{
+void CompletionService::deliver(quint64 generation, const QString& cacheKey, const QString& source,
+                                const QString& key, std::optional<QStringList> values,
+                                const QString& error) {
     if (generation != m_generation)
         return;
     m_pending.remove(cacheKey);

@@ -13,7 +13,6 @@
 #include <QSet>
 #include <QStringList>
 #include <QThreadPool>
-
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -31,7 +30,9 @@ public:
     // Replaces the sources and forgets every cached list.
     void setSources(const std::vector<Source>& sources);
     // The window label lookups cover (Loki only answers for a window; its default is 6 hours).
-    void setWindowProvider(std::function<std::optional<TimeWindow>()> provider) { m_window = std::move(provider); }
+    void setWindowProvider(std::function<std::optional<TimeWindow>()> provider) {
+        m_window = std::move(provider);
+    }
 
     // The cached list for `request` of `source`. Absent (or stale) → asks on a worker and emits
     // ready() when the answer is in; absent is returned until then.
@@ -50,8 +51,8 @@ private:
         QElapsedTimer age;
         bool failed = false;
     };
-    void deliver(quint64 generation, const QString& cacheKey, const QString& source, const QString& key,
-                 std::optional<QStringList> values, const QString& error);
+    void deliver(quint64 generation, const QString& cacheKey, const QString& source,
+                 const QString& key, std::optional<QStringList> values, const QString& error);
 
     std::vector<Source> m_sources;
     std::function<std::optional<TimeWindow>()> m_window;

@@ -6,7 +6,6 @@
 #include "sources/SourcesFile.h"
 
 #include <QTimer>
-
 #include <algorithm>
 #include <mutex>
 
@@ -22,8 +21,7 @@ struct FetchController::Job {
 };
 
 // The whole fetch, on the worker: nothing here touches a widget or the session.
-Result<FetchReport> FetchController::fetchInto(Job& job)
-{
+Result<FetchReport> FetchController::fetchInto(Job& job) {
     Source source = job.source;
     if (auto s = resolveSecrets(source); !s)
         return s.error();
@@ -32,7 +30,9 @@ Result<FetchReport> FetchController::fetchInto(Job& job)
         return connector.error();
     const auto kinds = (*connector)->supportedKinds();
     if (std::find(kinds.begin(), kinds.end(), job.request.kind) == kinds.end())
-        return Error{"source " + source.name, std::string("a ") + sourceTypeName(source.type) + " source cannot fetch " + fetchKindName(job.request.kind),
+        return Error{"source " + source.name,
+                     std::string("a ") + sourceTypeName(source.type) + " source cannot fetch " +
+                         fetchKindName(job.request.kind),
                      "choose another source for this pane"};
     std::vector<FetchRecord> history;
     {
@@ -48,30 +48,31 @@ Result<FetchReport> FetchController::fetchInto(Job& job)
     auto writer = CacheWriter::open(job.cachePath);
     if (!writer)
         return writer.error();
-    auto report = runFetch(**connector, **writer, history, job.request, &job.cancel, [&job](const FetchProgress& p) {
-        std::lock_guard lock(job.mutex);
-        job.progress = p;
-    });
+    auto report = runFetch(**connector, **writer, history, job.request, &job.cancel,
+                           [&job](const FetchProgress& p) {
+                               std::lock_guard lock(job.mutex);
+                               job.progress = p;
+                           });
     writer->reset(); // finishes what is queued before the panes reload
     return report;
 }
 
-FetchController::FetchController(QObject* parent) : QObject(parent), m_timer(new QTimer(this))
-{
+FetchController::FetchController(QObject* parent)
+    : QObject(parent)
+    , m_timer(new QTimer(this)) {
     m_pool.setMaxThreadCount(1);
     m_timer->setInterval(100);
     connect(m_timer, &QTimer::timeout, this, &FetchController::poll);
 }
 
-FetchController::~FetchController()
-{
+FetchController::~FetchController() {
     if (m_job)
         m_job->cancel.store(true);
     m_pool.waitForDone(); // the worker posts to this object
 }
 
-bool FetchController::start(const Source& source, const FetchRequest& request, const QString& cachePath)
-{
+bool FetchController::start(const Source& source, const FetchRequest& request,
+                            const QString& cachePath) {
     if (m_job)
         return false;
     auto job = std::make_shared<Job>();
@@ -93,10 +94,13 @@ bool FetchController::start(const Source& source, const FetchRequest& request, c
             else
                 result.error = report.error();
         } catch (const std::exception& e) {
-            result.error = Error{"fetch from " + job->source.name, std::string("the fetch failed: ") + e.what(), {}};
+            result.error = Error{
+                "fetch from " + job->source.name, std::string("the fetch failed: ") + e.what(), {}};
         }
         result.cancelRequested = job->cancel.load();
-        QMetaObject::invokeMethod(this, [this, result = std::move(result)]() mutable { onDone(std::move(result)); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, result = std::move(result)]() mutable { onDone(std::move(result)); },
+            Qt::QueuedConnection);
     });
     m_timer->start();
     emit started(request);
@@ -104,20 +108,24 @@ bool FetchController::start(const Source& source, const FetchRequest& request, c
     return true;
 }
 
-void FetchController::cancel()
-{
+void FetchController::cancel() {
     if (m_job)
         m_job->cancel.store(true);
 }
 
-bool FetchController::isCancelling() const { return m_job && m_job->cancel.load(); }
+bool FetchController::isCancelling() const {
+    return m_job && m_job->cancel.load();
+}
 
-const FetchRequest* FetchController::runningRequest() const { return m_job ? &m_job->request : nullptr; }
+const FetchRequest* FetchController::runningRequest() const {
+    return m_job ? &m_job->request : nullptr;
+}
 
-double FetchController::elapsedSeconds() const { return m_job ? double(m_clock.elapsed()) / 1000.0 : 0.0; }
+double FetchController::elapsedSeconds() const {
+    return m_job ? double(m_clock.elapsed()) / 1000.0 : 0.0;
+}
 
-void FetchController::poll()
-{
+void FetchController::poll() {
     if (!m_job)
         return;
     FetchProgress p;
@@ -129,8 +137,7 @@ void FetchController::poll()
     emit progressChanged(p, elapsedSeconds());
 }
 
-void FetchController::onDone(FetchRunResult result)
-{
+void FetchController::onDone(FetchRunResult result) {
     m_timer->stop();
     result.seconds = elapsedSeconds();
     m_job.reset();

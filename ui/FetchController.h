@@ -2,9 +2,9 @@
 
 // Runs the query bars' fetches (issue 4 item 8), one at a time, never on the UI thread. A worker
 // resolves the source's secrets, makes its own connector, reads the cache's provenance with its own
-// reader, opens a CacheWriter on the cache file and calls runFetch with a cancel flag. The session's
-// reader keeps reading meanwhile (WAL), and the panes reload once the fetch has committed.
-// Progress is polled from the worker's latest FetchProgress (throttled, 10 per second).
+// reader, opens a CacheWriter on the cache file and calls runFetch with a cancel flag. The
+// session's reader keeps reading meanwhile (WAL), and the panes reload once the fetch has
+// committed. Progress is polled from the worker's latest FetchProgress (throttled, 10 per second).
 
 #include "FetchResult.h"
 #include "sources/Source.h"
@@ -12,7 +12,6 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QThreadPool>
-
 #include <memory>
 
 class QTimer;

@@ -8,11 +8,14 @@
 namespace rootline {
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("FetchResult", text); }
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString tr(const char* text) {
+    return QCoreApplication::translate("FetchResult", text);
+}
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
-QString windowsText(const std::vector<TimeWindow>& windows)
-{
+QString windowsText(const std::vector<TimeWindow>& windows) {
     QStringList parts;
     for (const auto& w : windows)
         parts << fmt::window(w);
@@ -21,15 +24,13 @@ QString windowsText(const std::vector<TimeWindow>& windows)
 
 } // namespace
 
-bool FetchRunResult::cancelled() const
-{
+bool FetchRunResult::cancelled() const {
     if (report)
         return report->partialReason.find("cancelled") != std::string::npos;
     return cancelRequested;
 }
 
-QString byteCountText(int64_t bytes)
-{
+QString byteCountText(int64_t bytes) {
     if (bytes < 1024)
         return tr("%1 B").arg(bytes);
     if (bytes < (int64_t(1) << 20))
@@ -37,8 +38,7 @@ QString byteCountText(int64_t bytes)
     return tr("%1 MiB").arg(double(bytes) / (1 << 20), 0, 'f', 1);
 }
 
-QString rowsText(const WriteStats& s)
-{
+QString rowsText(const WriteStats& s) {
     QStringList parts;
     auto add = [&](int64_t n, const char* one, const char* many) {
         if (n > 0)
@@ -54,8 +54,7 @@ QString rowsText(const WriteStats& s)
     return parts.isEmpty() ? tr("no rows") : parts.join(QStringLiteral(" · "));
 }
 
-QString progressText(const FetchProgress& p, double seconds)
-{
+QString progressText(const FetchProgress& p, double seconds) {
     QStringList parts;
     if (!p.stage.empty())
         parts << qs(p.stage);
@@ -71,8 +70,7 @@ QString progressText(const FetchProgress& p, double seconds)
     return parts.join(QStringLiteral(" · "));
 }
 
-FetchMessage describeFetch(const FetchRunResult& r)
-{
+FetchMessage describeFetch(const FetchRunResult& r) {
     FetchMessage m;
     if (!r.report) {
         const Error e = r.error.value_or(Error{"fetch", "no result", {}});
@@ -109,18 +107,22 @@ FetchMessage describeFetch(const FetchRunResult& r)
         details << tr("Cache: %1").arg(windowsText(rep.cached));
     details << tr("%1 requests, %2").arg(rep.requests).arg(byteCountText(rep.bytes));
     if (rep.stored.rejected > 0)
-        details << tr("%1 records rejected (rootline-cli stats lists them)").arg(fmt::count(rep.stored.rejected));
+        details << tr("%1 records rejected (rootline-cli stats lists them)")
+                       .arg(fmt::count(rep.stored.rejected));
     for (const auto& w : rep.warnings)
         details << tr("Server warning: %1").arg(qs(w));
 
     if (r.cancelled()) {
         m.level = FetchMessage::Level::Cancelled;
-        m.text = rep.stored.total() > 0 ? tr("Cancelled — kept %1 fetched before the cancel, marked PARTIAL.").arg(rows)
-                                        : tr("Cancelled — nothing was stored.");
+        m.text =
+            rep.stored.total() > 0
+                ? tr("Cancelled — kept %1 fetched before the cancel, marked PARTIAL.").arg(rows)
+                : tr("Cancelled — nothing was stored.");
     } else if (!rep.complete || rep.stored.rejected > 0) {
         m.level = FetchMessage::Level::Partial;
-        const QString reason = rep.partialReason.empty() ? tr("%1 records rejected").arg(fmt::count(rep.stored.rejected))
-                                                         : qs(rep.partialReason);
+        const QString reason = rep.partialReason.empty()
+                                   ? tr("%1 records rejected").arg(fmt::count(rep.stored.rejected))
+                                   : qs(rep.partialReason);
         m.text = tr("PARTIAL (%1): %2 %3.").arg(reason, rows, origin);
     } else {
         m.level = FetchMessage::Level::Complete;

@@ -8,7 +8,6 @@
 
 #include <QMetaType>
 #include <QString>
-
 #include <optional>
 
 namespace rootline {
@@ -23,7 +22,9 @@ struct FetchRunResult {
 
     bool cancelled() const;
     // Rows were committed to the cache: the panes must reload.
-    bool stored() const { return report && (report->stored.total() > 0 || report->stored.rejected > 0); }
+    bool stored() const {
+        return report && (report->stored.total() > 0 || report->stored.rejected > 0);
+    }
 };
 
 struct FetchMessage {

@@ -23,37 +23,44 @@
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
-
 #include <algorithm>
 
 namespace rootline {
 namespace {
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-
-QString historyKey(QueryPane pane, const QString& source)
-{
-    // Source names are free text: percent-encoded so that '/' does not become a settings group.
-    return QStringLiteral("queryHistory/%1/%2").arg(QLatin1String(queryPaneName(pane)), QString::fromLatin1(QUrl::toPercentEncoding(source)));
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
 }
 
-QColor levelColor(FetchMessage::Level level)
-{
+QString historyKey(QueryPane pane, const QString& source) {
+    // Source names are free text: percent-encoded so that '/' does not become a settings group.
+    return QStringLiteral("queryHistory/%1/%2")
+        .arg(QLatin1String(queryPaneName(pane)),
+             QString::fromLatin1(QUrl::toPercentEncoding(source)));
+}
+
+QColor levelColor(FetchMessage::Level level) {
     switch (level) {
-    case FetchMessage::Level::Complete: return QColor(0x2e, 0x7d, 0x32);
-    case FetchMessage::Level::Partial: return QColor(0xe6, 0x51, 0x00);
-    case FetchMessage::Level::Cancelled: return QColor(0x75, 0x75, 0x75);
-    case FetchMessage::Level::Failed: return QColor(0xd3, 0x2f, 0x2f);
+    case FetchMessage::Level::Complete:
+        return QColor(0x2e, 0x7d, 0x32);
+    case FetchMessage::Level::Partial:
+        return QColor(0xe6, 0x51, 0x00);
+    case FetchMessage::Level::Cancelled:
+        return QColor(0x75, 0x75, 0x75);
+    case FetchMessage::Level::Failed:
+        return QColor(0xd3, 0x2f, 0x2f);
     }
     return {};
 }
 
-QString paneNoun(QueryPane pane)
-{
+QString paneNoun(QueryPane pane) {
     switch (pane) {
-    case QueryPane::Metrics: return QObject::tr("metrics");
-    case QueryPane::Logs: return QObject::tr("logs");
-    case QueryPane::Traces: return QObject::tr("traces");
+    case QueryPane::Metrics:
+        return QObject::tr("metrics");
+    case QueryPane::Logs:
+        return QObject::tr("logs");
+    case QueryPane::Traces:
+        return QObject::tr("traces");
     }
     return {};
 }
@@ -74,8 +81,7 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     , m_message(new QLabel(this))
     , m_dismiss(new QToolButton(this))
     , m_completer(new QCompleter(this))
-    , m_completionModel(new QStringListModel(this))
-{
+    , m_completionModel(new QStringListModel(this)) {
     setObjectName(QStringLiteral("queryBar_%1").arg(QLatin1String(queryPaneName(pane))));
     m_sourceBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_sourceBox->setMinimumContentsLength(8);
@@ -83,7 +89,8 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     m_sourceBox->setToolTip(tr("The data source to fetch %1 from").arg(paneNoun(pane)));
     m_edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_edit->setClearButtonEnabled(true);
-    m_edit->setToolTip(tr("Enter fetches this query over the time window into the cache · Up/Down: history · Ctrl+Space: complete"));
+    m_edit->setToolTip(tr("Enter fetches this query over the time window into the cache · Up/Down: "
+                          "history · Ctrl+Space: complete"));
     m_edit->installEventFilter(this);
     m_historyButton->setArrowType(Qt::DownArrow);
     m_historyButton->setAutoRaise(true);
@@ -100,8 +107,9 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     m_progress->setTextVisible(false);
     m_progress->setRange(0, 0);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // long messages never widen the pane
-    m_message->installEventFilter(this); // elided again on resize
+    m_message->setSizePolicy(QSizePolicy::Ignored,
+                             QSizePolicy::Preferred); // long messages never widen the pane
+    m_message->installEventFilter(this);              // elided again on resize
     m_dismiss->setText(QStringLiteral("✕"));
     m_dismiss->setAutoRaise(true);
     m_dismiss->setToolTip(tr("Dismiss"));
@@ -134,14 +142,16 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     m_completer->setCaseSensitivity(Qt::CaseInsensitive);
     m_completer->setFilterMode(Qt::MatchContains); // "latency" finds http_request_latency_seconds
     m_completer->setMaxVisibleItems(12);
-    connect(m_completer, qOverload<const QString&>(&QCompleter::activated), this, &QueryBar::insertCompletion);
+    connect(m_completer, qOverload<const QString&>(&QCompleter::activated), this,
+            &QueryBar::insertCompletion);
     if (m_completions)
-        connect(m_completions, &CompletionService::ready, this, [this](const QString& source, const QString& key) {
-            if (source == currentSource() && key == m_waitingKey) {
-                m_waitingKey.clear();
-                updateCompletion(false);
-            }
-        });
+        connect(m_completions, &CompletionService::ready, this,
+                [this](const QString& source, const QString& key) {
+                    if (source == currentSource() && key == m_waitingKey) {
+                        m_waitingKey.clear();
+                        updateCompletion(false);
+                    }
+                });
 
     connect(m_edit, &QLineEdit::textEdited, this, [this] {
         m_history.resetBrowsing();
@@ -170,8 +180,7 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
     setSources({});
 }
 
-void QueryBar::setSources(const std::vector<Source>& sources)
-{
+void QueryBar::setSources(const std::vector<Source>& sources) {
     const QString previous = currentSource();
     m_sources.clear();
     for (const Source& s : sources) {
@@ -191,10 +200,11 @@ void QueryBar::setSources(const std::vector<Source>& sources)
     onSourceChanged();
 }
 
-QString QueryBar::currentSource() const { return m_sourceBox->currentData().toString(); }
+QString QueryBar::currentSource() const {
+    return m_sourceBox->currentData().toString();
+}
 
-bool QueryBar::setCurrentSource(const QString& name)
-{
+bool QueryBar::setCurrentSource(const QString& name) {
     const int i = m_sourceBox->findData(name);
     if (i < 0)
         return false;
@@ -202,25 +212,29 @@ bool QueryBar::setCurrentSource(const QString& name)
     return true;
 }
 
-const Source* QueryBar::source() const { return findSource(m_sources, currentSource().toStdString()); }
+const Source* QueryBar::source() const {
+    return findSource(m_sources, currentSource().toStdString());
+}
 
-QString QueryBar::query() const { return m_edit->text(); }
+QString QueryBar::query() const {
+    return m_edit->text();
+}
 
-void QueryBar::setQuery(const QString& text)
-{
+void QueryBar::setQuery(const QString& text) {
     m_edit->setText(text);
     m_history.resetBrowsing();
 }
 
-void QueryBar::onSourceChanged()
-{
+void QueryBar::onSourceChanged() {
     const Source* s = source();
     if (s) {
         m_edit->setPlaceholderText(queryPlaceholder(m_pane, s->type));
     } else {
-        m_edit->setPlaceholderText(m_pane == QueryPane::Traces ? tr("Add a Jaeger or CloudWatch source to fetch traces")
-                                   : m_pane == QueryPane::Logs ? tr("Add a Loki or CloudWatch source to fetch logs")
-                                                               : tr("Add a Prometheus, Loki or CloudWatch source to fetch metrics"));
+        m_edit->setPlaceholderText(
+            m_pane == QueryPane::Traces ? tr("Add a Jaeger or CloudWatch source to fetch traces")
+            : m_pane == QueryPane::Logs
+                ? tr("Add a Loki or CloudWatch source to fetch logs")
+                : tr("Add a Prometheus, Loki or CloudWatch source to fetch metrics"));
     }
     m_completer->popup()->hide();
     m_waitingKey.clear();
@@ -228,23 +242,22 @@ void QueryBar::onSourceChanged()
     updateButtons();
 }
 
-void QueryBar::loadHistory()
-{
+void QueryBar::loadHistory() {
     const QString name = currentSource();
-    m_history = QueryHistory(name.isEmpty() ? QStringList() : QSettings().value(historyKey(m_pane, name)).toStringList());
+    m_history =
+        QueryHistory(name.isEmpty() ? QStringList()
+                                    : QSettings().value(historyKey(m_pane, name)).toStringList());
     m_historyButton->setEnabled(!m_history.isEmpty());
 }
 
-void QueryBar::saveHistory()
-{
+void QueryBar::saveHistory() {
     const QString name = currentSource();
     if (!name.isEmpty())
         QSettings().setValue(historyKey(m_pane, name), m_history.entries());
     m_historyButton->setEnabled(!m_history.isEmpty());
 }
 
-void QueryBar::rebuildHistoryMenu()
-{
+void QueryBar::rebuildHistoryMenu() {
     QMenu* menu = m_historyMenu;
     menu->clear();
     const QFontMetrics metrics(m_edit->font());
@@ -265,14 +278,14 @@ void QueryBar::rebuildHistoryMenu()
     }
 }
 
-void QueryBar::run()
-{
+void QueryBar::run() {
     if (m_fetching || m_blocked || !source())
         return;
     m_completer->popup()->hide();
     const QString text = m_edit->text().trimmed();
     if (text.isEmpty()) {
-        setStatus(FetchMessage::Level::Failed, tr("Type a query first — e.g. %1").arg(m_edit->placeholderText()), {});
+        setStatus(FetchMessage::Level::Failed,
+                  tr("Type a query first — e.g. %1").arg(m_edit->placeholderText()), {});
         return;
     }
     m_history.add(text);
@@ -280,10 +293,11 @@ void QueryBar::run()
     emit fetchRequested(currentSource(), text);
 }
 
-void QueryBar::completeNow() { updateCompletion(true); }
+void QueryBar::completeNow() {
+    updateCompletion(true);
+}
 
-void QueryBar::updateCompletion(bool explicitRequest)
-{
+void QueryBar::updateCompletion(bool explicitRequest) {
     const Source* s = source();
     if (!s) {
         m_context = {};
@@ -292,15 +306,22 @@ void QueryBar::updateCompletion(bool explicitRequest)
     const QString text = m_edit->text();
     const int cursor = m_edit->cursorPosition();
     switch (queryLanguage(m_pane, s->type)) {
-    case QueryLanguage::Selector: m_context = selectorCompletionContext(text, cursor); break;
-    case QueryLanguage::TraceSearch: m_context = searchCompletionContext(text, cursor); break;
-    case QueryLanguage::Plain: m_context = {}; break;
+    case QueryLanguage::Selector:
+        m_context = selectorCompletionContext(text, cursor);
+        break;
+    case QueryLanguage::TraceSearch:
+        m_context = searchCompletionContext(text, cursor);
+        break;
+    case QueryLanguage::Plain:
+        m_context = {};
+        break;
     }
     using What = CompletionContext::What;
     // Pop up by itself where the next thing is obvious (a label after `{`, a value after `="`,
     // a search value after `=`) or once a word is being typed; anywhere on Ctrl+Space.
-    const bool wanted = explicitRequest || !m_context.prefix.isEmpty() || m_context.what == What::LabelValue
-                        || m_context.what == What::SearchValue || (m_context.what == What::LabelName && m_context.inSelector);
+    const bool wanted = explicitRequest || !m_context.prefix.isEmpty() ||
+                        m_context.what == What::LabelValue || m_context.what == What::SearchValue ||
+                        (m_context.what == What::LabelName && m_context.inSelector);
     if (m_context.what == What::None || !wanted) {
         m_completer->popup()->hide();
         return;
@@ -316,12 +337,13 @@ void QueryBar::updateCompletion(bool explicitRequest)
         }
     }
     items.removeDuplicates();
-    std::sort(items.begin(), items.end(), [](const QString& a, const QString& b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
+    std::sort(items.begin(), items.end(), [](const QString& a, const QString& b) {
+        return a.compare(b, Qt::CaseInsensitive) < 0;
+    });
     showCompletions(items);
 }
 
-void QueryBar::showCompletions(const QStringList& items)
-{
+void QueryBar::showCompletions(const QStringList& items) {
     m_completionModel->setStringList(items);
     m_completer->setCompletionPrefix(m_context.prefix);
     if (m_completer->completionCount() == 0) {
@@ -329,31 +351,37 @@ void QueryBar::showCompletions(const QStringList& items)
         return;
     }
     // A single exact match needs no popup.
-    if (m_completer->completionCount() == 1 && m_completer->currentCompletion() == m_context.prefix) {
+    if (m_completer->completionCount() == 1 &&
+        m_completer->currentCompletion() == m_context.prefix) {
         m_completer->popup()->hide();
         return;
     }
     QAbstractItemView* popup = m_completer->popup();
     popup->setCurrentIndex(m_completer->completionModel()->index(0, 0));
-    QRect rect = m_edit->inputMethodQuery(Qt::ImCursorRectangle).toRect(); // cursorRect() is protected
-    rect.setWidth(std::clamp(popup->sizeHintForColumn(0) + popup->verticalScrollBar()->sizeHint().width() + 8, 180, 520));
+    QRect rect =
+        m_edit->inputMethodQuery(Qt::ImCursorRectangle).toRect(); // cursorRect() is protected
+    rect.setWidth(
+        std::clamp(popup->sizeHintForColumn(0) + popup->verticalScrollBar()->sizeHint().width() + 8,
+                   180, 520));
     m_completer->complete(rect);
 }
 
-QStringList QueryBar::completionItems() const { return m_completionModel->stringList(); }
+QStringList QueryBar::completionItems() const {
+    return m_completionModel->stringList();
+}
 
-void QueryBar::insertCompletion(const QString& choice)
-{
+void QueryBar::insertCompletion(const QString& choice) {
     const CompletionEdit edit = applyCompletion(m_edit->text(), m_context, choice);
     m_edit->setText(edit.text);
     m_edit->setCursorPosition(edit.cursor);
     // A label name was followed by `="`: its values are what comes next.
-    if (m_context.what == CompletionContext::What::LabelName || m_context.what == CompletionContext::What::SearchKey)
-        QMetaObject::invokeMethod(this, [this] { updateCompletion(false); }, Qt::QueuedConnection);
+    if (m_context.what == CompletionContext::What::LabelName ||
+        m_context.what == CompletionContext::What::SearchKey)
+        QMetaObject::invokeMethod(
+            this, [this] { updateCompletion(false); }, Qt::QueuedConnection);
 }
 
-bool QueryBar::eventFilter(QObject* watched, QEvent* event)
-{
+bool QueryBar::eventFilter(QObject* watched, QEvent* event) {
     // While the completion popup is open, keys go to it (QCompleter forwards the rest to the line
     // edit without passing this filter), so Up/Down/Enter here are the bar's own.
     if (watched == m_message && event->type() == QEvent::Resize)
@@ -381,14 +409,14 @@ bool QueryBar::eventFilter(QObject* watched, QEvent* event)
                 return true;
             }
             break;
-        default: break;
+        default:
+            break;
         }
     }
     return QWidget::eventFilter(watched, event);
 }
 
-void QueryBar::setFetching(bool fetching)
-{
+void QueryBar::setFetching(bool fetching) {
     m_fetching = fetching;
     if (fetching) {
         m_level.reset();
@@ -405,8 +433,7 @@ void QueryBar::setFetching(bool fetching)
     updateButtons();
 }
 
-void QueryBar::setProgress(const FetchProgress& p, double seconds)
-{
+void QueryBar::setProgress(const FetchProgress& p, double seconds) {
     if (!m_fetching)
         return;
     if (p.requestsPlanned > 0) {
@@ -419,48 +446,57 @@ void QueryBar::setProgress(const FetchProgress& p, double seconds)
         setMessage(tr("Fetching from %1: %2").arg(currentSource(), progressText(p, seconds)));
 }
 
-void QueryBar::showResult(const FetchMessage& message)
-{
+void QueryBar::showResult(const FetchMessage& message) {
     setStatus(message.level, message.text, message.details);
 }
 
-void QueryBar::setStatus(FetchMessage::Level level, const QString& text, const QString& details)
-{
+void QueryBar::setStatus(FetchMessage::Level level, const QString& text, const QString& details) {
     m_level = level;
     m_progress->hide();
     m_dismiss->show();
     const QColor c = levelColor(level);
-    m_status->setStyleSheet(QStringLiteral("QFrame#fetchStatus { background: rgba(%1,%2,%3,30); border-left: 3px solid %4; }")
-                                .arg(c.red()).arg(c.green()).arg(c.blue()).arg(c.name()));
+    m_status->setStyleSheet(
+        QStringLiteral(
+            "QFrame#fetchStatus { background: rgba(%1,%2,%3,30); border-left: 3px solid %4; }")
+            .arg(c.red())
+            .arg(c.green())
+            .arg(c.blue())
+            .arg(c.name()));
     // PARTIAL must not be missed: bold in its colour; a failure reads in red.
-    m_message->setStyleSheet(level == FetchMessage::Level::Partial ? QStringLiteral("color: %1; font-weight: bold").arg(c.name())
-                             : level == FetchMessage::Level::Failed ? QStringLiteral("color: %1").arg(c.name())
-                                                                    : QString());
+    m_message->setStyleSheet(level == FetchMessage::Level::Partial
+                                 ? QStringLiteral("color: %1; font-weight: bold").arg(c.name())
+                             : level == FetchMessage::Level::Failed
+                                 ? QStringLiteral("color: %1").arg(c.name())
+                                 : QString());
     setMessage(text);
     m_message->setToolTip(details.isEmpty() ? text : text + QStringLiteral("\n\n") + details);
     m_status->show();
 }
 
-void QueryBar::setBlocked(bool blocked)
-{
+void QueryBar::setBlocked(bool blocked) {
     m_blocked = blocked;
     updateButtons();
 }
 
-QString QueryBar::statusText() const { return isStatusVisible() ? m_messageText : QString(); }
-
-void QueryBar::setMessage(const QString& text)
-{
-    m_messageText = text;
-    m_message->setText(m_message->fontMetrics().elidedText(text, Qt::ElideRight, std::max(40, m_message->width())));
+QString QueryBar::statusText() const {
+    return isStatusVisible() ? m_messageText : QString();
 }
 
-QString QueryBar::statusDetails() const { return isStatusVisible() ? m_message->toolTip() : QString(); }
+void QueryBar::setMessage(const QString& text) {
+    m_messageText = text;
+    m_message->setText(m_message->fontMetrics().elidedText(text, Qt::ElideRight,
+                                                           std::max(40, m_message->width())));
+}
 
-bool QueryBar::isStatusVisible() const { return !m_status->isHidden(); }
+QString QueryBar::statusDetails() const {
+    return isStatusVisible() ? m_message->toolTip() : QString();
+}
 
-void QueryBar::updateButtons()
-{
+bool QueryBar::isStatusVisible() const {
+    return !m_status->isHidden();
+}
+
+void QueryBar::updateButtons() {
     const bool haveSource = source() != nullptr;
     m_sourceBox->setEnabled(haveSource && !m_fetching);
     m_edit->setEnabled(haveSource);
@@ -468,14 +504,16 @@ void QueryBar::updateButtons()
     m_cancel->setVisible(m_fetching);
     if (!haveSource) {
         m_fetch->setText(tr("Add source…"));
-        m_fetch->setToolTip(tr("No data source can fetch %1 yet: add one (File → Data sources…)").arg(paneNoun(m_pane)));
+        m_fetch->setToolTip(tr("No data source can fetch %1 yet: add one (File → Data sources…)")
+                                .arg(paneNoun(m_pane)));
         m_fetch->setEnabled(true);
         return;
     }
     m_fetch->setText(tr("Fetch"));
     m_fetch->setEnabled(!m_blocked);
-    m_fetch->setToolTip(m_blocked ? tr("Another fetch is running: wait for it or cancel it")
-                                  : tr("Fetch the query's results for the time window into the cache (Enter)"));
+    m_fetch->setToolTip(
+        m_blocked ? tr("Another fetch is running: wait for it or cancel it")
+                  : tr("Fetch the query's results for the time window into the cache (Enter)"));
 }
 
 } // namespace rootline

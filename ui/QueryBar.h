@@ -4,15 +4,15 @@
 // Insights / Jaeger search terms or a trace id), Fetch (or Enter), a per-source history (Up/Down
 // and the ▾ menu, persisted with QSettings), and completion from the source (metric names, label
 // names and values, Jaeger services and operations) through the CompletionService, so typing never
-// waits on the network. Below the query, while a fetch runs: its progress and Cancel; after it: what
-// came of it, PARTIAL and failures flagged in colour. The window runs the fetch (FetchController).
+// waits on the network. Below the query, while a fetch runs: its progress and Cancel; after it:
+// what came of it, PARTIAL and failures flagged in colour. The window runs the fetch
+// (FetchController).
 
 #include "FetchResult.h"
 #include "QueryHistory.h"
 #include "QueryRequest.h"
 
 #include <QWidget>
-
 #include <vector>
 
 class QComboBox;

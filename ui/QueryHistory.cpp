@@ -4,15 +4,14 @@
 
 namespace rootline {
 
-QueryHistory::QueryHistory(const QStringList& entries, int capacity) : m_capacity(std::max(1, capacity))
-{
+QueryHistory::QueryHistory(const QStringList& entries, int capacity)
+    : m_capacity(std::max(1, capacity)) {
     // Oldest first, so that add() leaves the most recent copy of a duplicate in front.
     for (auto it = entries.crbegin(); it != entries.crend(); ++it)
         add(*it);
 }
 
-void QueryHistory::add(const QString& query)
-{
+void QueryHistory::add(const QString& query) {
     resetBrowsing();
     const QString q = query.trimmed();
     if (q.isEmpty())
@@ -23,14 +22,12 @@ void QueryHistory::add(const QString& query)
         m_entries.removeLast();
 }
 
-void QueryHistory::clear()
-{
+void QueryHistory::clear() {
     m_entries.clear();
     resetBrowsing();
 }
 
-std::optional<QString> QueryHistory::older(const QString& current)
-{
+std::optional<QString> QueryHistory::older(const QString& current) {
     if (m_index + 1 >= m_entries.size())
         return std::nullopt;
     if (m_index < 0)
@@ -42,16 +39,14 @@ std::optional<QString> QueryHistory::older(const QString& current)
     return m_entries[m_index];
 }
 
-std::optional<QString> QueryHistory::newer()
-{
+std::optional<QString> QueryHistory::newer() {
     if (m_index < 0)
         return std::nullopt;
     --m_index;
     return m_index < 0 ? m_draft : m_entries[m_index];
 }
 
-void QueryHistory::resetBrowsing()
-{
+void QueryHistory::resetBrowsing() {
     m_index = -1;
     m_draft.clear();
 }

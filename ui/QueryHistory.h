@@ -6,7 +6,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace rootline {
@@ -27,7 +26,8 @@ public:
     // Up: the next older entry. The first step remembers `current` (the text being typed) so that
     // newer() can give it back. Empty at the oldest entry or with no history.
     std::optional<QString> older(const QString& current);
-    // Down: the next newer entry, and finally the text that was being typed. Empty when not browsing.
+    // Down: the next newer entry, and finally the text that was being typed. Empty when not
+    // browsing.
     std::optional<QString> newer();
     // Typing ends browsing: the next Up starts again from the most recent entry.
     void resetBrowsing();

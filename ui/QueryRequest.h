@@ -9,7 +9,6 @@
 
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 #include <utility>
 #include <vector>
@@ -36,7 +35,8 @@ QStringList builtinCompletions(SourceType type, QueryPane pane, CompletionContex
 
 // What to ask the source for the context at the cursor; empty when the source has nothing to say
 // (a Loki metric name, any CloudWatch text, an operation before a service is given).
-std::optional<CompletionRequest> completionRequestFor(SourceType type, const CompletionContext& context);
+std::optional<CompletionRequest> completionRequestFor(SourceType type,
+                                                      const CompletionContext& context);
 
 // `service=checkout operation="POST /pay" minDuration=1s` → pairs; values may be double-quoted
 // (with \" inside). A term without '=' is an error naming it.
@@ -45,10 +45,12 @@ Result<std::vector<std::pair<std::string, std::string>>> parseSearchTerms(const 
 bool looksLikeTraceId(const QString& text);
 
 // The request for `text` typed into `pane`'s bar with `source` chosen, over `window`.
-Result<FetchRequest> buildFetchRequest(QueryPane pane, const Source& source, const QString& text, TimeWindow window);
+Result<FetchRequest> buildFetchRequest(QueryPane pane, const Source& source, const QString& text,
+                                       TimeWindow window);
 
 // The window a fetch covers: the focus window when one is selected, else the cache's range, else
 // the hour before `now` (an empty cache during a live incident).
-TimeWindow fetchWindow(TimeWindow focus, const std::optional<TimeWindow>& cacheRange, Timestamp now);
+TimeWindow fetchWindow(TimeWindow focus, const std::optional<TimeWindow>& cacheRange,
+                       Timestamp now);
 
 } // namespace rootline

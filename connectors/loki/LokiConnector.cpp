@@ -1,6 +1,7 @@
 #include "LokiConnector.h"
 
 #include "LokiPager.h"
+#include "LokiWindowPlanner.h"
 #include "http/HttpClient.h"
 #include "import/LokiApi.h"
 #include "sources/SourceRequest.h"
@@ -9,10 +10,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <deque>
 #include <future>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace rootline {
 
@@ -134,29 +137,74 @@ Exchange exchange(http::HttpClient& client, const http::HttpRequest& req, const 
     return settle(client.execute(req), req, endpoint, outcome);
 }
 
-// A request sent ahead of need (the next log page). Abandoning it cancels it and waits, so no
-// request outlives the fetch that sent it.
-struct PendingPage {
-    http::HttpRequest req;
-    int64_t want = 0;
-    http::RequestId id = 0;
-    std::future<http::HttpOutcome> outcome;
+// One query_range page requested ahead of need: it downloads, and is decoded on a thread of its
+// own, while earlier pages become records and wait for the writer.
+struct PageAnswer {
+    http::HttpOutcome out;
+    std::optional<Result<LokiResponse>> decoded; // set for a 2xx answer
+};
 
-    bool active() const { return outcome.valid(); }
-    void submit(http::HttpClient& client)
+struct PageFetch {
+    TimeWindow window; // the window asked for
+    int64_t want = 0;  // the limit asked for
+    http::HttpRequest req;
+    http::RequestId id = 0;
+    std::future<PageAnswer> answer;
+
+    bool active() const { return answer.valid(); }
+};
+
+// The pages in flight of one log fetch: the current window's next page, and the first pages of
+// the windows after it. Whatever is still outstanding when the fetch ends (done, failed, cancelled)
+// is cancelled and waited for, so no request outlives the fetch that sent it.
+class PagesInFlight {
+public:
+    PagesInFlight(http::HttpClient& client, std::string origin) : m_client(client), m_origin(std::move(origin)) {}
+    ~PagesInFlight() { clear(); }
+    PagesInFlight(const PagesInFlight&) = delete;
+    PagesInFlight& operator=(const PagesInFlight&) = delete;
+
+    PageFetch send(TimeWindow window, int64_t want, http::HttpRequest req)
     {
+        PageFetch f;
+        f.window = window;
+        f.want = want;
+        f.req = std::move(req);
         auto promise = std::make_shared<std::promise<http::HttpOutcome>>();
-        outcome = promise->get_future();
-        id = client.submit(req, [promise](http::HttpOutcome o) { promise->set_value(std::move(o)); });
+        auto http = promise->get_future();
+        f.id = m_client.submit(f.req, [promise](http::HttpOutcome o) { promise->set_value(std::move(o)); });
+        f.answer = std::async(std::launch::async, [http = std::move(http), origin = m_origin]() mutable {
+            PageAnswer a;
+            a.out = http.get();
+            if (a.out.ok() && a.out.response.isSuccess())
+                a.decoded = decodeLokiResponse(a.out.response.body, origin);
+            return a;
+        });
+        return f;
     }
-    void abandon(http::HttpClient& client)
+    void clear()
     {
-        if (!active())
-            return;
-        client.cancel(id);
-        outcome.wait();
-        outcome = {};
+        abandon(current);
+        for (auto& f : ahead)
+            abandon(f);
+        ahead.clear();
     }
+
+    PageFetch current;            // the current window's next page
+    std::deque<PageFetch> ahead; // first pages of the following windows, in direction order
+
+private:
+    void abandon(PageFetch& f)
+    {
+        if (!f.active())
+            return;
+        m_client.cancel(f.id);
+        f.answer.wait();
+        f.answer = {};
+    }
+
+    http::HttpClient& m_client;
+    std::string m_origin;
 };
 
 Error decodeError(const Error& e, const http::HttpRequest& req, const std::string& endpoint)
@@ -292,42 +340,66 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
     const int64_t limit = request.limit > 0 ? request.limit : kDefaultLogLimit;
     int64_t maxPage = kMaxPageSize; // lowered to the server's max_entries_limit_per_query when it says so
     int64_t pageSize = std::clamp<int64_t>(m_pageSize, 1, maxPage);
-    LokiPager pager(request.window, request.backward);
     std::map<std::string, ResourcePtr> resources; // one resource per stream label set across pages
     int64_t emitted = 0;
     int page = 0;
 
-    // Loki has no cursor, but the next page's window is known as soon as a page is accepted: send
-    // it then, so it downloads while this page becomes records and waits for the writer.
-    PendingPage pending;
-    auto send = [&](int64_t want) {
-        const TimeWindow w = pager.nextWindow();
-        pending.want = want;
-        pending.req = this->request(kQueryRange,
-                                    {{"query", request.query},
-                                     {"start", nsText(w.from)},
-                                     {"end", nsText(w.to)},
-                                     {"limit", std::to_string(want)},
-                                     {"direction", request.backward ? "backward" : "forward"}},
-                                    cancelled);
-        pending.submit(m_client);
+    // Loki has no cursor, so one window's pages come one after the other. Two things keep several
+    // requests in flight anyway: the window's next page is sent as soon as a page is accepted (its
+    // window is known then), and after the first page, whose line density is then known, the rest
+    // of the window is cut into windows of about a page each whose first pages are fetched ahead.
+    // Pages are still taken in direction order, so the lines arrive in order and a limit keeps the
+    // newest (backward) or oldest (forward) lines, as with one window.
+    LokiPager pager(request.window, request.backward);
+    LokiWindowPlanner planner(request.window, request.backward);
+    bool firstOfWindow = false; // the page at hand is the first page of a window the planner cut
+    http::HttpRequest base = this->request(kQueryRange, {}, cancelled);
+    PagesInFlight pages(m_client, base.where + " GET " + kQueryRange);
+    auto send = [&](TimeWindow w, int64_t want) {
+        return pages.send(w, want,
+                          this->request(kQueryRange,
+                                        {{"query", request.query},
+                                         {"start", nsText(w.from)},
+                                         {"end", nsText(w.to)},
+                                         {"limit", std::to_string(want)},
+                                         {"direction", request.backward ? "backward" : "forward"}},
+                                        cancelled));
+    };
+    auto sendAhead = [&](int64_t emittedSoFar) {
+        while (int(pages.ahead.size()) + 1 < kPagesInFlight && planner.hasNext() && emittedSoFar < limit) {
+            const TimeWindow w = planner.next();
+            pages.ahead.push_back(send(w, std::min(pageSize, limit - emittedSoFar)));
+        }
     };
 
     while (true) {
         if (cancelled && cancelled->load()) {
-            pending.abandon(m_client);
+            pages.clear();
             outcome.complete = false;
             outcome.partialReason = "cancelled";
             break;
         }
-        if (!pending.active()) {
-            if (!pager.nextWindow().isValid())
-                break;
-            send(std::min(pageSize, limit - emitted + pager.overlap()));
+        firstOfWindow = false;
+        if (!pages.current.active()) {
+            if (pager.nextWindow().isValid()) {
+                pages.current = send(pager.nextWindow(), std::min(pageSize, limit - emitted + pager.overlap()));
+            } else {
+                // This window is used up: on to the next one, whose first page may have arrived.
+                sendAhead(emitted);
+                if (pages.ahead.empty())
+                    break;
+                pages.current = std::move(pages.ahead.front());
+                pages.ahead.pop_front();
+                pager = LokiPager(pages.current.window, request.backward);
+                firstOfWindow = true;
+            }
         }
-        const int64_t want = pending.want;
-        const http::HttpRequest req = std::move(pending.req);
-        Exchange x = settle(pending.outcome.get(), req, kQueryRange, &outcome);
+        PageFetch fetch = std::move(pages.current);
+        pages.current = {};
+        PageAnswer answer = fetch.answer.get();
+        const http::HttpRequest& req = fetch.req;
+        const int64_t want = fetch.want;
+        Exchange x = settle(std::move(answer.out), req, kQueryRange, &outcome);
         if (x.failure == http::HttpFailure::Cancelled) {
             outcome.complete = false;
             outcome.partialReason = "cancelled";
@@ -347,10 +419,12 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
             }
             return x.error;
         }
-        auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQueryRange);
+        x.response.body = {}; // decoded already: the raw page need not live while the writer catches up
+        if (!answer.decoded)
+            return Error{req.where + " GET " + kQueryRange, "the page was not decoded", {}};
+        auto& decoded = *answer.decoded;
         if (!decoded)
             return decodeError(decoded.error(), req, kQueryRange);
-        x.response.body = {}; // decoded: the raw page need not live while the writer catches up
         LokiResponse& response = *decoded;
         passOn(response, sink, outcome);
         ++page;
@@ -364,8 +438,15 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
 
         const LokiPager::Page p = pager.accept(response, want);
         const int64_t freshThisPage = std::min<int64_t>(int64_t(p.fresh.size()), limit - emitted);
-        if (emitted + freshThisPage < limit && !p.exhausted && !p.stuck && pager.nextWindow().isValid())
-            send(std::min(pageSize, limit - emitted - freshThisPage + pager.overlap()));
+        const bool more = emitted + freshThisPage < limit;
+        if (firstOfWindow)
+            planner.observe(fetch.window, int64_t(p.fresh.size()), p.exhausted, pageSize);
+        else if (!planner.started() && page == 1 && more && !p.exhausted && !p.stuck)
+            planner.start(pager, int64_t(p.fresh.size()), pageSize);
+        if (more && !p.exhausted && !p.stuck && pager.nextWindow().isValid())
+            pages.current = send(pager.nextWindow(), std::min(pageSize, limit - emitted - freshThisPage + pager.overlap()));
+        if (more)
+            sendAhead(emitted + freshThisPage);
 
         // The stream's resource, resolved once per stream and page (not per line).
         std::vector<const ResourcePtr*> streamResource(response.streams.size(), nullptr);
@@ -394,10 +475,8 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
         const int64_t emittedThisPage = int64_t(batch.logs.size());
         outcome.records += emittedThisPage;
         if (!batch.empty())
-            if (auto st = sink.batch(std::move(batch)); !st) {
-                pending.abandon(m_client);
+            if (auto st = sink.batch(std::move(batch)); !st)
                 return st.error();
-            }
         if (progress) {
             FetchProgress fp;
             fp.requestsDone = outcome.requests;
@@ -407,14 +486,15 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
             progress(fp);
         }
         if (emitted >= limit) {
-            if (!p.exhausted || int64_t(p.fresh.size()) > emittedThisPage) {
+            // Complete only if nothing is left: not in this window, and no later windows.
+            if (!p.exhausted || int64_t(p.fresh.size()) > emittedThisPage || !pages.ahead.empty() || planner.hasNext()) {
                 outcome.complete = false;
                 outcome.partialReason = "limit of " + std::to_string(limit) + " lines reached";
             }
             break;
         }
         if (p.exhausted)
-            break;
+            continue; // the next window, if any
         if (p.stuck) {
             // Every line of a full page shares the boundary timestamp: a bigger page is the only way on.
             if (pageSize < maxPage) {
@@ -428,7 +508,7 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
             break;
         }
     }
-    pending.abandon(m_client);
+    pages.clear();
     return outcome;
 }
 

@@ -34,6 +34,8 @@ public:
     static constexpr int64_t kDefaultLogLimit = 100'000; // lines per fetch when the request says 0
     static constexpr int64_t kMaxPageSize = 5000;
     static constexpr int64_t kMaxPointsPerSeries = 11'000;
+    // A log query keeps up to this many query_range requests in flight (LokiWindowPlanner).
+    static constexpr int kPagesInFlight = 4;
 
 private:
     Result<FetchOutcome> fetchLogs(const FetchRequest& request, RecordSink& sink, const std::atomic_bool* cancelled,

@@ -40,6 +40,16 @@ std::string entryKey(const std::string& stream, const LokiEntry& entry)
 
 LokiPager::LokiPager(TimeWindow window, bool backward) : m_window(window), m_backward(backward) {}
 
+void LokiPager::narrowTo(Timestamp farEnd)
+{
+    if (farEnd <= m_window.from || farEnd >= m_window.to)
+        return;
+    if (m_backward)
+        m_window.from = farEnd;
+    else
+        m_window.to = farEnd;
+}
+
 int64_t LokiPager::overlap() const
 {
     int64_t n = 0;

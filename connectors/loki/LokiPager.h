@@ -40,6 +40,11 @@ public:
 
     Timestamp boundary() const { return m_boundary; }
 
+    // Shortens what is left of the window at its far end (backward: it now starts at `farEnd`;
+    // forward: it now ends there), keeping the boundary state, so the part beyond can be fetched as
+    // separate windows concurrently. No effect when `farEnd` lies outside what is left.
+    void narrowTo(Timestamp farEnd);
+
 private:
     TimeWindow m_window;
     bool m_backward;

@@ -4,29 +4,25 @@
 
 namespace rootline {
 
-LineChunker::LineChunker(size_t chunkBytes, size_t maxRecordBytes, bool (*startsRecord)(std::string_view))
+LineChunker::LineChunker(size_t chunkBytes, size_t maxRecordBytes,
+                         bool (*startsRecord)(std::string_view))
     : m_chunkBytes(std::max<size_t>(chunkBytes, 1))
     , m_maxRecordBytes(std::max(maxRecordBytes, m_chunkBytes))
-    , m_startsRecord(startsRecord)
-{
-}
+    , m_startsRecord(startsRecord) {}
 
-void LineChunker::consumed()
-{
+void LineChunker::consumed() {
     m_backwardDone = false;
     m_searchedTo = 0;
 }
 
-bool LineChunker::lineStartsRecord(std::string_view data, size_t start, size_t end) const
-{
+bool LineChunker::lineStartsRecord(std::string_view data, size_t start, size_t end) const {
     std::string_view line = data.substr(start, end - start);
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     return m_startsRecord(line);
 }
 
-size_t LineChunker::chunkEnd(std::string_view data, bool atEnd)
-{
+size_t LineChunker::chunkEnd(std::string_view data, bool atEnd) {
     if (data.empty())
         return npos;
     if (data.size() <= m_chunkBytes)
@@ -52,7 +48,8 @@ size_t LineChunker::chunkEnd(std::string_view data, bool atEnd)
             if (at < data.size()) {
                 const size_t end = data.find('\n', at);
                 if (end != std::string_view::npos || atEnd)
-                    if (lineStartsRecord(data, at, end == std::string_view::npos ? data.size() : end))
+                    if (lineStartsRecord(data, at,
+                                         end == std::string_view::npos ? data.size() : end))
                         return at;
             }
             const size_t previous = at >= 2 ? data.rfind('\n', at - 2) : std::string_view::npos;

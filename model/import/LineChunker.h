@@ -16,7 +16,8 @@ public:
     // `startsRecord` may be null (every line is a record). A record longer than `maxRecordBytes`
     // (a run of continuation lines that never ends) is cut at a line boundary after all, so memory
     // stays bounded; its later lines then reach the parser without their first line.
-    LineChunker(size_t chunkBytes, size_t maxRecordBytes, bool (*startsRecord)(std::string_view line));
+    LineChunker(size_t chunkBytes, size_t maxRecordBytes,
+                bool (*startsRecord)(std::string_view line));
 
     static constexpr size_t npos = std::string_view::npos;
 

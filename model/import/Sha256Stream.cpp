@@ -1,7 +1,6 @@
 #include "Sha256Stream.h"
 
 #include <openssl/evp.h>
-
 #include <stdexcept>
 
 namespace rootline {
@@ -10,25 +9,22 @@ struct Sha256Stream::State {
     EVP_MD_CTX* ctx = nullptr;
 };
 
-Sha256Stream::Sha256Stream() : m_state(std::make_unique<State>())
-{
+Sha256Stream::Sha256Stream()
+    : m_state(std::make_unique<State>()) {
     m_state->ctx = EVP_MD_CTX_new();
     if (!m_state->ctx || EVP_DigestInit_ex(m_state->ctx, EVP_sha256(), nullptr) != 1)
         throw std::runtime_error("OpenSSL cannot initialise SHA-256"); // only without memory
 }
 
-Sha256Stream::~Sha256Stream()
-{
+Sha256Stream::~Sha256Stream() {
     EVP_MD_CTX_free(m_state->ctx);
 }
 
-void Sha256Stream::add(std::string_view bytes)
-{
+void Sha256Stream::add(std::string_view bytes) {
     EVP_DigestUpdate(m_state->ctx, bytes.data(), bytes.size());
 }
 
-std::string Sha256Stream::hex()
-{
+std::string Sha256Stream::hex() {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(m_state->ctx, digest, &length);

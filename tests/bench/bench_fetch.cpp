@@ -3,10 +3,11 @@
 // server, beside the raw transfer of the same requests with the `curl` binary to /dev/null.
 //
 //   bench_fetch [--loki-lines N] [--loki-streams N] [--prom-series N] [--prom-points N] [--prom-step S]
-//               [--only loki|prometheus] [--no-curl] [--no-fts] [--decode-only] [--dir DIR]
+//               [--only loki|prometheus] [--no-curl] [--no-fts] [--decode-only] [--server-ms MS] [--dir DIR]
 //
 // --no-fts opens the cache without full-text indexing (a diagnostic: `rootline-cli fetch` indexes);
-// --decode-only stops after the connector-alone phase (for comparing connector changes).
+// --decode-only stops after the connector-alone phase (for comparing connector changes);
+// --server-ms makes the server think for MS before each answer, as a real backend's query does.
 //
 // The loopback server holds pre-generated, realistic data and answers like the real backends:
 //  * Loki `/loki/api/v1/query_range`: streams with labels, JSON log lines (HTML-escaped like Loki),
@@ -542,6 +543,7 @@ struct Options {
     bool curl = true;
     bool fullText = true; // the CLI's writer indexes log bodies for full-text search as they arrive
     bool decodeOnly = false;
+    int serverMs = 0; // the backend's own time per query (real ones take tens to hundreds of ms)
     std::string dir;
 };
 
@@ -686,12 +688,14 @@ int main(int argc, char** argv)
             opt.fullText = false;
         else if (a == "--decode-only")
             opt.decodeOnly = true;
+        else if (a == "--server-ms")
+            opt.serverMs = std::stoi(next());
         else if (a == "--dir")
             opt.dir = next();
         else {
             std::fprintf(stderr,
                          "usage: bench_fetch [--loki-lines N] [--loki-streams N] [--prom-series N] [--prom-points N] [--prom-step S]\n"
-                         "                   [--only loki|prometheus] [--no-curl] [--no-fts] [--decode-only] [--dir DIR]\n");
+                         "                   [--only loki|prometheus] [--no-curl] [--no-fts] [--decode-only] [--server-ms MS] [--dir DIR]\n");
             return 2;
         }
     }
@@ -727,6 +731,8 @@ int main(int argc, char** argv)
                     (long long)opt.promStep, (long long)prom.samples());
 
     LoopbackHttpServer server([&](const HttpServerRequest& req, HttpServerConnection& conn) {
+        if (opt.serverMs > 0)
+            conn.sleepFor(std::chrono::milliseconds(opt.serverMs));
         int status = 404;
         std::string body;
         std::string type = "application/json";

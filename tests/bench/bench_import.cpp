@@ -17,8 +17,6 @@
 #include "import/JsonSplitter.h"
 #include "import/RecordSink.h"
 
-#include <zstd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -29,9 +27,9 @@
 #include <fstream>
 #include <map>
 #include <string>
-#include <vector>
-
 #include <time.h>
+#include <vector>
+#include <zstd.h>
 
 using namespace rootline;
 namespace fs = std::filesystem;
@@ -46,8 +44,7 @@ constexpr int kGeneratorVersion = 2;
 
 struct Rng {
     uint64_t state;
-    uint64_t next()
-    {
+    uint64_t next() {
         uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -56,10 +53,12 @@ struct Rng {
     uint64_t below(uint64_t n) { return next() % n; }
 };
 
-const char* const kWords[] = {"checkout", "payment", "order",   "cart",     "user",   "timeout", "request", "completed",
-                              "started",  "gateway", "retry",   "inventory", "latency", "db",     "query",   "cache",
-                              "miss",     "hit",     "shipping", "quote",   "session", "token",   "upstream", "connection",
-                              "reset",    "pool",    "exhausted", "slow",   "handler", "response", "invalid", "customer"};
+const char* const kWords[] = {
+    "checkout",  "payment",  "order",      "cart",    "user",      "timeout",   "request",
+    "completed", "started",  "gateway",    "retry",   "inventory", "latency",   "db",
+    "query",     "cache",    "miss",       "hit",     "shipping",  "quote",     "session",
+    "token",     "upstream", "connection", "reset",   "pool",      "exhausted", "slow",
+    "handler",   "response", "invalid",    "customer"};
 constexpr size_t kWordCount = sizeof kWords / sizeof kWords[0];
 
 struct Service {
@@ -67,26 +66,27 @@ struct Service {
     const char* version;
     const char* ns;
 };
-const Service kServices[] = {{"frontend", "2.3.1", "shop"},       {"checkout", "1.14.0", "shop"}, {"payment", "4.2.7", "shop"},
-                             {"cart", "0.9.12", "shop"},           {"catalog", "3.0.0", "shop"},   {"shipping", "1.1.4", "shop"},
-                             {"currency", "2.0.3", "shop"},        {"email", "1.0.9", "notify"},   {"recommendation", "5.1.0", "shop"},
-                             {"payment-gateway", "7.3.2", "ext"}};
+const Service kServices[] = {
+    {"frontend", "2.3.1", "shop"},       {"checkout", "1.14.0", "shop"},
+    {"payment", "4.2.7", "shop"},        {"cart", "0.9.12", "shop"},
+    {"catalog", "3.0.0", "shop"},        {"shipping", "1.1.4", "shop"},
+    {"currency", "2.0.3", "shop"},       {"email", "1.0.9", "notify"},
+    {"recommendation", "5.1.0", "shop"}, {"payment-gateway", "7.3.2", "ext"}};
 constexpr size_t kServiceCount = sizeof kServices / sizeof kServices[0];
 
-const char* const kRoutes[] = {"/api/checkout", "/api/cart", "/api/orders/{id}", "/api/products", "/api/payment/charge", "/healthz"};
+const char* const kRoutes[] = {"/api/checkout", "/api/cart",           "/api/orders/{id}",
+                               "/api/products", "/api/payment/charge", "/healthz"};
 const char* const kMethods[] = {"GET", "POST", "PUT", "DELETE"};
 const char* const kLevels[] = {"DEBUG", "INFO", "INFO", "INFO", "INFO", "WARN", "ERROR"};
 const int kLevelNumbers[] = {5, 9, 9, 9, 9, 13, 17};
 
-void appendHex(std::string& out, uint64_t v, int digits)
-{
+void appendHex(std::string& out, uint64_t v, int digits) {
     static const char* hex = "0123456789abcdef";
     for (int i = digits - 1; i >= 0; --i)
         out += hex[(v >> (4 * i)) & 15];
 }
 
-void appendWords(std::string& out, Rng& rng, int count)
-{
+void appendWords(std::string& out, Rng& rng, int count) {
     for (int i = 0; i < count; ++i) {
         if (i)
             out += ' ';
@@ -95,8 +95,7 @@ void appendWords(std::string& out, Rng& rng, int count)
 }
 
 // A long body: a Java-style stack trace, an SQL statement or an escaped JSON payload.
-void appendLongBody(std::string& out, Rng& rng)
-{
+void appendLongBody(std::string& out, Rng& rng) {
     switch (rng.below(3)) {
     case 0: {
         out += "java.lang.IllegalStateException: ";
@@ -116,8 +115,10 @@ void appendLongBody(std::string& out, Rng& rng)
     case 1:
         out += "slow query (";
         out += std::to_string(200 + rng.below(5000));
-        out += " ms): SELECT o.id, o.customer_id, o.total, i.sku, i.qty FROM orders o JOIN order_items i ON i.order_id = o.id "
-               "WHERE o.customer_id = $1 AND o.created_at > now() - interval '30 days' AND o.status IN ('paid','shipped') "
+        out += " ms): SELECT o.id, o.customer_id, o.total, i.sku, i.qty FROM orders o JOIN "
+               "order_items i ON i.order_id = o.id "
+               "WHERE o.customer_id = $1 AND o.created_at > now() - interval '30 days' AND "
+               "o.status IN ('paid','shipped') "
                "ORDER BY o.created_at DESC LIMIT 50 -- ";
         appendWords(out, rng, 20);
         break;
@@ -140,8 +141,7 @@ void appendLongBody(std::string& out, Rng& rng)
     }
 }
 
-void stringAttr(std::string& out, const char* key, std::string_view value)
-{
+void stringAttr(std::string& out, const char* key, std::string_view value) {
     out += "{\"key\":\"";
     out += key;
     out += "\",\"value\":{\"stringValue\":\"";
@@ -149,8 +149,7 @@ void stringAttr(std::string& out, const char* key, std::string_view value)
     out += "\"}}";
 }
 
-void intAttr(std::string& out, const char* key, int64_t value)
-{
+void intAttr(std::string& out, const char* key, int64_t value) {
     out += "{\"key\":\"";
     out += key;
     out += "\",\"value\":{\"intValue\":\"";
@@ -165,13 +164,11 @@ struct TracePool {
         uint64_t hi = 0, lo = 0, span = 0;
     };
     Slot slots[64];
-    explicit TracePool(Rng& rng)
-    {
+    explicit TracePool(Rng& rng) {
         for (Slot& s : slots)
             s = {rng.next(), rng.next(), rng.next()};
     }
-    const Slot* pick(Rng& rng)
-    {
+    const Slot* pick(Rng& rng) {
         if (rng.below(10) == 0)
             return nullptr;
         Slot& s = slots[rng.below(64)];
@@ -185,8 +182,7 @@ struct TracePool {
 
 // One ExportLogsServiceRequest as the Collector's file exporter writes it: one JSON line with a
 // resourceLogs block per service, each with a scope and its log records.
-void appendOtlpLine(std::string& out, Rng& rng, int64_t& clockNs, TracePool& traces)
-{
+void appendOtlpLine(std::string& out, Rng& rng, int64_t& clockNs, TracePool& traces) {
     out += "{\"resourceLogs\":[";
     const int blocks = 2 + int(rng.below(3));
     for (int b = 0; b < blocks; ++b) {
@@ -209,7 +205,8 @@ void appendOtlpLine(std::string& out, Rng& rng, int64_t& clockNs, TracePool& tra
         stringAttr(out, "k8s.pod.name", host);
         out += ',';
         stringAttr(out, "telemetry.sdk.language", "java");
-        out += "],\"droppedAttributesCount\":0},\"scopeLogs\":[{\"scope\":{\"name\":\"io.opentelemetry.";
+        out += "],\"droppedAttributesCount\":0},\"scopeLogs\":[{\"scope\":{\"name\":\"io."
+               "opentelemetry.";
         out += s.name;
         out += "\",\"version\":\"1.32.0\"},\"logRecords\":[";
         const int records = 20 + int(rng.below(60));
@@ -266,8 +263,8 @@ void appendOtlpLine(std::string& out, Rng& rng, int64_t& clockNs, TracePool& tra
     out += "]}\n";
 }
 
-void tag(std::string& out, const char* key, const char* type, const std::string& value, bool quote)
-{
+void tag(std::string& out, const char* key, const char* type, const std::string& value,
+         bool quote) {
     out += "{\"key\":\"";
     out += key;
     out += "\",\"type\":\"";
@@ -282,8 +279,7 @@ void tag(std::string& out, const char* key, const char* type, const std::string&
 }
 
 // One jaeger-ui trace: spans with references, tags and logs, and the processes map.
-void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs)
-{
+void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs) {
     std::string traceId;
     appendHex(traceId, rng.next(), 16);
     appendHex(traceId, rng.next(), 16);
@@ -301,7 +297,8 @@ void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs)
         spanIds.push_back(spanId);
         if (i)
             out += ',';
-        out += "{\"traceID\":\"" + traceId + "\",\"spanID\":\"" + spanId + "\",\"operationName\":\"";
+        out +=
+            "{\"traceID\":\"" + traceId + "\",\"spanID\":\"" + spanId + "\",\"operationName\":\"";
         out += kMethods[rng.below(4)];
         out += ' ';
         out += kRoutes[rng.below(6)];
@@ -309,12 +306,15 @@ void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs)
         if (i > 0) {
             out += "{\"refType\":\"";
             out += rng.below(20) == 0 ? "FOLLOWS_FROM" : "CHILD_OF";
-            out += "\",\"traceID\":\"" + traceId + "\",\"spanID\":\"" + spanIds[rng.below(size_t(i))] + "\"}";
+            out += "\",\"traceID\":\"" + traceId + "\",\"spanID\":\"" +
+                   spanIds[rng.below(size_t(i))] + "\"}";
         }
         const int64_t start = clockUs + int64_t(i) * 150 + int64_t(rng.below(500));
-        out += "],\"startTime\":" + std::to_string(start) + ",\"duration\":" + std::to_string(50 + rng.below(200000));
+        out += "],\"startTime\":" + std::to_string(start) +
+               ",\"duration\":" + std::to_string(50 + rng.below(200000));
         out += ",\"tags\":[";
-        tag(out, "span.kind", "string", i == 0 ? "server" : (rng.below(2) ? "client" : "server"), true);
+        tag(out, "span.kind", "string", i == 0 ? "server" : (rng.below(2) ? "client" : "server"),
+            true);
         out += ',';
         tag(out, "http.method", "string", kMethods[rng.below(4)], true);
         out += ',';
@@ -334,7 +334,8 @@ void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs)
         for (int l = 0; l < logs; ++l) {
             if (l)
                 out += ',';
-            out += "{\"timestamp\":" + std::to_string(start + 10 + int64_t(rng.below(1000))) + ",\"fields\":[";
+            out += "{\"timestamp\":" + std::to_string(start + 10 + int64_t(rng.below(1000))) +
+                   ",\"fields\":[";
             tag(out, "event", "string", kWords[rng.below(kWordCount)], true);
             out += ',';
             std::string message;
@@ -345,7 +346,8 @@ void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs)
             tag(out, "message", "string", message, true);
             out += "]}";
         }
-        out += "],\"processID\":\"p" + std::to_string(1 + rng.below(size_t(processCount))) + "\",\"warnings\":null,\"flags\":1}";
+        out += "],\"processID\":\"p" + std::to_string(1 + rng.below(size_t(processCount))) +
+               "\",\"warnings\":null,\"flags\":1}";
     }
     out += "],\"processes\":{";
     for (int p = 0; p < processCount; ++p) {
@@ -353,9 +355,11 @@ void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs)
         if (p)
             out += ',';
         out += "\"p" + std::to_string(p + 1) + "\":{\"serviceName\":\"" + s.name + "\",\"tags\":[";
-        tag(out, "hostname", "string", std::string(s.name) + "-host-" + std::to_string(rng.below(8)), true);
+        tag(out, "hostname", "string",
+            std::string(s.name) + "-host-" + std::to_string(rng.below(8)), true);
         out += ',';
-        tag(out, "ip", "string", "10.0." + std::to_string(rng.below(255)) + "." + std::to_string(rng.below(255)), true);
+        tag(out, "ip", "string",
+            "10.0." + std::to_string(rng.below(255)) + "." + std::to_string(rng.below(255)), true);
         out += ',';
         tag(out, "jaeger.version", "string", "Go-2.30.0", true);
         out += ',';
@@ -367,17 +371,19 @@ void appendJaegerTrace(std::string& out, Rng& rng, int64_t& clockUs)
 
 class ZstdWriter {
 public:
-    explicit ZstdWriter(FILE* out) : m_out(out), m_ctx(ZSTD_createCCtx()), m_buffer(ZSTD_CStreamOutSize())
-    {
+    explicit ZstdWriter(FILE* out)
+        : m_out(out)
+        , m_ctx(ZSTD_createCCtx())
+        , m_buffer(ZSTD_CStreamOutSize()) {
         ZSTD_CCtx_setParameter(m_ctx, ZSTD_c_compressionLevel, 3);
     }
     ~ZstdWriter() { ZSTD_freeCCtx(m_ctx); }
-    void write(std::string_view data, bool last)
-    {
+    void write(std::string_view data, bool last) {
         ZSTD_inBuffer in{data.data(), data.size(), 0};
         for (;;) {
             ZSTD_outBuffer out{m_buffer.data(), m_buffer.size(), 0};
-            const size_t rc = ZSTD_compressStream2(m_ctx, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
+            const size_t rc =
+                ZSTD_compressStream2(m_ctx, &out, &in, last ? ZSTD_e_end : ZSTD_e_continue);
             if (ZSTD_isError(rc)) {
                 std::fprintf(stderr, "zstd: %s\n", ZSTD_getErrorName(rc));
                 std::exit(2);
@@ -394,8 +400,7 @@ private:
     std::vector<char> m_buffer;
 };
 
-FILE* openOut(const std::string& path)
-{
+FILE* openOut(const std::string& path) {
     FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) {
         std::fprintf(stderr, "cannot write %s: %s\n", path.c_str(), std::strerror(errno));
@@ -404,15 +409,15 @@ FILE* openOut(const std::string& path)
     return f;
 }
 
-void generate(const std::string& dir, int64_t bytes)
-{
+void generate(const std::string& dir, int64_t bytes) {
     const std::string stampPath = dir + "/bench_import.stamp";
     const std::string stamp = std::to_string(kGeneratorVersion) + " " + std::to_string(bytes);
     {
         std::ifstream in(stampPath);
         std::string seen;
         std::getline(in, seen);
-        if (seen == stamp && fs::exists(dir + "/otlp_logs.jsonl") && fs::exists(dir + "/otlp_logs.jsonl.zst") && fs::exists(dir + "/jaeger.json")) {
+        if (seen == stamp && fs::exists(dir + "/otlp_logs.jsonl") &&
+            fs::exists(dir + "/otlp_logs.jsonl.zst") && fs::exists(dir + "/jaeger.json")) {
             std::printf("# reusing the files generated before in %s\n", dir.c_str());
             return;
         }
@@ -466,8 +471,7 @@ void generate(const std::string& dir, int64_t bytes)
 
 // ---- cases (each runs in its own process) -------------------------------------------------
 
-int64_t peakRssKb()
-{
+int64_t peakRssKb() {
     std::ifstream in("/proc/self/status");
     std::string line;
     while (std::getline(in, line))
@@ -478,8 +482,7 @@ int64_t peakRssKb()
 
 class CountingSink final : public RecordSink {
 public:
-    Status batch(TelemetryBatch&& b) override
-    {
+    Status batch(TelemetryBatch&& b) override {
         records += int64_t(b.recordCount());
         return {};
     }
@@ -487,8 +490,7 @@ public:
     int64_t records = 0, rejected = 0;
 };
 
-double cpuSeconds(clockid_t clock)
-{
+double cpuSeconds(clockid_t clock) {
     timespec ts{};
     clock_gettime(clock, &ts);
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
@@ -502,13 +504,13 @@ struct CaseResult {
 
 // What the importer's second pass does, minus the cache: split the file into pieces and parse
 // each into a sink that only counts.
-CaseResult parseOnly(const std::string& path, const char* formatName)
-{
+CaseResult parseOnly(const std::string& path, const char* formatName) {
     CaseResult r;
     const Format* format = formatByName(formatName);
     const auto t0 = std::chrono::steady_clock::now();
     auto file = openFileSource(path);
-    auto source = file ? decompressing(std::move(*file), path) : Result<std::unique_ptr<ByteSource>>(file.error());
+    auto source = file ? decompressing(std::move(*file), path)
+                       : Result<std::unique_ptr<ByteSource>>(file.error());
     if (!source) {
         r.note = source.error().message();
         return r;
@@ -549,8 +551,8 @@ CaseResult parseOnly(const std::string& path, const char* formatName)
     return r;
 }
 
-CaseResult importCase(const std::string& dir, const std::string& input, bool fullText, const std::string& name)
-{
+CaseResult importCase(const std::string& dir, const std::string& input, bool fullText,
+                      const std::string& name) {
     CaseResult r;
     const std::string cache = dir + "/" + name + ".rootline";
     for (const char* suffix : {"", "-wal", "-shm", "-journal"})
@@ -594,26 +596,26 @@ const CaseSpec kCases[] = {
     {"parse_jaeger", "jaeger.json", CaseSpec::Parse, "jaeger-json"},
 };
 
-int runCase(const std::string& dir, const std::string& name)
-{
+int runCase(const std::string& dir, const std::string& name) {
     for (const CaseSpec& c : kCases) {
         if (name != c.name)
             continue;
         const std::string input = dir + "/" + c.file;
-        const CaseResult r = c.kind == CaseSpec::Parse ? parseOnly(input, c.format)
-                                                       : importCase(dir, input, c.kind == CaseSpec::Import, c.name);
+        const CaseResult r = c.kind == CaseSpec::Parse
+                                 ? parseOnly(input, c.format)
+                                 : importCase(dir, input, c.kind == CaseSpec::Import, c.name);
         // One line for the parent: seconds, records, rejected, peak RSS (KiB), CPU seconds of the
         // process and of this (the parsing) thread — the rest is the writer thread — and a note.
-        std::printf("RESULT %.6f %" PRId64 " %" PRId64 " %" PRId64 " %.6f %.6f %s\n", r.seconds, r.records, r.rejected, peakRssKb(),
-                    cpuSeconds(CLOCK_PROCESS_CPUTIME_ID), cpuSeconds(CLOCK_THREAD_CPUTIME_ID), r.note.c_str());
+        std::printf("RESULT %.6f %" PRId64 " %" PRId64 " %" PRId64 " %.6f %.6f %s\n", r.seconds,
+                    r.records, r.rejected, peakRssKb(), cpuSeconds(CLOCK_PROCESS_CPUTIME_ID),
+                    cpuSeconds(CLOCK_THREAD_CPUTIME_ID), r.note.c_str());
         return r.note.empty() ? 0 : 1;
     }
     std::fprintf(stderr, "unknown case %s\n", name.c_str());
     return 2;
 }
 
-std::string shellQuote(const std::string& s)
-{
+std::string shellQuote(const std::string& s) {
     std::string out = "'";
     for (char c : s)
         out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -622,8 +624,7 @@ std::string shellQuote(const std::string& s)
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     std::string dir, only, caseName;
     int64_t mb = 1000;
     bool keep = false;
@@ -649,7 +650,9 @@ int main(int argc, char** argv)
         else if (a == "--keep")
             keep = true;
         else {
-            std::fprintf(stderr, "usage: bench_import [--dir DIR] [--mb N] [--cases a,b] [--batch N] [--keep]\n");
+            std::fprintf(
+                stderr,
+                "usage: bench_import [--dir DIR] [--mb N] [--cases a,b] [--batch N] [--keep]\n");
             return 2;
         }
     }
@@ -668,8 +671,12 @@ int main(int argc, char** argv)
             continue;
         const std::string input = dir + "/" + c.file;
         // Rates are per uncompressed byte: the zstd case moves the same JSON as the plain one.
-        const int64_t bytes = int64_t(fs::file_size(dir + "/" + (std::string(c.file) == "otlp_logs.jsonl.zst" ? std::string("otlp_logs.jsonl") : std::string(c.file))));
-        const std::string command = shellQuote(self) + " --dir " + shellQuote(dir) + " --case " + c.name + " --batch " + std::to_string(g_batchSize);
+        const int64_t bytes = int64_t(fs::file_size(dir + "/" +
+                                                    (std::string(c.file) == "otlp_logs.jsonl.zst"
+                                                         ? std::string("otlp_logs.jsonl")
+                                                         : std::string(c.file))));
+        const std::string command = shellQuote(self) + " --dir " + shellQuote(dir) + " --case " +
+                                    c.name + " --batch " + std::to_string(g_batchSize);
         FILE* child = ::popen(command.c_str(), "r");
         if (!child) {
             std::fprintf(stderr, "cannot run %s\n", command.c_str());
@@ -681,7 +688,8 @@ int main(int argc, char** argv)
         char note[2048] = "";
         bool got = false;
         while (std::fgets(line, sizeof line, child))
-            if (std::sscanf(line, "RESULT %lf %lld %lld %lld %lf %lf %2047[^\n]", &seconds, &records, &rejected, &rssKb, &cpuTotal, &cpuMain, note) >= 6)
+            if (std::sscanf(line, "RESULT %lf %lld %lld %lld %lf %lf %2047[^\n]", &seconds,
+                            &records, &rejected, &rssKb, &cpuTotal, &cpuMain, note) >= 6)
                 got = true;
         const int status = ::pclose(child);
         if (!got || status != 0 || seconds <= 0) {
@@ -692,18 +700,20 @@ int main(int argc, char** argv)
         peakKb = std::max<int64_t>(peakKb, rssKb);
         std::printf("BENCH %s %.1f MB/s\n", c.name, double(bytes) / 1e6 / seconds);
         std::printf("BENCH %s_rss %.0f MB\n", c.name, double(rssKb) / 1024.0);
-        std::printf("# %s: %.1f MB in %.2f s, %lld records (%.0f/s), %lld rejected\n", c.name, double(bytes) / 1e6, seconds, records,
-                    double(records) / seconds, rejected);
+        std::printf("# %s: %.1f MB in %.2f s, %lld records (%.0f/s), %lld rejected\n", c.name,
+                    double(bytes) / 1e6, seconds, records, double(records) / seconds, rejected);
         // On a shared machine the wall time includes waiting for a core; the CPU time of the
         // busier thread bounds what an idle 2-core machine would do.
         const double busiest = std::max(cpuMain, cpuTotal - cpuMain);
-        std::printf("# %s: CPU %.2f s (parse thread %.2f s, writer and others %.2f s): %.1f MB/s if the busier thread had a core\n", c.name,
-                    cpuTotal, cpuMain, cpuTotal - cpuMain, double(bytes) / 1e6 / busiest);
+        std::printf("# %s: CPU %.2f s (parse thread %.2f s, writer and others %.2f s): %.1f MB/s "
+                    "if the busier thread had a core\n",
+                    c.name, cpuTotal, cpuMain, cpuTotal - cpuMain, double(bytes) / 1e6 / busiest);
         std::fflush(stdout);
     }
     std::printf("BENCH import_peak_rss %.0f MB\n", double(peakKb) / 1024.0);
     if (!keep) {
-        for (const char* f : {"otlp_logs.jsonl", "otlp_logs.jsonl.zst", "jaeger.json", "bench_import.stamp"})
+        for (const char* f :
+             {"otlp_logs.jsonl", "otlp_logs.jsonl.zst", "jaeger.json", "bench_import.stamp"})
             fs::remove(dir + "/" + f);
         std::error_code ec;
         fs::remove(dir, ec); // only when empty
