@@ -789,6 +789,7 @@ private slots:
         for (int i = 0; i < 50; ++i)
             b.logs.push_back(makeLog(ts(i), i % 10 == 0 ? "needle here" : "hay"));
         QVERIFY(w->write(b, fetch("file", "import")).ok());
+        QVERIFY(w->write(b, fetch("file", "import")).ok()); // a second unit while already marked
         auto r = openReader(path);
         LogQuery lq;
         lq.text = "needle";
@@ -798,10 +799,22 @@ private slots:
         QVERIFY2(QString::fromStdString(early.error().message()).contains(QLatin1String("not in the full-text index")),
                  early.error().message().c_str());
         QVERIFY(!r->logPage(lq, std::nullopt, 10).ok());
-        QCOMPARE(*r->countLogs({}), int64_t(50)); // everything else reads as usual
+        QCOMPARE(*r->countLogs({}), int64_t(100)); // everything else reads as usual
         QVERIFY(w->rebuildFullTextIndex().ok());
-        QCOMPARE(*r->countLogs(lq), int64_t(5));
-        QCOMPARE(r->logPage(lq, std::nullopt, 10)->size(), size_t(5));
+        QCOMPARE(*r->countLogs(lq), int64_t(10));
+        QCOMPARE(r->logPage(lq, std::nullopt, 20)->size(), size_t(10));
+        // Later writes with the index on keep it searchable; with it off, refused again.
+        w.reset();
+        {
+            auto indexing = openWriter(path);
+            QVERIFY(indexing && indexing->write(b, fetch("file", "import")).ok());
+        }
+        QCOMPARE(*r->countLogs(lq), int64_t(15));
+        {
+            auto bulk = openWriter(path, WriterOptions{false, 2});
+            QVERIFY(bulk && bulk->write(b, fetch("file", "import")).ok());
+        }
+        QVERIFY(!r->countLogs(lq).ok());
     }
 
     void keysetPaging_data()

@@ -20,10 +20,13 @@
 #include "support/FakeJaegerServer.h"
 #include "support/FakeLokiServer.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QCompleter>
 #include <QFile>
 #include <QLineEdit>
+#include <QMenu>
+#include <QToolButton>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -130,6 +133,48 @@ private slots:
         QSettings().clear();
     }
 
+    void sourcesAreOfferedPerPaneAndRemembered() {
+        const QString path = m_home.filePath(QStringLiteral("mixed-sources.yaml"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("sources:\n"
+                    "  - {name: prom, kind: prometheus, url: 'http://127.0.0.1:9'}\n"
+                    "  - {name: loki, kind: loki, url: 'http://127.0.0.1:9'}\n"
+                    "  - {name: jaeger, kind: jaeger, url: 'http://127.0.0.1:9'}\n");
+        }
+        MainWindow window;
+        window.setSourcesPath(path);
+        QCOMPARE(window.sources().size(), size_t(3));
+        auto offered = [&](QueryPane pane) {
+            QStringList names;
+            for (const auto& s : window.queryBar(pane)->sources())
+                names << q(s.name);
+            return names;
+        };
+        QCOMPARE(offered(QueryPane::Metrics),
+                 (QStringList{QStringLiteral("prom"), QStringLiteral("loki")}));
+        QCOMPARE(offered(QueryPane::Logs), QStringList{QStringLiteral("loki")});
+        QCOMPARE(offered(QueryPane::Traces), QStringList{QStringLiteral("jaeger")});
+        QVERIFY(window.queryBar(QueryPane::Metrics)
+                    ->editor()
+                    ->placeholderText()
+                    .startsWith(QStringLiteral("PromQL")));
+
+        // The user picks Loki for metrics: the next window starts with it.
+        QComboBox* box = window.queryBar(QueryPane::Metrics)->sourceBox();
+        box->setCurrentIndex(1);
+        emit box->activated(1);
+        QVERIFY(window.queryBar(QueryPane::Metrics)
+                    ->editor()
+                    ->placeholderText()
+                    .startsWith(QStringLiteral("LogQL metric query")));
+        MainWindow next;
+        next.setSourcesPath(path);
+        QCOMPARE(next.queryBar(QueryPane::Metrics)->currentSource(), QStringLiteral("loki"));
+        QSettings().remove(QStringLiteral("queryBar"));
+    }
+
     void fetchesLogsIntoTheCache() {
         FakeLokiServer server;
         addStreams(server);
@@ -182,6 +227,15 @@ private slots:
 
         // The history holds the query, most recent first, and Up recalls it.
         QCOMPARE(bar->history().entries(), QStringList{query});
+        // … in the drop-down too, where choosing it puts it back in the field.
+        QVERIFY(bar->historyButton()->isEnabled());
+        bar->historyButton()->click();
+        QTRY_VERIFY(bar->historyMenu()->isVisible());
+        QCOMPARE(bar->historyMenu()->actions().first()->text(), query);
+        bar->editor()->clear();
+        bar->historyMenu()->actions().first()->trigger();
+        bar->historyMenu()->hide();
+        QCOMPARE(bar->query(), query);
         bar->editor()->clear();
         QTest::keyClick(bar->editor(), Qt::Key_Up);
         QCOMPARE(bar->query(), query);
@@ -253,6 +307,40 @@ private slots:
         QCOMPARE(window.logPane()->matchCount(), qint64(0));
     }
 
+    void cancelKeepsWhatArrivedMarkedPartial() {
+        // Two pages' worth of lines; the second page never comes.
+        FakeLokiServer server;
+        FakeLokiStream big{{{"app", "big"}}, {}};
+        for (int i = 0; i < 6000; ++i)
+            big.entries.push_back(
+                {kT0 + int64_t(i) * 1'000'000, "big line " + std::to_string(i), {}});
+        server.addStream(std::move(big));
+        server.setFaultDelay(std::chrono::seconds(60));
+        server.injectFault(LokiFault::Slow, 1);
+        QVERIFY(server.start());
+        const QString cache = m_home.filePath(QStringLiteral("partial.rootline"));
+        MainWindow window;
+        prepare(window, writeSources(server.url(), QStringLiteral("partial-sources.yaml")), cache);
+        QueryBar* bar = window.queryBar(QueryPane::Logs);
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        bar->setQuery(QStringLiteral("{app=\"big\"}"));
+        bar->run();
+        QTRY_VERIFY_WITH_TIMEOUT(server.queryCount() >= 2, 10000); // the first page is in
+        QTRY_VERIFY(bar->statusText().contains(QStringLiteral("5,000 records")));
+        bar->cancelButton()->click();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(bar->statusLevel(), std::optional(FetchMessage::Level::Cancelled));
+        QVERIFY2(bar->statusText().startsWith(QStringLiteral(
+                     "Cancelled — kept 5,000 logs fetched before the cancel, marked PARTIAL.")),
+                 qPrintable(bar->statusText()));
+        QCOMPARE(logCount(cache), 5000);
+        const auto rows = fetchRows(cache);
+        QCOMPARE(rows.size(), size_t(1));
+        QVERIFY(!rows[0].complete); // never counts as coverage: the next fetch asks again
+        QCOMPARE(rows[0].rows, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.logPane()->matchCount(), qint64(5000), 30000);
+    }
+
     void completionComesFromTheSourceLabels() {
         FakeLokiServer server;
         addStreams(server);
@@ -261,11 +349,22 @@ private slots:
         prepare(window, writeSources(server.url(), QStringLiteral("completion-sources.yaml")),
                 QString());
         QueryBar* bar = window.queryBar(QueryPane::Logs);
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
         bar->editor()->setFocus();
+        QTRY_VERIFY(bar->editor()->hasFocus());
         QTest::keyClicks(bar->editor(), QStringLiteral("{"));
         QCOMPARE(bar->completionContext().what, CompletionContext::What::LabelName);
         QTRY_VERIFY_WITH_TIMEOUT(bar->completionItems().contains(QStringLiteral("app")), 10000);
+        QTRY_VERIFY(bar->completer()->popup()->isVisible()); // the list pops up once it is in
         QVERIFY(bar->completionItems().contains(QStringLiteral("env")));
+        // Enter in the open list takes the highlighted name (and opens its value); it fetches
+        // nothing.
+        QTest::keyClick(bar->completer()->popup(), Qt::Key_Return);
+        QCOMPARE(bar->query(), QStringLiteral("{app=\""));
+        QVERIFY(!window.fetchController()->isRunning());
+        bar->setQuery(QStringLiteral("{"));
+        bar->editor()->setCursorPosition(1);
 
         QTest::keyClicks(bar->editor(), QStringLiteral("app=\""));
         QCOMPARE(bar->completionContext().what, CompletionContext::What::LabelValue);

@@ -33,7 +33,8 @@ LogPane::LogPane(CacheSession* session, Focus* focus, QWidget* parent)
     , m_debounce(new QTimer(this))
 {
     auto* title = new QLabel(tr("<b>Logs</b>"), this);
-    m_search->setPlaceholderText(tr("Search messages (full text)…"));
+    // "cached": the query bar below fetches from a source; this filters what the cache holds.
+    m_search->setPlaceholderText(tr("Filter cached lines (full text)…"));
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(220);
     m_level->addItem(tr("All levels"), 0);

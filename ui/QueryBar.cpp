@@ -39,6 +39,10 @@ QString historyKey(QueryPane pane, const QString& source) {
              QString::fromLatin1(QUrl::toPercentEncoding(source)));
 }
 
+QString lastSourceKey(QueryPane pane) {
+    return QStringLiteral("queryBar/%1/source").arg(QLatin1String(queryPaneName(pane)));
+}
+
 QColor levelColor(FetchMessage::Level level) {
     switch (level) {
     case FetchMessage::Level::Complete:
@@ -158,6 +162,8 @@ QueryBar::QueryBar(QueryPane pane, CompletionService* completions, QWidget* pare
         updateCompletion(false);
     });
     connect(m_sourceBox, &QComboBox::currentIndexChanged, this, &QueryBar::onSourceChanged);
+    connect(m_sourceBox, &QComboBox::activated, this,
+            [this] { QSettings().setValue(lastSourceKey(m_pane), currentSource()); });
     connect(m_historyButton, &QToolButton::clicked, this, [this] {
         rebuildHistoryMenu();
         m_historyMenu->popup(m_historyButton->mapToGlobal(QPoint(0, m_historyButton->height())));
@@ -195,7 +201,10 @@ void QueryBar::setSources(const std::vector<Source>& sources) {
         m_sourceBox->setItemData(m_sourceBox->count() - 1, qs(s.redacted()), Qt::ToolTipRole);
     }
     m_sourceBox->setPlaceholderText(tr("no source"));
-    const int i = m_sourceBox->findData(previous);
+    // The source chosen last time for this pane, when the bar has none yet.
+    const QString wanted =
+        previous.isEmpty() ? QSettings().value(lastSourceKey(m_pane)).toString() : previous;
+    const int i = m_sourceBox->findData(wanted);
     m_sourceBox->setCurrentIndex(i >= 0 ? i : (m_sources.empty() ? -1 : 0));
     onSourceChanged();
 }
@@ -350,9 +359,10 @@ void QueryBar::showCompletions(const QStringList& items) {
         m_completer->popup()->hide();
         return;
     }
-    // A single exact match needs no popup.
-    if (m_completer->completionCount() == 1 &&
-        m_completer->currentCompletion() == m_context.prefix) {
+    // A single exact match needs no popup; nor does a list that arrives after the user moved on.
+    if ((m_completer->completionCount() == 1 &&
+         m_completer->currentCompletion() == m_context.prefix) ||
+        !m_edit->hasFocus()) {
         m_completer->popup()->hide();
         return;
     }

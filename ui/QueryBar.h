@@ -68,6 +68,8 @@ public:
     QPushButton* fetchButton() const { return m_fetch; }
     QPushButton* cancelButton() const { return m_cancel; }
     QCompleter* completer() const { return m_completer; }
+    QToolButton* historyButton() const { return m_historyButton; }
+    QMenu* historyMenu() const { return m_historyMenu; }
     QStringList completionItems() const;
     const CompletionContext& completionContext() const { return m_context; }
 

@@ -1,4 +1,4 @@
-// rootline [--bundle FILE] [--window FROM,TO] [--trace ID] [--screenshot OUT.png [--size WxH]]
+// rootline [--bundle FILE] [--sources FILE] [--window FROM,TO] [--trace ID] [--screenshot OUT.png [--size WxH]]
 // Opens a cache in the main window. With --screenshot it waits until the panes have loaded (the
 // session's "loaded" signal, not a fixed delay), writes the window to a PNG and exits. With no
 // display at all it says so, renders offscreen and writes a screenshot instead of failing.
@@ -7,6 +7,7 @@
 #include "MainWindow.h"
 #include "core/Ids.h"
 #include "core/Time.h"
+#include "sources/SourcesFile.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -67,8 +68,13 @@ int main(int argc, char** argv)
     const QCommandLineOption windowOption(QStringLiteral("window"),
                                     QStringLiteral("Start with this focus window: FROM,TO as RFC 3339, Unix seconds or now-15m."),
                                     QStringLiteral("FROM,TO"));
+    const QCommandLineOption sourcesOption(QStringLiteral("sources"),
+                                           QStringLiteral("The data sources file the query bars fetch from (default: %1).")
+                                               .arg(QString::fromStdString(rootline::defaultSourcesPath())),
+                                           QStringLiteral("FILE"));
     const QCommandLineOption traceOption(QStringLiteral("trace"), QStringLiteral("Start with this trace selected."), QStringLiteral("ID"));
     parser.addOption(bundle);
+    parser.addOption(sourcesOption);
     parser.addOption(windowOption);
     parser.addOption(traceOption);
     parser.addOption(screenshot);
@@ -112,6 +118,14 @@ int main(int argc, char** argv)
     }
 
     rootline::MainWindow window;
+    if (parser.isSet(sourcesOption)) {
+        const QString path = parser.value(sourcesOption);
+        if (!QFileInfo::exists(path)) {
+            std::fprintf(stderr, "rootline: --sources: no such file: %s\n", qPrintable(path));
+            return 2;
+        }
+        window.setSourcesPath(path);
+    }
     if (!shotPath.isEmpty()) {
         const auto m = QRegularExpression(QStringLiteral("^(\\d+)x(\\d+)$")).match(parser.value(size));
         if (!m.hasMatch()) {

@@ -116,7 +116,7 @@ Status WriterConnection::prepareAll()
         {&insertLog, "INSERT INTO logs(ts, observed_ts, severity, severity_text, body, attributes, trace, span_id, resource, fetch)"
                      " VALUES(?,?,?,?,?,?,?,?,?,?)"},
         {&insertLogText, "INSERT INTO logs_fts(rowid, body) VALUES(?,?)"},
-        {&markUnindexed, "INSERT INTO fts_pending(first_id) SELECT coalesce(max(id), 0) + 1 FROM logs"
+        {&markUnindexed, "INSERT INTO fts_pending(first_id) SELECT coalesce((SELECT max(id) FROM logs), 0) + 1"
                           " WHERE NOT EXISTS (SELECT 1 FROM fts_pending)"},
         {&insertLogBlock, "INSERT INTO log_blocks(first_id, last_id, min_ts, max_ts) VALUES(?,?,?,?)"},
         {&insertSpan, "INSERT INTO spans(trace, span_id, parent_span_id, name, kind, start_ts, duration, status, status_message,"
@@ -350,14 +350,30 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
     // runs before the batch's plain inserts. A statement savepoint makes FTS5 flush its pending
     // in-memory index, so interleaving such statements with log inserts wrote a tiny FTS segment
     // per new trace id (measured: 40% of ingest time). After this pass every id below is a map hit.
-    for (LogRecord& log : batch.logs) {
+    // Each log's resource and trace row, resolved once here for the insert loop below.
+    struct LogKeys {
+        int64_t resource = 0, trace = 0;
+    };
+    std::vector<LogKeys> logKeys(batch.logs.size());
+    const TraceId* lastTrace = nullptr; // neighbouring lines often share a trace: skip the map then
+    int64_t lastTraceRow = 0;
+    for (size_t i = 0; i < batch.logs.size(); ++i) {
+        LogRecord& log = batch.logs[i];
         if (!log.traceId)
             applyTraceContext(log, options.correlationRules.get());
-        if (auto r = resourceOf(log.resource); !r)
+        auto r = resourceOf(log.resource);
+        if (!r)
             return r.error();
+        logKeys[i].resource = *r;
         if (log.traceId) {
-            if (auto t = traceRowId(*log.traceId); !t)
-                return t.error();
+            if (!lastTrace || !(*lastTrace == *log.traceId)) {
+                auto t = traceRowId(*log.traceId);
+                if (!t)
+                    return t.error();
+                lastTrace = &*log.traceId;
+                lastTraceRow = *t;
+            }
+            logKeys[i].trace = lastTraceRow;
         }
     }
     for (SeriesData& data : batch.series) {
@@ -439,10 +455,8 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         block = Block{};
         return s;
     };
-    for (const LogRecord& log : batch.logs) {
-        auto res = resourceOf(log.resource);
-        if (!res)
-            return res.error();
+    for (size_t i = 0; i < batch.logs.size(); ++i) {
+        const LogRecord& log = batch.logs[i];
         attrs.clear();
         codec::appendAttributesJson(attrs, log.attributes);
         insertLog.bind(1, log.time.nanos());
@@ -451,16 +465,12 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         insertLog.bindText(4, log.severityText);
         insertLog.bindText(5, log.body);
         insertLog.bindText(6, attrs);
-        if (log.traceId) {
-            auto trace = traceRowId(*log.traceId);
-            if (!trace)
-                return trace.error();
-            insertLog.bind(7, *trace);
-        }
+        if (logKeys[i].trace)
+            insertLog.bind(7, logKeys[i].trace);
         if (log.spanId)
             insertLog.bind(8, int64_t(log.spanId->value));
-        if (*res)
-            insertLog.bind(9, *res);
+        if (logKeys[i].resource)
+            insertLog.bind(9, logKeys[i].resource);
         insertLog.bind(10, fetch);
         auto s = insertLog.run();
         insertLog.reset();

@@ -731,6 +731,10 @@ int main(int argc, char** argv)
                     (long long)opt.promStep, (long long)prom.samples());
 
     LoopbackHttpServer server([&](const HttpServerRequest& req, HttpServerConnection& conn) {
+        static const bool trace = std::getenv("BENCH_FETCH_TRACE") != nullptr;
+        static const auto started = Clock::now();
+        if (trace)
+            std::fprintf(stderr, "%8.3f fd %d %s\n", seconds(Clock::now() - started), conn.fd(), req.target.c_str());
         if (opt.serverMs > 0)
             conn.sleepFor(std::chrono::milliseconds(opt.serverMs));
         int status = 404;
