@@ -123,4 +123,17 @@ void appendOtlpAttributes(std::string& out, const Attributes& attributes) {
     out.push_back(']');
 }
 
+void appendLabelObject(std::string& out, const std::vector<std::pair<std::string, std::string>>& labels)
+{
+    out.push_back('{');
+    for (size_t i = 0; i < labels.size(); ++i) {
+        if (i)
+            out.push_back(',');
+        appendString(out, labels[i].first);
+        out.push_back(':');
+        appendString(out, labels[i].second);
+    }
+    out.push_back('}');
+}
+
 } // namespace rootline::sample::foreign

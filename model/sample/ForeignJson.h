@@ -9,6 +9,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace rootline::sample::foreign {
 
@@ -22,6 +24,8 @@ void appendString(std::string& out, std::string_view text);
 void appendGoFloat(std::string& out, double value);
 // A float as Go's strconv.FormatFloat(v, 'e', -1, 64): "1.44e+01" (Prometheus alert values).
 void appendGoFloatE(std::string& out, double value);
+// {"name":"value",…} in the given order (Prometheus metric labels, Loki stream labels).
+void appendLabelObject(std::string& out, const std::vector<std::pair<std::string, std::string>>& labels);
 // Prometheus timestamps: seconds, with exactly 3 decimals when the millisecond part is not zero
 // ("1795343321.500"); sub-millisecond digits are dropped, as Prometheus stores milliseconds.
 void appendPromTime(std::string& out, Timestamp t);

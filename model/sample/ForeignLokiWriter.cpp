@@ -38,17 +38,10 @@ std::string labelName(std::string_view key) {
     return name;
 }
 
+// Loki writes label and structured-metadata objects with their keys sorted.
 void appendLabels(std::string& out, std::vector<std::pair<std::string, std::string>> labels) {
     std::sort(labels.begin(), labels.end());
-    out.push_back('{');
-    for (size_t i = 0; i < labels.size(); ++i) {
-        if (i)
-            out.push_back(',');
-        appendString(out, labels[i].first);
-        out.push_back(':');
-        appendString(out, labels[i].second);
-    }
-    out.push_back('}');
+    appendLabelObject(out, labels);
 }
 
 bool entryBefore(const auto& a, const auto& b) {

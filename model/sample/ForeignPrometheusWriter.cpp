@@ -11,19 +11,6 @@ using namespace foreign;
 
 namespace {
 
-void appendLabelObject(std::string& out,
-                       const std::vector<std::pair<std::string, std::string>>& labels) {
-    out.push_back('{');
-    for (size_t i = 0; i < labels.size(); ++i) {
-        if (i)
-            out.push_back(',');
-        appendString(out, labels[i].first);
-        out.push_back(':');
-        appendString(out, labels[i].second);
-    }
-    out.push_back('}');
-}
-
 void appendQuotedValue(std::string& out, double v) {
     out.push_back('"');
     appendGoFloat(out, v);
