@@ -389,6 +389,89 @@ private slots:
         QCOMPARE(rowsText(s), QStringLiteral("1 span · 3 series (720 samples)"));
         QCOMPARE(rowsText({}), QStringLiteral("no rows"));
     }
+
+    void exemplarsRideWithMetricQueries() {
+        const TimeWindow w{Timestamp::fromSeconds(1000), Timestamp::fromSeconds(2000)};
+        const std::vector<FetchKind> prometheus = {FetchKind::Series, FetchKind::Instant,
+                                                   FetchKind::Exemplars, FetchKind::Alerts};
+        auto series = buildFetchRequest(
+            QueryPane::Metrics, sourceOf(SourceType::Prometheus),
+            QStringLiteral("histogram_quantile(0.95, sum by (le) (rate(x_bucket[1m])))"), w);
+        QVERIFY(series);
+        const auto companions = companionRequests(*series, prometheus);
+        QCOMPARE(companions.size(), size_t(1));
+        QCOMPARE(companions[0].kind, FetchKind::Exemplars);
+        QCOMPARE(companions[0].query, series->query); // query_exemplars takes the PromQL itself
+        QCOMPARE(companions[0].window, w);
+        QCOMPARE(companions[0].source, std::string("src"));
+        // A source without exemplars (Loki metric queries), and anything but a series fetch: none.
+        QVERIFY(companionRequests(*series, {FetchKind::Series, FetchKind::Logs}).empty());
+        auto logs = buildFetchRequest(QueryPane::Logs, sourceOf(SourceType::Loki),
+                                      QStringLiteral("{app=\"a\"}"), w);
+        QVERIFY(companionRequests(*logs, prometheus).empty());
+
+        const FetchRequest alerts = alertsRequest(sourceOf(SourceType::Prometheus), w);
+        QCOMPARE(alerts.kind, FetchKind::Alerts);
+        QCOMPARE(alerts.source, std::string("src"));
+        QVERIFY(companionRequests(alerts, prometheus).empty());
+    }
+
+    void describingACompanion() {
+        // The series came in; the exemplars failed: the line says both, the success first.
+        FetchRunResult r;
+        r.request.query = "up";
+        FetchReport rep;
+        rep.request = r.request;
+        rep.fetched = {TimeWindow{Timestamp::fromSeconds(0), Timestamp::fromSeconds(60)}};
+        rep.stored.series = 2;
+        rep.stored.samples = 120;
+        rep.requests = 1;
+        r.report = rep;
+        CompanionResult failed;
+        failed.label = "exemplars";
+        failed.error = Error{"prometheus p /api/v1/query_exemplars", "HTTP 503: overloaded",
+                             "try again"};
+        r.companions.push_back(failed);
+        FetchMessage m = describeFetch(r);
+        QCOMPARE(m.level, FetchMessage::Level::Complete);
+        QCOMPARE(m.text, QStringLiteral("Complete: 2 series (120 samples) from the network. "
+                                        "Warning: exemplars failed: HTTP 503: overloaded."));
+        QVERIFY2(m.details.contains(QStringLiteral("/api/v1/query_exemplars")), qPrintable(m.details));
+        QVERIFY2(m.details.contains(QStringLiteral("try again")), qPrintable(m.details));
+        QVERIFY(r.stored());
+
+        // Exemplars that came: counted in the same line, their holder series not counted again.
+        r.companions.clear();
+        CompanionResult ok;
+        ok.label = "exemplars";
+        FetchReport ex;
+        ex.fetched = rep.fetched;
+        ex.stored.series = 3;
+        ex.stored.exemplars = 7;
+        ex.requests = 1;
+        ok.report = ex;
+        r.companions.push_back(ok);
+        m = describeFetch(r);
+        QCOMPARE(m.text, QStringLiteral("Complete: 2 series (120 samples) · 7 exemplars from the network."));
+        QVERIFY2(m.details.contains(QStringLiteral("exemplars: 7 exemplars")), qPrintable(m.details));
+        QCOMPARE(r.storedTotal().exemplars, int64_t(7));
+
+        // Everything already in the cache but the exemplars: not "nothing new".
+        r.report->cached = r.report->fetched;
+        r.report->fetched.clear();
+        r.report->stored = {};
+        m = describeFetch(r);
+        QVERIFY2(!m.text.contains(QStringLiteral("nothing new")), qPrintable(m.text));
+        QVERIFY2(m.text.contains(QStringLiteral("7 exemplars")), qPrintable(m.text));
+
+        // A companion cut short says PARTIAL as a warning; the main fetch stays complete.
+        r.companions[0].report->complete = false;
+        r.companions[0].report->partialReason = "response too large";
+        m = describeFetch(r);
+        QCOMPARE(m.level, FetchMessage::Level::Complete);
+        QVERIFY2(m.text.endsWith(QStringLiteral("Warning: exemplars PARTIAL (response too large).")),
+                 qPrintable(m.text));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestQueryBar)

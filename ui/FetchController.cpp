@@ -14,6 +14,7 @@ namespace rootline {
 struct FetchController::Job {
     Source source;
     FetchRequest request;
+    std::vector<CompanionFetch> companions;
     std::string cachePath;
     std::atomic_bool cancel{false};
     std::mutex mutex;
@@ -21,18 +22,19 @@ struct FetchController::Job {
 };
 
 // The whole fetch, on the worker: nothing here touches a widget or the session.
-Result<FetchReport> FetchController::fetchInto(Job& job) {
-    Source source = job.source;
+Result<FetchReport> FetchController::fetchInto(Job& job, const Source& original,
+                                               const FetchRequest& request, const std::string& stage) {
+    Source source = original;
     if (auto s = resolveSecrets(source); !s)
         return s.error();
     auto connector = makeConnector(source);
     if (!connector)
         return connector.error();
     const auto kinds = (*connector)->supportedKinds();
-    if (std::find(kinds.begin(), kinds.end(), job.request.kind) == kinds.end())
+    if (std::find(kinds.begin(), kinds.end(), request.kind) == kinds.end())
         return Error{"source " + source.name,
                      std::string("a ") + sourceTypeName(source.type) + " source cannot fetch " +
-                         fetchKindName(job.request.kind),
+                         fetchKindName(request.kind),
                      "choose another source for this pane"};
     std::vector<FetchRecord> history;
     {
@@ -48,13 +50,57 @@ Result<FetchReport> FetchController::fetchInto(Job& job) {
     auto writer = CacheWriter::open(job.cachePath);
     if (!writer)
         return writer.error();
-    auto report = runFetch(**connector, **writer, history, job.request, &job.cancel,
-                           [&job](const FetchProgress& p) {
+    {
+        std::lock_guard lock(job.mutex);
+        job.progress = FetchProgress{};
+        job.progress.stage = stage;
+    }
+    auto report = runFetch(**connector, **writer, history, request, &job.cancel,
+                           [&job, &stage](const FetchProgress& p) {
                                std::lock_guard lock(job.mutex);
                                job.progress = p;
+                               // A companion says what it fetches: "exemplars · request 1 of 1".
+                               if (!stage.empty())
+                                   job.progress.stage =
+                                       stage + " · " +
+                                       (p.stage.empty() ? std::string("request ") +
+                                                              std::to_string(p.requestsDone + 1)
+                                                        : p.stage);
                            });
     writer->reset(); // finishes what is queued before the panes reload
     return report;
+}
+
+// The main fetch, then its companions; fills `result` (the worker's whole job).
+void FetchController::run(Job& job, FetchRunResult& result) {
+    auto guarded = [&job](const Source& source, const FetchRequest& request,
+                          const std::string& stage) -> Result<FetchReport> {
+        try {
+            return fetchInto(job, source, request, stage);
+        } catch (const std::exception& e) {
+            return Error{"fetch from " + source.name, std::string("the fetch failed: ") + e.what(),
+                         {}};
+        }
+    };
+    auto report = guarded(job.source, job.request, {});
+    if (!report) {
+        result.error = report.error();
+        return;
+    }
+    result.report = std::move(*report);
+    for (const auto& c : job.companions) {
+        CompanionResult companion;
+        companion.request = c.request;
+        companion.label = c.label;
+        if (job.cancel.load()) {
+            companion.error = Error{c.label, "not fetched: cancelled", {}};
+        } else if (auto r = guarded(c.source, c.request, c.label)) {
+            companion.report = std::move(*r);
+        } else {
+            companion.error = r.error();
+        }
+        result.companions.push_back(std::move(companion));
+    }
 }
 
 FetchController::FetchController(QObject* parent)
@@ -72,12 +118,13 @@ FetchController::~FetchController() {
 }
 
 bool FetchController::start(const Source& source, const FetchRequest& request,
-                            const QString& cachePath) {
+                            const QString& cachePath, std::vector<CompanionFetch> companions) {
     if (m_job)
         return false;
     auto job = std::make_shared<Job>();
     job->source = source;
     job->request = request;
+    job->companions = std::move(companions);
     job->cachePath = cachePath.toStdString();
     m_job = job;
     m_clock.start();
@@ -87,16 +134,7 @@ bool FetchController::start(const Source& source, const FetchRequest& request,
         FetchRunResult result;
         result.request = job->request;
         result.cachePath = cachePath;
-        try {
-            auto report = fetchInto(*job);
-            if (report)
-                result.report = std::move(*report);
-            else
-                result.error = report.error();
-        } catch (const std::exception& e) {
-            result.error = Error{
-                "fetch from " + job->source.name, std::string("the fetch failed: ") + e.what(), {}};
-        }
+        run(*job, result);
         result.cancelRequested = job->cancel.load();
         QMetaObject::invokeMethod(
             this, [this, result = std::move(result)]() mutable { onDone(std::move(result)); },

@@ -24,6 +24,16 @@ QString windowsText(const std::vector<TimeWindow>& windows) {
 
 } // namespace
 
+WriteStats FetchRunResult::storedTotal() const {
+    WriteStats total;
+    if (report)
+        total += report->stored;
+    for (const auto& c : companions)
+        if (c.report)
+            total += c.report->stored;
+    return total;
+}
+
 bool FetchRunResult::cancelled() const {
     if (report)
         return report->partialReason.find("cancelled") != std::string::npos;
@@ -91,9 +101,40 @@ FetchMessage describeFetch(const FetchRunResult& r) {
         return m;
     }
     const FetchReport& rep = *r.report;
-    const QString rows = rowsText(rep.stored);
+    // The rows of the whole action. A companion's series are only the holders of its exemplars
+    // (no samples): counting them would claim series the query did not return.
+    WriteStats all = rep.stored;
+    bool allFromCache = rep.fromCache();
+    QStringList warnings; // companions that failed or came back partial, for the one line
+    QStringList companionDetails;
+    for (const auto& c : r.companions) {
+        const QString label = qs(c.label);
+        if (!c.report) {
+            const Error e = c.error.value_or(Error{label.toStdString(), "no result", {}});
+            warnings << tr("%1 failed: %2").arg(label, qs(e.what));
+            companionDetails << tr("%1 failed — where: %2; what: %3%4")
+                                    .arg(label, qs(e.where), qs(e.what),
+                                         e.hint.empty() ? QString() : tr("; hint: %1").arg(qs(e.hint)));
+            continue;
+        }
+        WriteStats s = c.report->stored;
+        if (s.samples == 0 && s.histograms == 0)
+            s.series = 0;
+        all += s;
+        allFromCache = allFromCache && c.report->fromCache();
+        if (!c.report->complete)
+            warnings << tr("%1 PARTIAL (%2)").arg(label, qs(c.report->partialReason));
+        QString line = tr("%1: %2").arg(label, s.total() > 0 ? rowsText(s) : tr("none in the window"));
+        if (c.report->fromCache())
+            line += tr(" (already in the cache)");
+        line += tr(", %1 requests, %2").arg(c.report->requests).arg(byteCountText(c.report->bytes));
+        companionDetails << line;
+        for (const auto& w : c.report->warnings)
+            companionDetails << tr("Server warning (%1): %2").arg(label, qs(w));
+    }
+    const QString rows = rowsText(all);
     QString origin;
-    if (rep.fromCache())
+    if (allFromCache)
         origin = tr("already in the cache (nothing fetched)");
     else if (rep.cached.empty())
         origin = tr("from the network");
@@ -111,11 +152,12 @@ FetchMessage describeFetch(const FetchRunResult& r) {
                        .arg(fmt::count(rep.stored.rejected));
     for (const auto& w : rep.warnings)
         details << tr("Server warning: %1").arg(qs(w));
+    details << companionDetails;
 
     if (r.cancelled()) {
         m.level = FetchMessage::Level::Cancelled;
         m.text =
-            rep.stored.total() > 0
+            all.total() > 0
                 ? tr("Cancelled — kept %1 fetched before the cancel, marked PARTIAL.").arg(rows)
                 : tr("Cancelled — nothing was stored.");
     } else if (!rep.complete || rep.stored.rejected > 0) {
@@ -126,9 +168,11 @@ FetchMessage describeFetch(const FetchRunResult& r) {
         m.text = tr("PARTIAL (%1): %2 %3.").arg(reason, rows, origin);
     } else {
         m.level = FetchMessage::Level::Complete;
-        m.text = rep.fromCache() ? tr("Complete: already in the cache, nothing new to fetch.")
-                                 : tr("Complete: %1 %2.").arg(rows, origin);
+        m.text = allFromCache ? tr("Complete: already in the cache, nothing new to fetch.")
+                              : tr("Complete: %1 %2.").arg(rows, origin);
     }
+    if (!warnings.isEmpty())
+        m.text += QStringLiteral(" ") + tr("Warning: %1.").arg(warnings.join(QStringLiteral("; ")));
     m.details = details.join(QLatin1Char('\n'));
     return m;
 }

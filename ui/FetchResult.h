@@ -9,8 +9,19 @@
 #include <QMetaType>
 #include <QString>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace rootline {
+
+// A fetch that rode along with the main one in the same user action (the exemplars of a metric
+// query, the alerts of a further source): its failure is a warning, never the action's failure.
+struct CompanionResult {
+    FetchRequest request;
+    std::string label;                 // what the message calls it: "exemplars", "alerts from prom2"
+    std::optional<FetchReport> report; // set when runFetch returned
+    std::optional<Error> error;        // set when it failed (or was skipped: the main fetch failed)
+};
 
 struct FetchRunResult {
     FetchRequest request;
@@ -19,11 +30,15 @@ struct FetchRunResult {
     std::optional<Error> error;        // set when it failed before or during the fetch
     bool cancelRequested = false;      // the user pressed Cancel
     double seconds = 0;
+    std::vector<CompanionResult> companions; // in the order they ran, after the main fetch
 
     bool cancelled() const;
+    // What the main fetch and its companions committed together.
+    WriteStats storedTotal() const;
     // Rows were committed to the cache: the panes must reload.
     bool stored() const {
-        return report && (report->stored.total() > 0 || report->stored.rejected > 0);
+        const WriteStats s = storedTotal();
+        return s.total() > 0 || s.rejected > 0;
     }
 };
 

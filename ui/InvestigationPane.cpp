@@ -5,6 +5,7 @@
 #include "Format.h"
 #include "investigation/Investigation.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -15,6 +16,9 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <tuple>
+
 namespace rootline {
 
 namespace {
@@ -23,6 +27,7 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 // What the worker needs from the focus, copied on the UI thread (the Focus is not thread-safe).
 struct Request {
+    std::optional<Alert> alert; // chosen by the user; else the one firing alert
     std::string service;
     TimeWindow window = TimeWindow::all();
 };
@@ -32,15 +37,17 @@ struct Request {
 Result<InvestigationState> runInvestigation(CacheReader& reader, const std::atomic_bool& cancel, const Request& request)
 {
     InvestigationOptions options;
-    auto alert = chooseAlert(reader, "", nullptr);
-    if (alert) {
+    if (request.alert) {
+        options.alert = *request.alert;
+    } else if (auto alert = chooseAlert(reader, "", nullptr); alert) {
         options.alert = *alert;
     } else if (!request.service.empty() && request.window != TimeWindow::all()) {
         options.service = request.service;
         options.window = request.window;
     } else {
         return Error{alert.error().where, alert.error().what,
-                     "select a service and drag a time window on the timeline, then press Investigate"};
+                     "choose an alert above, or select a service and drag a time window on the "
+                     "timeline, then press Investigate"};
     }
     auto investigation = Investigation::start(reader, options);
     if (!investigation)
@@ -52,6 +59,46 @@ Result<InvestigationState> runInvestigation(CacheReader& reader, const std::atom
             return s.error();
     }
     return investigation->state();
+}
+
+// Firing first, then pending, then the rest; the most recent first within a state.
+int stateRank(AlertState s)
+{
+    switch (s) {
+    case AlertState::Firing: return 0;
+    case AlertState::Pending: return 1;
+    case AlertState::Resolved: return 2;
+    case AlertState::Inactive: return 3;
+    }
+    return 4;
+}
+
+bool sameAlert(const Alert& a, const Alert& b)
+{
+    return a.name == b.name && a.source == b.source && a.labels == b.labels;
+}
+
+QString alertText(const Alert& a)
+{
+    QStringList labels;
+    for (const auto& [k, v] : a.labels)
+        if (k != "alertname")
+            labels << qs(k + "=" + v);
+    QString text = QStringLiteral("%1 %2").arg(QString::fromLatin1(alertStateName(a.state)), qs(a.name));
+    if (!labels.isEmpty())
+        text += QStringLiteral(" {%1}").arg(labels.join(QStringLiteral(", ")));
+    if (a.activeSince != Timestamp())
+        text += QObject::tr(" since %1").arg(fmt::time(a.activeSince));
+    return text;
+}
+
+QColor alertColor(AlertState s)
+{
+    switch (s) {
+    case AlertState::Firing: return QColor(0xd3, 0x2f, 0x2f);
+    case AlertState::Pending: return QColor(0xef, 0x6c, 0x00);
+    default: return QColor(0x75, 0x75, 0x75);
+    }
 }
 
 QColor statusColor(StepStatus status)
@@ -73,6 +120,9 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     , m_focus(focus)
     , m_header(new QLabel(this))
     , m_rerun(new QPushButton(tr("Investigate"), this))
+    , m_alertBox(new QComboBox(this))
+    , m_fetchAlerts(new QPushButton(tr("Fetch alerts"), this))
+    , m_fetchStatus(new QLabel(this))
     , m_candidates(new QTreeWidget(this))
     , m_steps(new QTreeWidget(this))
     , m_detail(new QTextBrowser(this))
@@ -116,15 +166,36 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     split->setStretchFactor(2, 2);
     split->setSizes({95, 190, 165});
 
+    m_alertBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_alertBox->setMinimumContentsLength(20);
+    m_alertBox->setToolTip(tr("The cache's alerts: choose one to investigate it"));
+    m_fetchAlerts->setToolTip(tr("Pull the firing and pending alerts of the data sources that serve them into the cache"));
+    m_fetchStatus->setWordWrap(false);
+    m_fetchStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fetchStatus->hide();
+
+    auto* alerts = new QHBoxLayout;
+    alerts->addWidget(new QLabel(tr("Alert"), this));
+    alerts->addWidget(m_alertBox, 1);
+    alerts->addWidget(m_fetchAlerts);
     auto* top = new QHBoxLayout;
     top->addWidget(m_header, 1);
     top->addWidget(m_rerun, 0, Qt::AlignTop);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(alerts);
+    layout->addWidget(m_fetchStatus);
     layout->addLayout(top);
     layout->addWidget(split, 1);
 
     connect(m_rerun, &QPushButton::clicked, this, &InvestigationPane::investigate);
+    connect(m_alertBox, &QComboBox::activated, this, [this](int item) { investigateAlert(item - 1); });
+    connect(m_fetchAlerts, &QPushButton::clicked, this, [this] {
+        if (m_fetching)
+            emit cancelFetchRequested();
+        else
+            emit fetchAlertsRequested();
+    });
     connect(m_candidates, &QTreeWidget::itemClicked, this, &InvestigationPane::onCandidateClicked);
     connect(m_candidates, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
         if (item)
@@ -135,7 +206,10 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
             showStep(m_steps->indexOfTopLevelItem(item));
     });
     connect(m_detail, &QTextBrowser::anchorClicked, this, &InvestigationPane::openLink);
-    connect(m_session, &CacheSession::opened, this, [this] { investigate(); });
+    connect(m_session, &CacheSession::opened, this, [this] {
+        reloadAlerts();
+        investigate();
+    });
     connect(m_session, &CacheSession::closed, this, [this] {
         if (m_cancel)
             m_cancel->store(true);
@@ -146,7 +220,9 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
         m_steps->clear();
         m_detail->clear();
         m_header->setText(tr("No cache open."));
+        reloadAlerts();
     });
+    reloadAlerts();
     if (m_session->isOpen())
         investigate();
 }
@@ -165,7 +241,7 @@ void InvestigationPane::investigate()
         m_cancel->store(true); // a newer run supersedes the one in flight
     if (!m_session->isOpen())
         return;
-    Request request{m_focus->service().toStdString(), m_focus->window()};
+    Request request{m_chosen, m_focus->service().toStdString(), m_focus->window()};
     m_running = true;
     m_error.clear();
     m_header->setText(tr("Investigating…"));
@@ -181,6 +257,112 @@ void InvestigationPane::investigate()
                 showError(QString::fromStdString(result.error().message()));
             emit finished();
         });
+}
+
+void InvestigationPane::reloadAlerts()
+{
+    // A bounded read on the session's reader: a cache holds tens of alerts, not millions.
+    m_alerts.clear();
+    if (CacheReader* reader = m_session->reader()) {
+        if (auto alerts = reader->alerts())
+            m_alerts = std::move(*alerts);
+        else
+            setFetchStatus(tr("Cannot read the alerts: %1").arg(qs(alerts.error().message())), QStringLiteral("#d32f2f"), {});
+    }
+    std::stable_sort(m_alerts.begin(), m_alerts.end(), [](const Alert& a, const Alert& b) {
+        return std::make_tuple(stateRank(a.state), -a.activeSince.nanos(), a.name) < std::make_tuple(stateRank(b.state), -b.activeSince.nanos(), b.name);
+    });
+    // The chosen alert stays chosen across a reload (a fetch re-opens the cache) while it exists.
+    int chosen = -1;
+    if (m_chosen) {
+        for (size_t i = 0; i < m_alerts.size(); ++i)
+            if (sameAlert(m_alerts[i], *m_chosen)) {
+                chosen = int(i);
+                m_chosen = m_alerts[i]; // its state may have moved on
+            }
+        if (chosen < 0)
+            m_chosen.reset();
+    }
+    int firing = 0;
+    for (const auto& a : m_alerts)
+        firing += a.state == AlertState::Firing ? 1 : 0;
+    const QSignalBlocker block(m_alertBox);
+    m_alertBox->clear();
+    m_alertBox->addItem(m_alerts.empty() ? tr("No alerts in the cache — automatic: the selected service and window")
+                                         : tr("Automatic (%n firing) — choose an alert to investigate it", nullptr, firing));
+    for (const auto& a : m_alerts) {
+        m_alertBox->addItem(alertText(a));
+        const int item = m_alertBox->count() - 1;
+        m_alertBox->setItemData(item, alertColor(a.state), Qt::ForegroundRole);
+        QStringList tip{tr("%1 (%2), from %3").arg(qs(a.name), QString::fromLatin1(alertStateName(a.state)), qs(a.source))};
+        for (const auto& [k, v] : a.annotations)
+            tip << qs(k + ": " + v);
+        m_alertBox->setItemData(item, tip.join(QLatin1Char('\n')), Qt::ToolTipRole);
+    }
+    m_alertBox->setCurrentIndex(chosen + 1);
+}
+
+void InvestigationPane::investigateAlert(int index)
+{
+    if (index >= 0 && index < int(m_alerts.size()))
+        m_chosen = m_alerts[size_t(index)];
+    else
+        m_chosen.reset();
+    {
+        const QSignalBlocker block(m_alertBox);
+        m_alertBox->setCurrentIndex(m_chosen ? index + 1 : 0);
+    }
+    investigate();
+}
+
+void InvestigationPane::setAlertFetching(bool fetching)
+{
+    m_fetching = fetching;
+    m_fetchAlerts->setText(fetching ? tr("Cancel") : tr("Fetch alerts"));
+    m_fetchAlerts->setEnabled(fetching || m_fetchEnabled);
+    if (fetching)
+        setFetchStatus(tr("Fetching alerts…"), {}, {});
+}
+
+void InvestigationPane::setAlertFetchEnabled(bool enabled, const QString& why)
+{
+    m_fetchEnabled = enabled;
+    m_fetchAlerts->setEnabled(m_fetching || enabled);
+    m_fetchAlerts->setToolTip(why.isEmpty() ? tr("Pull the firing and pending alerts of the data sources that serve them into the cache") : why);
+}
+
+void InvestigationPane::setAlertFetchProgress(const QString& text)
+{
+    if (m_fetching)
+        setFetchStatus(tr("Fetching alerts: %1").arg(text), {}, {});
+}
+
+void InvestigationPane::showAlertFetchResult(const FetchMessage& message)
+{
+    QString color;
+    switch (message.level) {
+    case FetchMessage::Level::Complete: color = QStringLiteral("#2e7d32"); break;
+    case FetchMessage::Level::Partial:
+    case FetchMessage::Level::Cancelled: color = QStringLiteral("#ef6c00"); break;
+    case FetchMessage::Level::Failed: color = QStringLiteral("#d32f2f"); break;
+    }
+    setFetchStatus(tr("Alerts: %1").arg(message.text), color, message.details);
+}
+
+QString InvestigationPane::alertFetchStatus() const
+{
+    return m_fetchStatus->isHidden() ? QString() : m_fetchStatus->property("fullText").toString();
+}
+
+void InvestigationPane::setFetchStatus(const QString& text, const QString& color, const QString& tip)
+{
+    // Elided to the pane's width; the whole text stays in the tool tip and alertFetchStatus().
+    m_fetchStatus->setProperty("fullText", text);
+    const int width = std::max(200, this->width() - 12);
+    m_fetchStatus->setText(m_fetchStatus->fontMetrics().elidedText(text, Qt::ElideRight, width));
+    m_fetchStatus->setStyleSheet(color.isEmpty() ? QString() : QStringLiteral("color: %1").arg(color));
+    m_fetchStatus->setToolTip(tip.isEmpty() ? text : text + QLatin1Char('\n') + tip);
+    m_fetchStatus->setVisible(!text.isEmpty());
 }
 
 void InvestigationPane::display(const InvestigationState& st)

@@ -14,6 +14,7 @@
 #include "SourcesDialog.h"
 #include "sources/SourcesFile.h"
 #include "cache/CacheWriter.h"
+#include "ConnectorFactory.h"
 
 #include <QAction>
 #include <QApplication>
@@ -33,6 +34,8 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
+
+#include <algorithm>
 
 namespace rootline {
 
@@ -74,6 +77,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_fetch, &FetchController::progressChanged, this, [this](const FetchProgress& p, double seconds) {
         if (m_fetchBar)
             m_fetchBar->setProgress(p, seconds);
+        if (m_fetchingAlerts && m_investigation)
+            m_investigation->setAlertFetchProgress(progressText(p, seconds));
     });
     connect(m_fetch, &FetchController::finished, this, &MainWindow::onFetchFinished);
     // Label lookups cover the window a fetch would cover (Loki answers only for a window).
@@ -92,6 +97,8 @@ MainWindow::MainWindow(QWidget* parent)
     // The guided investigation beside the timeline: visible at a glance, while the logs and traces
     // below keep the full width (View → Investigation hides it).
     m_investigation = new InvestigationPane(m_session, m_focus, this);
+    connect(m_investigation, &InvestigationPane::fetchAlertsRequested, this, &MainWindow::fetchAlerts);
+    connect(m_investigation, &InvestigationPane::cancelFetchRequested, m_fetch, &FetchController::cancel);
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(m_timeline);
     top->addWidget(m_investigation);
@@ -183,6 +190,11 @@ void MainWindow::createActions()
     QAction* showInvestigation = view->addAction(tr("&Investigation"), m_investigation, &QWidget::setVisible);
     showInvestigation->setCheckable(true);
     showInvestigation->setChecked(true);
+
+    QMenu* alerts = menuBar()->addMenu(tr("&Alerts"));
+    m_fetchAlertsAction = alerts->addAction(tr("&Fetch alerts"), this, &MainWindow::fetchAlerts);
+    m_fetchAlertsAction->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    alerts->addAction(tr("&Investigate the chosen alert"), m_investigation, &InvestigationPane::investigate);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Rootline"), this, [this] {
@@ -400,6 +412,7 @@ Status MainWindow::reloadSources()
     m_completions->setSources(m_sources);
     for (QueryBar* bar : m_queryBars)
         bar->setSources(m_sources);
+    setFetchRunning(m_fetch->isRunning());
     return status;
 }
 
@@ -449,28 +462,96 @@ void MainWindow::startFetch(QueryBar* bar, const QString& sourceName, const QStr
     // The window first: opening a new cache below resets the focus.
     const auto& overview = m_session->overview();
     const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Timestamp::now());
-    // No cache open: a live incident should not wait on a file dialog. The rows go into a new cache
-    // in the user's data folder, opened at once (and listed under Open Recent).
-    m_createdCache.clear();
-    if (!m_session->isOpen()) {
-        auto created = createDefaultCache();
-        if (!created) {
-            bar->showResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, created.error(), false, 0}));
-            return;
-        }
-        m_createdCache = *created;
-    }
     auto request = buildFetchRequest(bar->pane(), *source, query, window);
     if (!request) {
         bar->showResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, request.error(), false, 0}));
         return;
     }
-    if (!m_fetch->start(*source, *request, m_session->path()))
+    if (auto created = createDefaultCacheIfNone(); !created) {
+        bar->showResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, created.error(), false, 0}));
+        return;
+    }
+    // The same action asks for what belongs with it: a metric query's exemplars (one progress
+    // line, one result; their failure is a warning there).
+    std::vector<CompanionFetch> companions;
+    if (auto connector = makeConnector(*source)) // no network: what the kind can fetch
+        for (auto& r : companionRequests(*request, (*connector)->supportedKinds()))
+            companions.push_back({*source, r, fetchKindName(r.kind)});
+    if (!m_fetch->start(*source, *request, m_session->path(), std::move(companions)))
         return;
     m_fetchBar = bar;
-    for (QueryBar* other : m_queryBars)
-        other->setBlocked(other != bar);
     bar->setFetching(true);
+    setFetchRunning(true);
+}
+
+Result<bool> MainWindow::createDefaultCacheIfNone()
+{
+    // No cache open: a live incident should not wait on a file dialog. The rows go into a new cache
+    // in the user's data folder, opened at once (and listed under Open Recent).
+    m_createdCache.clear();
+    if (m_session->isOpen())
+        return false;
+    auto created = createDefaultCache();
+    if (!created)
+        return created.error();
+    m_createdCache = *created;
+    return true;
+}
+
+std::vector<Source> MainWindow::alertSources() const
+{
+    std::vector<Source> out;
+    for (const Source& s : m_sources) {
+        auto connector = makeConnector(s); // no network
+        if (!connector)
+            continue;
+        const auto kinds = (*connector)->supportedKinds();
+        if (std::find(kinds.begin(), kinds.end(), FetchKind::Alerts) != kinds.end())
+            out.push_back(s);
+    }
+    return out;
+}
+
+void MainWindow::fetchAlerts()
+{
+    if (m_fetch->isRunning())
+        return;
+    const auto sources = alertSources();
+    if (sources.empty()) {
+        m_investigation->showAlertFetchResult({FetchMessage::Level::Failed,
+                                               tr("No data source serves alerts — add a Prometheus source (File → Data sources…)."), {}});
+        return;
+    }
+    const auto& overview = m_session->overview();
+    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Timestamp::now());
+    if (auto created = createDefaultCacheIfNone(); !created) {
+        m_investigation->showAlertFetchResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, created.error(), false, 0}));
+        return;
+    }
+    // The first source's alerts are the action; further sources ride along, so one that is down
+    // is a warning beside the alerts the others gave.
+    std::vector<CompanionFetch> companions;
+    for (size_t i = 1; i < sources.size(); ++i)
+        companions.push_back({sources[i], alertsRequest(sources[i], window), "alerts from " + sources[i].name});
+    if (!m_fetch->start(sources.front(), alertsRequest(sources.front(), window), m_session->path(), std::move(companions)))
+        return;
+    m_fetchingAlerts = true;
+    m_investigation->setAlertFetching(true);
+    setFetchRunning(true);
+}
+
+void MainWindow::setFetchRunning(bool running)
+{
+    // One fetch at a time: every other starter waits.
+    for (QueryBar* bar : m_queryBars)
+        bar->setBlocked(running && bar != m_fetchBar);
+    const bool served = !alertSources().empty();
+    const QString why = running ? tr("Another fetch is running")
+        : served                ? QString()
+                                : tr("No data source serves alerts: add a Prometheus source (File → Data sources…)");
+    m_investigation->setAlertFetchEnabled(!running && served, why);
+    if (m_fetchAlertsAction)
+        m_fetchAlertsAction->setEnabled(!running && served);
 }
 
 void MainWindow::onFetchFinished(const FetchRunResult& result)
@@ -480,13 +561,17 @@ void MainWindow::onFetchFinished(const FetchRunResult& result)
         message.text += tr(" Stored in a new cache, %1.").arg(QFileInfo(m_createdCache).fileName());
         message.details += tr("\nNo cache was open, so this fetch created %1 (File → Open Recent lists it).").arg(QDir::toNativeSeparators(m_createdCache));
     }
-    for (QueryBar* bar : m_queryBars)
-        bar->setBlocked(false);
     if (m_fetchBar) {
         m_fetchBar->setFetching(false);
         m_fetchBar->showResult(message);
     }
+    if (m_fetchingAlerts) {
+        m_investigation->setAlertFetching(false);
+        m_investigation->showAlertFetchResult(message);
+    }
     m_fetchBar = nullptr;
+    m_fetchingAlerts = false;
+    setFetchRunning(false);
     // Committed rows: reload the panes from the cache (as after an import), keeping the focus.
     if (result.stored() && m_session->path() == result.cachePath) {
         if (auto s = m_session->open(result.cachePath); !s)

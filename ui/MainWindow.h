@@ -63,6 +63,11 @@ public:
     QueryBar* queryBar(QueryPane pane) const;
     FetchController* fetchController() const { return m_fetch; }
     CompletionService* completionService() const { return m_completions; }
+    // Alerts → Fetch alerts (and the investigation pane's button): the firing and pending alerts of
+    // every source that serves them, into the open cache (a new one when none is open).
+    void fetchAlerts();
+    // The sources whose connectors can fetch alerts.
+    std::vector<Source> alertSources() const;
     // File → New investigation cache…: creates an empty cache at `path` (or opens an existing one).
     Status newCache(const QString& path);
     // Where a fetch with no cache open stores its rows: a new cache in this folder, opened at once.
@@ -87,8 +92,10 @@ private:
     void showError(const QString& message);
     void startFetch(QueryBar* bar, const QString& source, const QString& query);
     void onFetchFinished(const FetchRunResult& result);
+    void setFetchRunning(bool running);
     void manageSources();
     Result<QString> createDefaultCache();
+    Result<bool> createDefaultCacheIfNone(); // true: one was created (m_createdCache)
 
     CacheSession* m_session;
     Focus* m_focus;
@@ -110,6 +117,8 @@ private:
     CompletionService* m_completions;
     std::vector<QueryBar*> m_queryBars;
     QueryBar* m_fetchBar = nullptr; // the bar whose fetch runs
+    bool m_fetchingAlerts = false;  // the running fetch is the investigation pane's alerts
+    QAction* m_fetchAlertsAction = nullptr;
     QString m_createdCache;         // a cache this fetch created (no cache was open)
     std::vector<Source> m_sources;
     QString m_sourcesPath;

@@ -278,6 +278,30 @@ Result<FetchRequest> buildFetchRequest(QueryPane pane, const Source& source, con
     return r;
 }
 
+std::vector<FetchRequest> companionRequests(const FetchRequest& main,
+                                            const std::vector<FetchKind>& supported) {
+    std::vector<FetchRequest> out;
+    const bool exemplars =
+        std::find(supported.begin(), supported.end(), FetchKind::Exemplars) != supported.end();
+    if (main.kind == FetchKind::Series && exemplars && !main.query.empty()) {
+        FetchRequest e;
+        e.source = main.source;
+        e.kind = FetchKind::Exemplars;
+        e.query = main.query;
+        e.window = main.window;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+FetchRequest alertsRequest(const Source& source, TimeWindow window) {
+    FetchRequest r;
+    r.source = source.name;
+    r.kind = FetchKind::Alerts;
+    r.window = window;
+    return r;
+}
+
 TimeWindow fetchWindow(TimeWindow focus, const std::optional<TimeWindow>& cacheRange,
                        Timestamp now) {
     if (focus != TimeWindow::all() && focus.isValid())

@@ -48,6 +48,17 @@ bool looksLikeTraceId(const QString& text);
 Result<FetchRequest> buildFetchRequest(QueryPane pane, const Source& source, const QString& text,
                                        TimeWindow window);
 
+// What rides along with `main` in the same action (issue 4 item 3): a metric query from a source
+// that serves exemplars also asks for the exemplars of the same query over the same window
+// (Prometheus's query_exemplars takes the PromQL query itself), so the timeline can link its points
+// to traces. Empty for anything else.
+std::vector<FetchRequest> companionRequests(const FetchRequest& main,
+                                            const std::vector<FetchKind>& supported);
+
+// The request for the firing and pending alerts of `source` (FetchKind::Alerts), over `window`
+// (provenance only: a source answers with its alerts as they are now).
+FetchRequest alertsRequest(const Source& source, TimeWindow window);
+
 // The window a fetch covers: the focus window when one is selected, else the cache's range, else
 // the hour before `now` (an empty cache during a live incident).
 TimeWindow fetchWindow(TimeWindow focus, const std::optional<TimeWindow>& cacheRange,

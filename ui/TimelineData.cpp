@@ -192,6 +192,33 @@ void thinExemplars(TimelineData& data, int columns)
     data.exemplars = std::move(kept);
 }
 
+// A PromQL expression's result (histogram_quantile over rate(x_bucket[5m])) has no metric name:
+// the connector names it by the query's text. The exemplars query_exemplars returns for that query
+// belong to the raw series the expression reads, so they go to the line whose query mentions that
+// metric as a whole word — of the same service when there is one. -1 when none does.
+int lineReadingMetric(const std::vector<PlotLine>& lines, const QString& metric, const QString& service)
+{
+    auto isNameChar = [](QChar c) { return c.isLetterOrNumber() || c == QLatin1Char('_') || c == QLatin1Char(':'); };
+    int fallback = -1;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const QString& text = lines[i].spec.baseName;
+        if (text.size() <= metric.size())
+            continue; // a plain metric name matched by its base above, or not at all
+        bool mentions = false;
+        for (qsizetype at = text.indexOf(metric); at >= 0 && !mentions; at = text.indexOf(metric, at + 1)) {
+            const qsizetype end = at + metric.size();
+            mentions = (at == 0 || !isNameChar(text[at - 1])) && (end == text.size() || !isNameChar(text[end]));
+        }
+        if (!mentions)
+            continue;
+        if (lines[i].spec.service == service)
+            return int(i);
+        if (fallback < 0 && (service.isEmpty() || lines[i].spec.service.isEmpty()))
+            fallback = int(i);
+    }
+    return fallback;
+}
+
 } // namespace
 
 Result<TimelineData> loadTimeline(CacheReader& reader, const std::vector<PlotSpec>& specs, TimeWindow view, int maxPoints,
@@ -285,6 +312,8 @@ Result<TimelineData> loadTimeline(CacheReader& reader, const std::vector<PlotSpe
                         line = same->second;
                     else if (auto any = lineOfBase.find(QString::fromStdString(base)); any != lineOfBase.end())
                         line = any->second;
+                    else
+                        line = -1 + 0 * lineReadingMetric(data.lines, QString::fromStdString((*series)->name), service);
                 }
                 memo = lineOfExemplarSeries.emplace(e.seriesRowId, line).first;
             }

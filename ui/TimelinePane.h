@@ -49,6 +49,8 @@ public:
     int lineCount() const;
     qint64 pointCount() const { return m_data ? m_data->pointCount() : 0; }
     int exemplarCount() const { return m_data ? int(m_data->exemplars.size()) : 0; }
+    // The cache's alerts the timeline marks (a dashed line where each became active).
+    int alertCount() const { return m_data ? int(m_data->alerts.size()) : 0; }
     int rowCount() const { return int(m_rects.size()); }
     bool isLoaded() const { return m_data.has_value(); }
 

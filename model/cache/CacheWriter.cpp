@@ -6,7 +6,6 @@
 #include "correlation/TraceContextExtractor.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -112,7 +111,7 @@ Status WriterConnection::prepareAll()
                        " root_service = CASE WHEN ?8 THEN ?6 ELSE coalesce(root_service, ?6) END,"
                        " root_name = CASE WHEN ?8 THEN ?7 ELSE coalesce(root_name, ?7) END WHERE id = ?1"},
         {&findTrace, "SELECT id FROM traces WHERE trace_id = ?"},
-        {&insertTrace, "INSERT INTO traces(trace_id) VALUES(?)"},
+        {&insertTrace, "INSERT OR IGNORE INTO traces(trace_id) VALUES(?)"},
         {&insertLog, "INSERT INTO logs(ts, observed_ts, severity, severity_text, body, attributes, trace, span_id, resource, fetch)"
                      " VALUES(?,?,?,?,?,?,?,?,?,?)"},
         {&insertLogText, "INSERT INTO logs_fts(rowid, body) VALUES(?,?)"},
@@ -197,23 +196,26 @@ Result<int64_t> WriterConnection::traceRowId(const TraceId& id)
 {
     if (auto it = traceIds.find(id); it != traceIds.end())
         return it->second;
-    // A lookup, then a plain insert when missing: an UPSERT ... RETURNING cost five times as much
-    // per new trace (its RETURNING runs as a trigger program over an ephemeral table).
+    // An insert that a stored id turns into a no-op, then a lookup only in that case: an UPSERT
+    // ... RETURNING cost five times as much per new trace (its RETURNING runs as a trigger
+    // program over an ephemeral table), and looking up first costs a second index seek.
     unsigned char bytes[16];
     id.toBytes(bytes);
-    findTrace.bindBlob(1, bytes, 16);
-    auto row = findTrace.step();
-    int64_t rowId = row && *row ? findTrace.int64(0) : 0;
-    findTrace.reset();
-    if (!row)
-        return row.error();
-    if (rowId == 0) {
-        insertTrace.bindBlob(1, bytes, 16);
-        auto s = insertTrace.run();
-        insertTrace.reset();
-        if (!s)
-            return s.error();
+    insertTrace.bindBlob(1, bytes, 16);
+    auto s = insertTrace.run();
+    insertTrace.reset();
+    if (!s)
+        return s.error();
+    int64_t rowId = 0;
+    if (sqlite3_changes(db.handle()) == 1) {
         rowId = db.lastInsertRowId();
+    } else {
+        findTrace.bindBlob(1, bytes, 16);
+        auto row = findTrace.step();
+        rowId = row && *row ? findTrace.int64(0) : 0;
+        findTrace.reset();
+        if (!row)
+            return row.error();
     }
     traceIds.emplace(id, rowId);
     return rowId;
@@ -465,15 +467,22 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
         insertLog.bindText(4, log.severityText);
         insertLog.bindText(5, log.body);
         insertLog.bindText(6, attrs);
+        // Every parameter is bound on every row (NULLs too), so the reset below keeps bindings.
         if (logKeys[i].trace)
             insertLog.bind(7, logKeys[i].trace);
+        else
+            insertLog.bindNull(7);
         if (log.spanId)
             insertLog.bind(8, int64_t(log.spanId->value));
+        else
+            insertLog.bindNull(8);
         if (logKeys[i].resource)
             insertLog.bind(9, logKeys[i].resource);
+        else
+            insertLog.bindNull(9);
         insertLog.bind(10, fetch);
         auto s = insertLog.run();
-        insertLog.reset();
+        insertLog.resetKeepingBindings();
         if (!s)
             return s;
         const int64_t logRowId = db.lastInsertRowId();
@@ -490,7 +499,7 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
             insertLogText.bind(1, logRowId);
             insertLogText.bindText(2, log.body);
             auto t = insertLogText.run();
-            insertLogText.reset();
+            insertLogText.resetKeepingBindings();
             if (!t)
                 return t;
         }
@@ -767,10 +776,6 @@ Result<std::unique_ptr<CacheWriter>> CacheWriter::open(const std::string& path, 
     state->path = path;
     state->conn.db = std::move(*db);
     state->conn.options = options;
-    if (const char* exp = std::getenv("ROOTLINE_EXP_SQL")) { // EXPERIMENT, remove
-        if (auto s = state->conn.db.exec(exp); !s)
-            return s.error();
-    }
     if (auto s = state->conn.prepareAll(); !s)
         return s.error();
     // The connection moves to the writer thread here and is used by no other thread after this.

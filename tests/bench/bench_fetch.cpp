@@ -7,7 +7,8 @@
 //
 // --no-fts opens the cache without full-text indexing (a diagnostic: `rootline-cli fetch` indexes);
 // --decode-only stops after the connector-alone phase (for comparing connector changes);
-// --server-ms makes the server think for MS before each answer, as a real backend's query does.
+// --server-ms makes the server think for MS before each answer, as a real backend's query does;
+// BENCH_FETCH_TRACE=1 logs every request the server gets (time, connection, target) to stderr.
 //
 // The loopback server holds pre-generated, realistic data and answers like the real backends:
 //  * Loki `/loki/api/v1/query_range`: streams with labels, JSON log lines (HTML-escaped like Loki),
