@@ -52,6 +52,13 @@ uint16_t freePort() {
     return probe.port(); // closed again when probe goes; Prometheus binds it right after
 }
 
+// ROOTLINE_TEST_SCREENSHOTS=DIR keeps a picture of the window at the moments worth looking at.
+void screenshot(QWidget& window, const char* name) {
+    const QString dir = qEnvironmentVariable("ROOTLINE_TEST_SCREENSHOTS");
+    if (!dir.isEmpty())
+        window.grab().save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
+}
+
 void writeFile(const QString& path, const std::string& text) {
     std::ofstream out(path.toStdString(), std::ios::binary);
     out << text;
@@ -370,6 +377,7 @@ private slots:
         QVERIFY(at);
         const TraceId expected = timeline->exemplarAt(*at)->traceId;
         QVERIFY(cachedTraces.count(expected.toHex()) > 0);
+        screenshot(*window, "exemplars");
         QTest::mouseClick(plot, Qt::LeftButton, {}, *at);
         QCOMPARE(window->focus()->traceId(), expected);
     }
@@ -390,6 +398,7 @@ private slots:
         TimelinePane* timeline = window->timelinePane();
         QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded() && timeline->lineCount() == 1, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(timeline->exemplarCount() > 0, 30000);
+        screenshot(*window, "expression");
     }
 
     // "Fetch alerts" in the investigation pane: progress and Cancel while it runs, the honest
@@ -445,6 +454,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded() && !pane->isRunning(), 30000);
         QVERIFY2(pane->errorText().contains(QStringLiteral("2 alerts are firing")), qPrintable(pane->errorText()));
         QVERIFY2(pane->errorText().contains(QStringLiteral("choose an alert")), qPrintable(pane->errorText()));
+        screenshot(*window, "alerts-fetched");
 
         // Choosing the burn-rate alert starts the guided investigation on it.
         int item = -1;
@@ -463,6 +473,7 @@ private slots:
         QCOMPARE(pane->result()->service, std::string("checkout"));
         QVERIFY(pane->result()->window.contains(pane->result()->alert->activeSince));
         QCOMPARE(pane->result()->steps.size(), size_t(kStepCount));
+        screenshot(*window, "alert-investigated");
 
         // The choice survives the next fetch's reload; the other alert is one pick away.
         QVERIFY(pane->chosenAlert());

@@ -313,7 +313,7 @@ Result<TimelineData> loadTimeline(CacheReader& reader, const std::vector<PlotSpe
                     else if (auto any = lineOfBase.find(QString::fromStdString(base)); any != lineOfBase.end())
                         line = any->second;
                     else
-                        line = -1 + 0 * lineReadingMetric(data.lines, QString::fromStdString((*series)->name), service);
+                        line = lineReadingMetric(data.lines, QString::fromStdString((*series)->name), service);
                 }
                 memo = lineOfExemplarSeries.emplace(e.seriesRowId, line).first;
             }

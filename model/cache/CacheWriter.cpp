@@ -21,11 +21,29 @@ constexpr size_t kChunkSamples = 4096;
 struct Rejection {
     std::string location, message, snippet;
 };
+
+// A batch as the writer thread takes it. The work on it that needs no database — the logs' trace
+// context and their attributes as JSON — is done by the producer in append(), on its own thread,
+// and the spent batch goes back to the producer to be freed: the writer thread is the bottleneck
+// of ingest, the producer's core is mostly idle (callgrind: 20 % of the writer's instructions per
+// plain log row were this work).
+struct QueuedBatch {
+    TelemetryBatch batch;
+    std::string logAttributes;            // every log's attributes as JSON, back to back
+    std::vector<size_t> logAttributesEnd; // where log i's JSON ends in logAttributes
+
+    std::string_view attributesOf(size_t i) const
+    {
+        const size_t begin = i == 0 ? 0 : logAttributesEnd[i - 1];
+        return std::string_view(logAttributes).substr(begin, logAttributesEnd[i] - begin);
+    }
+};
 } // namespace
 
 struct UnitState {
     FetchRecord fetch;
-    std::deque<TelemetryBatch> queue;
+    std::deque<QueuedBatch> queue;
+    std::vector<QueuedBatch> spent; // stored, for the producer to free
     std::vector<Rejection> rejections;
     bool commitRequested = false;
     bool rollbackRequested = false;
@@ -67,7 +85,7 @@ struct WriterConnection {
             stmt->reset();
     }
     Status begin(UnitState& unit);
-    Status store(UnitState& unit, TelemetryBatch& batch);
+    Status store(UnitState& unit, QueuedBatch& queued);
     Status finish(UnitState& unit);
     Result<int64_t> resourceId(const ResourcePtr& resource);
     Result<int64_t> traceRowId(const TraceId& id);
@@ -251,8 +269,9 @@ Result<int64_t> WriterConnection::seriesRowId(const Series& series, int64_t reso
     return id;
 }
 
-Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
+Status WriterConnection::store(UnitState& unit, QueuedBatch& queued)
 {
+    TelemetryBatch& batch = queued.batch;
     if (!unit.started) {
         if (auto s = begin(unit); !s)
             return s;
@@ -360,9 +379,7 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
     const TraceId* lastTrace = nullptr; // neighbouring lines often share a trace: skip the map then
     int64_t lastTraceRow = 0;
     for (size_t i = 0; i < batch.logs.size(); ++i) {
-        LogRecord& log = batch.logs[i];
-        if (!log.traceId)
-            applyTraceContext(log, options.correlationRules.get());
+        const LogRecord& log = batch.logs[i];
         auto r = resourceOf(log.resource);
         if (!r)
             return r.error();
@@ -459,14 +476,12 @@ Status WriterConnection::store(UnitState& unit, TelemetryBatch& batch)
     };
     for (size_t i = 0; i < batch.logs.size(); ++i) {
         const LogRecord& log = batch.logs[i];
-        attrs.clear();
-        codec::appendAttributesJson(attrs, log.attributes);
         insertLog.bind(1, log.time.nanos());
         insertLog.bind(2, (log.observedTime == Timestamp() ? log.time : log.observedTime).nanos());
         insertLog.bind(3, log.severity);
         insertLog.bindText(4, log.severityText);
         insertLog.bindText(5, log.body);
-        insertLog.bindText(6, attrs);
+        insertLog.bindText(6, queued.attributesOf(i));
         // Every parameter is bound on every row (NULLs too), so the reset below keeps bindings.
         if (logKeys[i].trace)
             insertLog.bind(7, logKeys[i].trace);
@@ -639,21 +654,22 @@ void WriterState::run()
             break; // stopping, nothing left
         auto unit = units.front();
         if (!unit->queue.empty()) {
-            TelemetryBatch batch = std::move(unit->queue.front());
+            QueuedBatch batch = std::move(unit->queue.front());
             unit->queue.pop_front();
             changed.notify_all(); // room in the queue
-            if (unit->error)
-                continue; // already failed: drop what still arrives
-            lock.unlock();
-            Status s = conn.store(*unit, batch);
-            if (!s && unit->started) {
-                (void)conn.db.exec("ROLLBACK");
-                conn.forgetIds();
-                unit->started = false;
-            }
-            lock.lock();
-            if (!s)
-                unit->error = s.error();
+            if (!unit->error) {
+                lock.unlock();
+                Status s = conn.store(*unit, batch);
+                if (!s && unit->started) {
+                    (void)conn.db.exec("ROLLBACK");
+                    conn.forgetIds();
+                    unit->started = false;
+                }
+                lock.lock();
+                if (!s)
+                    unit->error = s.error();
+            } // else already failed: drop what still arrives
+            unit->spent.push_back(std::move(batch));
             continue;
         }
         const bool commit = unit->commitRequested && !unit->rollbackRequested && !unit->error;
@@ -710,7 +726,19 @@ WriteUnit::~WriteUnit()
 
 Status WriteUnit::append(TelemetryBatch batch)
 {
+    QueuedBatch queued;
+    const WriterOptions& options = m_writer->conn.options; // fixed once the writer is open
+    queued.logAttributesEnd.reserve(batch.logs.size());
+    for (LogRecord& log : batch.logs) {
+        if (!log.traceId)
+            applyTraceContext(log, options.correlationRules.get());
+        codec::appendAttributesJson(queued.logAttributes, log.attributes);
+        queued.logAttributesEnd.push_back(queued.logAttributes.size());
+    }
+    queued.batch = std::move(batch);
+    std::vector<QueuedBatch> spent;
     std::unique_lock lock(m_writer->mutex);
+    spent.swap(m_unit->spent); // declared before the lock, so freed after it is released
     m_writer->changed.wait(lock, [&] {
         return m_unit->error || m_unit->queue.size() < size_t(m_writer->conn.options.maxQueuedBatches) || m_writer->stopping;
     });
@@ -718,7 +746,7 @@ Status WriteUnit::append(TelemetryBatch batch)
         return *m_unit->error;
     if (m_done || m_writer->stopping)
         return Error{"cache " + m_writer->path, "append to a unit that is finished or whose writer is closing", {}};
-    m_unit->queue.push_back(std::move(batch));
+    m_unit->queue.push_back(std::move(queued));
     m_writer->changed.notify_all();
     return {};
 }
@@ -731,6 +759,7 @@ void WriteUnit::reject(std::string location, std::string message, std::string sn
 
 Result<WriteStats> WriteUnit::commit(bool complete, std::string message)
 {
+    std::vector<QueuedBatch> spent; // the last stored batches, freed here after the lock is released
     std::unique_lock lock(m_writer->mutex);
     if (m_done)
         return Error{"cache " + m_writer->path, "unit committed twice", {}};
@@ -740,6 +769,7 @@ Result<WriteStats> WriteUnit::commit(bool complete, std::string message)
     m_unit->message = std::move(message);
     m_writer->changed.notify_all();
     m_writer->changed.wait(lock, [&] { return m_unit->finished; });
+    spent.swap(m_unit->spent);
     if (m_unit->error)
         return *m_unit->error;
     return m_unit->stats;
