@@ -409,6 +409,24 @@ private slots:
         auto window = newWindow(QStringLiteral("alerts.rootline"));
         QVERIFY(window);
         QTRY_VERIFY_WITH_TIMEOUT(window->session()->isLoaded(), 30000);
+        // A second Prometheus whose rule manager is broken: its failure is a warning beside the
+        // alerts the first one gave, not the action's failure.
+        LoopbackHttpServer broken([](const HttpServerRequest&, HttpServerConnection& conn) {
+            conn.write(LoopbackHttpServer::response(
+                500, R"({"status":"error","errorType":"internal","error":"rule manager down"})", {},
+                "application/json"));
+        });
+        const QString twoSources = m_dir.filePath(QStringLiteral("two-sources.yaml"));
+        {
+            QFile f(twoSources);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QFile first(m_sources);
+            QVERIFY(first.open(QIODevice::ReadOnly));
+            f.write(first.readAll() + "  - name: broken\n    kind: prometheus\n    url: http://127.0.0.1:" +
+                    QByteArray::number(broken.port()) + "\n");
+        }
+        window->setSourcesPath(twoSources);
+        QCOMPARE(window->alertSources().size(), size_t(2));
         window->focus()->setWindow(liveWindow());
         // The SLI first, as an SRE would have it on screen.
         const QString status = fetchMetrics(*window, QStringLiteral("checkout_requests_total"));
@@ -429,8 +447,10 @@ private slots:
         QVERIFY(finished.wait(60000));
         QCOMPARE(fetchAlerts->text(), QStringLiteral("Fetch alerts"));
         QVERIFY(window->queryBar(QueryPane::Metrics)->fetchButton()->isEnabled());
-        QVERIFY2(pane->alertFetchStatus().startsWith(QStringLiteral("Alerts: Complete: 2 alerts from the network")),
+        QVERIFY2(pane->alertFetchStatus().startsWith(QStringLiteral("Alerts: Complete: 2 alerts from the network. "
+                                                                    "Warning: alerts from broken failed: ")),
                  qPrintable(pane->alertFetchStatus()));
+        QVERIFY2(pane->alertFetchStatus().contains(QStringLiteral("rule manager down")), qPrintable(pane->alertFetchStatus()));
 
         // In the cache, as Prometheus has them.
         auto reader = CacheReader::open(m_dir.filePath(QStringLiteral("alerts.rootline")).toStdString());
@@ -473,6 +493,8 @@ private slots:
         QCOMPARE(pane->result()->service, std::string("checkout"));
         QVERIFY(pane->result()->window.contains(pane->result()->alert->activeSince));
         QCOMPARE(pane->result()->steps.size(), size_t(kStepCount));
+        // The panes follow the alert's window.
+        QCOMPARE(window->focus()->window(), pane->result()->window);
         screenshot(*window, "alert-investigated");
 
         // The choice survives the next fetch's reload; the other alert is one pick away.
@@ -489,6 +511,42 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!pane->isRunning() && pane->result(), 30000);
         QCOMPARE(pane->result()->alert->name, std::string("PaymentQueueBacklog"));
         QCOMPARE(pane->result()->service, std::string("payment"));
+    }
+
+    // A source that does not answer: progress ticks in the pane, its button cancels at once, and
+    // nothing was stored.
+    void cancellingAnAlertsFetch() {
+        std::atomic_int asked{0};
+        LoopbackHttpServer silent([&asked](const HttpServerRequest&, HttpServerConnection& conn) {
+            ++asked;
+            conn.sleepFor(std::chrono::seconds(30)); // until the client hangs up or the test ends
+        });
+        const QString silentSources = m_dir.filePath(QStringLiteral("silent-sources.yaml"));
+        {
+            QFile f(silentSources);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("sources:\n  - name: silent\n    kind: prometheus\n    url: http://127.0.0.1:" +
+                    QByteArray::number(silent.port()) + "\n");
+        }
+        auto window = newWindow(QStringLiteral("cancelled-alerts.rootline"));
+        QVERIFY(window);
+        QTRY_VERIFY_WITH_TIMEOUT(window->session()->isLoaded(), 30000);
+        window->setSourcesPath(silentSources);
+        InvestigationPane* pane = window->investigationPane();
+        QSignalSpy finished(window->fetchController(), &FetchController::finished);
+        QTest::mouseClick(pane->fetchAlertsButton(), Qt::LeftButton);
+        QVERIFY(pane->isFetchingAlerts());
+        QTRY_VERIFY_WITH_TIMEOUT(asked.load() >= 1, 10000);
+        QTRY_VERIFY(pane->alertFetchStatus().contains(QStringLiteral(" s"))); // progress ticks
+        QTest::mouseClick(pane->fetchAlertsButton(), Qt::LeftButton);     // now "Cancel"
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(pane->alertFetchStatus(), QStringLiteral("Alerts: Cancelled — nothing was stored."));
+        QCOMPARE(pane->fetchAlertsButton()->text(), QStringLiteral("Fetch alerts"));
+        auto reader = CacheReader::open(m_dir.filePath(QStringLiteral("cancelled-alerts.rootline")).toStdString());
+        QVERIFY(reader);
+        auto alerts = (*reader)->alerts();
+        QVERIFY(alerts);
+        QVERIFY(alerts->empty());
     }
 };
 

@@ -2,6 +2,7 @@
 # fetching from a fake Loki offscreen (progress, cancel, completion from the source's labels).
 rootline_test(tst_query_bar LIBS rootline_ui)
 rootline_test(tst_gui_fetch LIBS rootline_ui rootline_test_lokijaeger)
-# The metrics bar against a real Prometheus (Debian's package), as tst_prometheus_live starts it.
+# The metrics bar against a real Prometheus (Debian's package), as tst_prometheus_live starts it:
+# completion, series, exemplars riding along, Fetch alerts and choosing an alert to investigate.
 rootline_test(tst_gui_fetch_prometheus LIBS rootline_ui)
 target_link_libraries(tst_gui_fetch_prometheus PRIVATE Qt6::Network)

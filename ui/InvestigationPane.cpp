@@ -32,9 +32,17 @@ struct Request {
     TimeWindow window = TimeWindow::all();
 };
 
-// Runs on a worker with its own reader: the firing alert if there is exactly one, else the focus
-// service and window; then every step, checking the cancel flag between them.
-Result<InvestigationState> runInvestigation(CacheReader& reader, const std::atomic_bool& cancel, const Request& request)
+// What a run gives back: the finished investigation, or why it could not start without the user
+// (no firing alert and no window, or several alerts firing). The latter is a normal state of the
+// pane, not a failed job: the status bar's error line stays for real failures.
+struct Outcome {
+    std::optional<InvestigationState> state;
+    std::optional<Error> needsChoice;
+};
+
+// Runs on a worker with its own reader: the chosen alert, else the firing alert if there is exactly
+// one, else the focus service and window; then every step, checking the cancel flag between them.
+Result<Outcome> runInvestigation(CacheReader& reader, const std::atomic_bool& cancel, const Request& request)
 {
     InvestigationOptions options;
     if (request.alert) {
@@ -45,9 +53,10 @@ Result<InvestigationState> runInvestigation(CacheReader& reader, const std::atom
         options.service = request.service;
         options.window = request.window;
     } else {
-        return Error{alert.error().where, alert.error().what,
-                     "choose an alert above, or select a service and drag a time window on the "
-                     "timeline, then press Investigate"};
+        Outcome o;
+        o.needsChoice = Error{alert.error().where, alert.error().what,
+                              "choose an alert above, or select a service and drag a time window on the timeline, then press Investigate"};
+        return o;
     }
     auto investigation = Investigation::start(reader, options);
     if (!investigation)
@@ -58,7 +67,9 @@ Result<InvestigationState> runInvestigation(CacheReader& reader, const std::atom
         if (auto s = investigation->advance(reader); !s)
             return s.error();
     }
-    return investigation->state();
+    Outcome o;
+    o.state = investigation->state();
+    return o;
 }
 
 // Firing first, then pending, then the rest; the most recent first within a state.
@@ -246,15 +257,17 @@ void InvestigationPane::investigate()
     m_error.clear();
     m_header->setText(tr("Investigating…"));
     m_rerun->setEnabled(false);
-    m_cancel = m_session->run<InvestigationState>(
+    m_cancel = m_session->run<Outcome>(
         this, [request](CacheReader& reader, const std::atomic_bool& cancel) { return runInvestigation(reader, cancel, request); },
-        [this](Result<InvestigationState> result) {
+        [this](Result<Outcome> result) {
             m_running = false;
             m_rerun->setEnabled(true);
-            if (result)
-                display(*result);
-            else
+            if (!result)
                 showError(QString::fromStdString(result.error().message()));
+            else if (result->state)
+                display(*result->state);
+            else
+                showError(QString::fromStdString(result->needsChoice->what + " (" + result->needsChoice->hint + ")"));
             emit finished();
         });
 }
@@ -308,6 +321,7 @@ void InvestigationPane::investigateAlert(int index)
         m_chosen = m_alerts[size_t(index)];
     else
         m_chosen.reset();
+    m_focusOnResult = m_chosen.has_value();
     {
         const QSignalBlocker block(m_alertBox);
         m_alertBox->setCurrentIndex(m_chosen ? index + 1 : 0);
@@ -368,6 +382,10 @@ void InvestigationPane::setFetchStatus(const QString& text, const QString& color
 void InvestigationPane::display(const InvestigationState& st)
 {
     m_state = st;
+    // A chosen alert opens the investigation on its window: the timeline, logs and traces follow.
+    if (m_focusOnResult && st.alert && st.window.isValid())
+        m_focus->setWindow(st.window);
+    m_focusOnResult = false;
     QString alert = st.alert ? tr("<b>%1</b> (%2) on <b>%3</b>").arg(qs(st.alert->name).toHtmlEscaped(), qs(st.alert->source).toHtmlEscaped(),
                                                                    qs(st.service).toHtmlEscaped())
                              : tr("<b>%1</b>").arg(qs(st.title.empty() ? st.service : st.title).toHtmlEscaped());
@@ -396,8 +414,8 @@ void InvestigationPane::display(const InvestigationState& st)
     }
     if (st.candidates.empty()) {
         auto* item = new QTreeWidgetItem(m_candidates);
-        item->setText(1, tr("No root-cause candidate stands out against the baseline."));
-        item->setFirstColumnSpanned(true);
+        item->setText(0, tr("No root-cause candidate stands out against the baseline."));
+        item->setFirstColumnSpanned(true); // shows column 0's text across the row
     }
 
     m_steps->clear();
@@ -484,6 +502,7 @@ void InvestigationPane::focusTrace(const QString& hex)
 void InvestigationPane::showError(const QString& message)
 {
     m_state.reset();
+    m_focusOnResult = false;
     m_error = message;
     m_candidates->clear();
     m_steps->clear();

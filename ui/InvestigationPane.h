@@ -102,6 +102,7 @@ private:
     std::optional<Alert> m_chosen;
     bool m_fetching = false;
     bool m_fetchEnabled = true;
+    bool m_focusOnResult = false; // the user chose an alert: the panes follow its window
     QTreeWidget* m_candidates;
     QTreeWidget* m_steps;
     QTextBrowser* m_detail;

@@ -414,7 +414,7 @@ void TimelinePane::rebuild()
         if (!exemplarGraphs[r]) {
             auto* g = m_plot->addGraph(m_rects[r]->axis(QCPAxis::atBottom), m_rects[r]->axis(QCPAxis::atLeft));
             g->setLineStyle(QCPGraph::lsNone);
-            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(pal.color(QPalette::Base), 1), QColor(0x6a, 0x1b, 0x9a), 6));
+            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(pal.color(QPalette::Base), 1), QColor(0x6a, 0x1b, 0x9a), 9));
             g->setName(tr("exemplar (click to open trace)"));
             if (legendLabels.contains(g->name()))
                 g->removeFromLegend(legend);
@@ -452,8 +452,21 @@ void TimelinePane::rebuild()
         else
             y->setRange(std::min(0.0, range.lower), range.upper > 0 ? range.upper * 1.15 : 1);
     }
-    // Firing alerts: a line through every row where it started, named in the top row.
-    for (const auto& alert : m_data->alerts) {
+    // Firing alerts: a line through every row where it started, named in the top row. Alerts that
+    // became active within a few pixels of each other share one label (a rule group evaluates its
+    // alerts together, so several often start on the same second).
+    std::vector<Alert> alerts = m_data->alerts;
+    std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) { return a.activeSince < b.activeSince; });
+    const double near = std::max(keepRange.size(), 1e-9) * 0.03;
+    for (size_t first = 0; first < alerts.size();) {
+        size_t last = first + 1;
+        while (last < alerts.size() && alerts[last].activeSince.toSecondsDouble() - alerts[first].activeSince.toSecondsDouble() < near)
+            ++last;
+        const Alert& alert = alerts[first];
+        QStringList names;
+        for (size_t i = first; i < last; ++i)
+            names << QString::fromStdString(alerts[i].name) + QLatin1Char(' ') + QString::fromLatin1(alertStateName(alerts[i].state));
+        first = last;
         for (size_t r = 0; r < m_rects.size(); ++r) {
             auto* line = new QCPItemStraightLine(m_plot);
             line->setClipAxisRect(m_rects[r]);
@@ -477,8 +490,7 @@ void TimelinePane::rebuild()
                 // Right of the line, or left of it when the line is in the right half.
                 const double mid = (keepRange.lower + keepRange.upper) / 2;
                 label->setPositionAlignment((alert.activeSince.toSecondsDouble() > mid ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
-                label->setText(QStringLiteral("⚠ ") + QString::fromStdString(alert.name) + QLatin1Char(' ')
-                               + QString::fromLatin1(alertStateName(alert.state)) + tr(" since ") + fmt::time(alert.activeSince).left(5));
+                label->setText(QStringLiteral("⚠ ") + names.join(QStringLiteral(", ")) + tr(" since ") + fmt::time(alert.activeSince).left(8));
                 label->setFont(small);
                 label->setColor(kAlertColor);
                 label->setPadding(QMargins(3, 1, 3, 1));
@@ -522,7 +534,11 @@ void TimelinePane::updateTicker()
     if (!ticker)
         return;
     const double seconds = m_rects.back()->axis(QCPAxis::atBottom)->range().size();
-    ticker->setDateTimeFormat(seconds < 600 ? QStringLiteral("HH:mm:ss") : seconds < 2 * 86400 ? QStringLiteral("HH:mm") : QStringLiteral("MMM d\nHH:mm"));
+    // Under ~20 s the ticks fall between whole seconds: without the fraction two ticks read alike.
+    ticker->setDateTimeFormat(seconds < 20    ? QStringLiteral("HH:mm:ss.zzz")
+                              : seconds < 600 ? QStringLiteral("HH:mm:ss")
+                              : seconds < 2 * 86400 ? QStringLiteral("HH:mm")
+                                                    : QStringLiteral("MMM d\nHH:mm"));
 }
 
 void TimelinePane::updateShading()

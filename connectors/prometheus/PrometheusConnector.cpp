@@ -103,18 +103,19 @@ Result<PromQueryResult> PrometheusConnector::queryInstant(const std::string& que
     return decodePrometheusQuery(*body, "prometheus " + m_source.name + " /api/v1/query");
 }
 
-Result<std::vector<PromExemplarSeries>> PrometheusConnector::exemplars(const std::string& query, TimeWindow window)
+Result<std::vector<PromExemplarSeries>> PrometheusConnector::exemplars(const std::string& query, TimeWindow window,
+                                                                       const std::atomic_bool* cancelled)
 {
     auto body = call("/api/v1/query_exemplars", {{"query", query}, {"start", formatSeconds(window.from)}, {"end", formatSeconds(window.to)}},
-                     nullptr);
+                     cancelled);
     if (!body)
         return body.error();
     return decodePrometheusExemplars(*body, "prometheus " + m_source.name + " /api/v1/query_exemplars");
 }
 
-Result<std::vector<Alert>> PrometheusConnector::alerts()
+Result<std::vector<Alert>> PrometheusConnector::alerts(const std::atomic_bool* cancelled)
 {
-    auto body = call("/api/v1/alerts", {}, nullptr);
+    auto body = call("/api/v1/alerts", {}, cancelled);
     if (!body)
         return body.error();
     return decodePrometheusAlerts(*body, "prometheus " + m_source.name + " /api/v1/alerts", alertSource());
@@ -381,7 +382,7 @@ Result<FetchOutcome> PrometheusConnector::fetch(const FetchRequest& request, Rec
         return o;
     }
     case FetchKind::Exemplars: {
-        auto r = exemplars(request.query, request.window);
+        auto r = exemplars(request.query, request.window, cancelled);
         if (!r)
             return r.error();
         TelemetryBatch batch;
@@ -398,7 +399,7 @@ Result<FetchOutcome> PrometheusConnector::fetch(const FetchRequest& request, Rec
         return o;
     }
     case FetchKind::Alerts: {
-        auto r = alerts();
+        auto r = alerts(cancelled);
         if (!r)
             return r.error();
         FetchOutcome o;

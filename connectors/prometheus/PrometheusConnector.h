@@ -29,8 +29,9 @@ public:
     Result<PromBuildInfo> buildInfo();
     Result<PromQueryResult> queryRange(const std::string& query, const RangeStep& range, const std::atomic_bool* cancelled = nullptr);
     Result<PromQueryResult> queryInstant(const std::string& query, Timestamp at, const std::atomic_bool* cancelled = nullptr);
-    Result<std::vector<PromExemplarSeries>> exemplars(const std::string& query, TimeWindow window);
-    Result<std::vector<Alert>> alerts();
+    Result<std::vector<PromExemplarSeries>> exemplars(const std::string& query, TimeWindow window,
+                                                      const std::atomic_bool* cancelled = nullptr);
+    Result<std::vector<Alert>> alerts(const std::atomic_bool* cancelled = nullptr);
     Result<std::vector<PromRule>> rules();
     Result<std::vector<PromLabels>> series(const std::vector<std::string>& matchers, std::optional<TimeWindow> window = {});
     Result<std::vector<std::string>> labelNames(const std::string& matcher = {}, std::optional<TimeWindow> window = {});
