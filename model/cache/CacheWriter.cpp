@@ -876,7 +876,12 @@ Status CacheWriter::setManifest(const std::string& key, const std::string& value
 Status CacheWriter::rebuildFullTextIndex()
 {
     return m_state->call<Status>([](WriterConnection& c) {
-        return c.db.exec("BEGIN IMMEDIATE; INSERT INTO logs_fts(logs_fts) VALUES('rebuild'); DELETE FROM fts_pending; COMMIT");
+        sql::Transaction txn(c.db); // rolls back if the rebuild fails
+        if (auto s = txn.begin(); !s)
+            return s;
+        if (auto s = c.db.exec("INSERT INTO logs_fts(logs_fts) VALUES('rebuild'); DELETE FROM fts_pending"); !s)
+            return s;
+        return txn.commit();
     });
 }
 

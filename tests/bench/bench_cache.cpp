@@ -1,8 +1,10 @@
 // Cache benchmarks (issue 2): ingest rates, keyset paging, full-text search and downsampling.
 //
-//   bench_cache [--rows N] [--dir DIR]
+//   bench_cache [--rows N] [--ingest-rows N] [--dir DIR] [--ingest-only] [--only base|indexed]
 //
 // Writes its caches under DIR (default: a fresh temporary directory, removed at the end).
+// --ingest-only runs the three ingest figures alone; --only runs one ingest case, for profiling
+// (valgrind --tool=callgrind instruction counts do not depend on the machine's load).
 
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
