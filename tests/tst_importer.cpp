@@ -539,7 +539,7 @@ void TestImporter::importJobOnWorkerThread()
     {
         ImportJob small({path("first.jsonl")});
         auto done = small.run(path("c.rootline"));
-        QVERIFY(done);
+        QVERIFY2(done, done ? "" : done.error().message().c_str());
         QCOMPARE(done->totals.logs, int64_t(20));
         QVERIFY(small.finished());
         QCOMPARE(small.progress().bytesDone, small.progress().bytesTotal);
