@@ -57,6 +57,9 @@ struct UnitState {
 };
 
 // Prepared statements and id maps; touched only by the writer thread.
+// ≈ 60 bytes an entry in the memo of trace row ids: about 15 MB at most.
+constexpr size_t kMaxRememberedTraceIds = 256 * 1024;
+
 struct WriterConnection {
     sql::Database db;
     WriterOptions options;
@@ -278,6 +281,10 @@ Status WriterConnection::store(UnitState& unit, QueuedBatch& queued)
     }
     WriteStats& stats = unit.stats;
     const int64_t fetch = unit.fetchRowId;
+    // The trace-key memo only saves index lookups: forget it between batches once it is large, so
+    // the writer's memory stays bounded whatever the number of distinct traces in one import.
+    if (traceIds.size() > kMaxRememberedTraceIds)
+        traceIds.clear();
     std::unordered_map<const Resource*, int64_t> batchResources;
     auto resourceOf = [&](const ResourcePtr& r) -> Result<int64_t> {
         if (!r)
