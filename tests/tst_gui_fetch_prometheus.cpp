@@ -502,7 +502,12 @@ private slots:
         window->focus()->setWindow(liveWindow()); // a later window: new rows, so the panes reload
         const QString again = fetchMetrics(*window, QStringLiteral("checkout_requests_total"));
         QVERIFY2(again.startsWith(QStringLiteral("Complete:")), qPrintable(again));
-        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded() && !pane->isRunning() && pane->result(), 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(window->isLoaded() && !pane->isRunning() && pane->result(),
+                                  qPrintable(QStringLiteral("loaded %1, running %2: %3")
+                                                 .arg(window->isLoaded())
+                                                 .arg(pane->isRunning())
+                                                 .arg(pane->errorText())),
+                                  30000);
         QCOMPARE(pane->result()->alert->name, std::string("CheckoutErrorBudgetBurn"));
         for (int i = 1; i < pane->alertBox()->count(); ++i)
             if (pane->alertBox()->itemText(i).contains(QStringLiteral("PaymentQueueBacklog")))

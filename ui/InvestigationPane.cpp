@@ -285,9 +285,11 @@ void InvestigationPane::reloadAlerts()
     std::stable_sort(m_alerts.begin(), m_alerts.end(), [](const Alert& a, const Alert& b) {
         return std::make_tuple(stateRank(a.state), -a.activeSince.nanos(), a.name) < std::make_tuple(stateRank(b.state), -b.activeSince.nanos(), b.name);
     });
-    // The chosen alert stays chosen across a reload (a fetch re-opens the cache) while it exists.
+    // The chosen alert stays chosen across a reload (a fetch closes and re-opens the cache) while
+    // the re-opened cache still holds it. With no cache open there is nothing to check it against
+    // (between the close and the open of a reload): keep it.
     int chosen = -1;
-    if (m_chosen) {
+    if (m_chosen && m_session->reader()) {
         for (size_t i = 0; i < m_alerts.size(); ++i)
             if (sameAlert(m_alerts[i], *m_chosen)) {
                 chosen = int(i);
