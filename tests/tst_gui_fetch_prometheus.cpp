@@ -18,6 +18,7 @@
 #include "http/HttpClient.h"
 #include "prometheus/PrometheusConnector.h"
 #include "support/LoopbackHttpServer.h"
+#include "support/PrometheusProcess.h"
 #include "qcustomplot.h"
 
 #include <QComboBox>
@@ -41,16 +42,9 @@ using namespace rootline;
 using rootline::test::HttpServerConnection;
 using rootline::test::HttpServerRequest;
 using rootline::test::LoopbackHttpServer;
+using rootline::test::PrometheusProcess;
 
 namespace {
-
-const char* kPrometheus = "/usr/bin/prometheus";
-const char* kPromtool = "/usr/bin/promtool";
-
-uint16_t freePort() {
-    LoopbackHttpServer probe([](const HttpServerRequest&, HttpServerConnection&) {});
-    return probe.port(); // closed again when probe goes; Prometheus binds it right after
-}
 
 // ROOTLINE_TEST_SCREENSHOTS=DIR keeps a picture of the window at the moments worth looking at.
 void screenshot(QWidget& window, const char* name) {
@@ -59,17 +53,13 @@ void screenshot(QWidget& window, const char* name) {
         window.grab().save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
 }
 
-void writeFile(const QString& path, const std::string& text) {
-    std::ofstream out(path.toStdString(), std::ios::binary);
-    out << text;
-}
 
 } // namespace
 
 class TestGuiFetchPrometheus : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-    QProcess m_prometheus;
+    PrometheusProcess m_prometheus;
     QString m_sources;
     TimeWindow m_history;
     std::unique_ptr<LoopbackHttpServer> m_target;
@@ -159,10 +149,8 @@ class TestGuiFetchPrometheus : public QObject {
 
 private slots:
     void initTestCase() {
-        if (!QFileInfo::exists(QString::fromLatin1(kPrometheus)) ||
-            !QFileInfo::exists(QString::fromLatin1(kPromtool)))
-            QFAIL("prometheus/promtool not found in /usr/bin: run packaging/install-deps.sh "
-                  "(Debian package 'prometheus')");
+        if (const QString missing = test::prometheusMissing(); !missing.isEmpty())
+            QFAIL(qPrintable(missing));
         QVERIFY(m_dir.isValid());
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
         qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("share")).toUtf8());
@@ -184,9 +172,9 @@ private slots:
         om += "# EOF\n";
         const QString data = m_dir.filePath(QStringLiteral("data"));
         QDir().mkpath(data);
-        writeFile(m_dir.filePath(QStringLiteral("history.om")), om);
+        test::writeTextFile(m_dir.filePath(QStringLiteral("history.om")), om);
         QProcess promtool;
-        promtool.start(QString::fromLatin1(kPromtool),
+        promtool.start(QString::fromLatin1(test::kPromtoolBinary),
                        {QStringLiteral("tsdb"), QStringLiteral("create-blocks-from"),
                         QStringLiteral("openmetrics"), QStringLiteral("--quiet"),
                         m_dir.filePath(QStringLiteral("history.om")), data});
@@ -203,7 +191,7 @@ private slots:
                 else
                     conn.write(LoopbackHttpServer::response(404, "not found", {}, "text/plain"));
             });
-        writeFile(m_dir.filePath(QStringLiteral("rules.yml")),
+        test::writeTextFile(m_dir.filePath(QStringLiteral("rules.yml")),
                   "groups:\n"
                   "  - name: slo\n"
                   "    interval: 1s\n"
@@ -219,44 +207,17 @@ private slots:
                   "        expr: vector(1)\n"
                   "        labels: {severity: ticket, service: payment}\n"
                   "        annotations: {summary: payment queue is backing up}\n");
-        writeFile(m_dir.filePath(QStringLiteral("prometheus.yml")),
+        test::writeTextFile(m_dir.filePath(QStringLiteral("prometheus.yml")),
                   "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
                   "rule_files: ['" + m_dir.filePath(QStringLiteral("rules.yml")).toStdString() + "']\n"
                   "scrape_configs:\n"
                   "  - job_name: checkout\n"
                   "    static_configs: [{targets: ['127.0.0.1:" + std::to_string(m_target->port()) + "']}]\n");
 
-        const uint16_t port = freePort();
-        m_prometheus.setProcessChannelMode(QProcess::MergedChannels);
-        m_prometheus.setStandardOutputFile(m_dir.filePath(QStringLiteral("prometheus.log")));
-        m_prometheus.start(
-            QString::fromLatin1(kPrometheus),
-            {QStringLiteral("--config.file=") + m_dir.filePath(QStringLiteral("prometheus.yml")),
-             QStringLiteral("--storage.tsdb.path=") + data,
-             QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(port),
-             QStringLiteral("--enable-feature=exemplar-storage"),
-             QStringLiteral("--storage.tsdb.retention.time=30d")});
-        QVERIFY(m_prometheus.waitForStarted(10000));
         m_started = Timestamp::now();
-        const QByteArray url = "http://127.0.0.1:" + QByteArray::number(port);
-        auto ready = [port] {
-            QTcpSocket socket;
-            socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-            if (!socket.waitForConnected(1000))
-                return false;
-            socket.write("GET /-/ready HTTP/1.0\r\n\r\n");
-            socket.waitForBytesWritten(1000);
-            QByteArray reply;
-            while (socket.waitForReadyRead(2000))
-                reply += socket.readAll();
-            return reply.startsWith("HTTP/1.0 200") || reply.startsWith("HTTP/1.1 200");
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(ready() || m_prometheus.state() == QProcess::NotRunning, 30000);
-        if (m_prometheus.state() == QProcess::NotRunning) {
-            QFile log(m_dir.filePath(QStringLiteral("prometheus.log")));
-            log.open(QIODevice::ReadOnly);
-            QFAIL(log.readAll().right(2000).constData());
-        }
+        const QString failed = m_prometheus.start(m_dir.path(), m_dir.filePath(QStringLiteral("prometheus.yml")), data);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        const QByteArray url = QByteArray::fromStdString(m_prometheus.url());
         m_sources = m_dir.filePath(QStringLiteral("sources.yaml"));
         QFile f(m_sources);
         QVERIFY(f.open(QIODevice::WriteOnly));
@@ -271,12 +232,7 @@ private slots:
     }
 
     void cleanupTestCase() {
-        if (m_prometheus.state() != QProcess::NotRunning) {
-            m_prometheus.terminate();
-            if (!m_prometheus.waitForFinished(10000))
-                m_prometheus.kill();
-            m_prometheus.waitForFinished(5000);
-        }
+        m_prometheus.stop();
     }
 
     void completesAndFetchesOntoTheTimeline() {

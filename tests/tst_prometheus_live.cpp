@@ -13,6 +13,7 @@
 #include "http/HttpClient.h"
 #include "prometheus/PrometheusConnector.h"
 #include "support/LoopbackHttpServer.h"
+#include "support/PrometheusProcess.h"
 
 #include <QtTest>
 
@@ -28,23 +29,10 @@ using rootline::test::HttpServerConnection;
 using rootline::test::HttpServerRequest;
 using rootline::test::LoopbackHttpServer;
 using json = nlohmann::json;
+using rootline::test::kPromtoolBinary;
+using rootline::test::PrometheusProcess;
 
 namespace {
-
-const char* kPrometheus = "/usr/bin/prometheus";
-const char* kPromtool = "/usr/bin/promtool";
-
-uint16_t freePort()
-{
-    LoopbackHttpServer probe([](const HttpServerRequest&, HttpServerConnection&) {});
-    return probe.port(); // closed again when probe goes; Prometheus binds it right after
-}
-
-void writeFile(const QString& path, const std::string& text)
-{
-    std::ofstream out(path.toStdString(), std::ios::binary);
-    out << text;
-}
 
 // Prometheus's own answer, decoded without any Rootline parsing code.
 struct RawSeries {
@@ -69,7 +57,7 @@ class TestPrometheusLive : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QProcess m_prometheus;
+    PrometheusProcess m_prometheus;
     std::unique_ptr<LoopbackHttpServer> m_target;
     std::atomic_int m_scrapes{0};
     Source m_source;
@@ -146,8 +134,8 @@ class TestPrometheusLive : public QObject {
 private slots:
     void initTestCase()
     {
-        if (!QFileInfo::exists(QString::fromLatin1(kPrometheus)) || !QFileInfo::exists(QString::fromLatin1(kPromtool)))
-            QFAIL("prometheus/promtool not found in /usr/bin: run packaging/install-deps.sh (Debian package 'prometheus')");
+        if (const QString missing = test::prometheusMissing(); !missing.isEmpty())
+            QFAIL(qPrintable(missing));
         QVERIFY(m_dir.isValid());
         m_http = std::make_unique<http::HttpClient>();
 
@@ -167,9 +155,9 @@ private slots:
         om += "# EOF\n";
         const QString data = m_dir.filePath(QStringLiteral("data"));
         QDir().mkpath(data);
-        writeFile(m_dir.filePath(QStringLiteral("history.om")), om);
+        test::writeTextFile(m_dir.filePath(QStringLiteral("history.om")), om);
         QProcess promtool;
-        promtool.start(QString::fromLatin1(kPromtool), {QStringLiteral("tsdb"), QStringLiteral("create-blocks-from"), QStringLiteral("openmetrics"),
+        promtool.start(QString::fromLatin1(kPromtoolBinary), {QStringLiteral("tsdb"), QStringLiteral("create-blocks-from"), QStringLiteral("openmetrics"),
                                                          QStringLiteral("--quiet"), m_dir.filePath(QStringLiteral("history.om")), data});
         QVERIFY(promtool.waitForFinished(60000));
         QVERIFY2(promtool.exitCode() == 0, promtool.readAllStandardError().constData());
@@ -183,7 +171,7 @@ private slots:
         });
 
         // 3. Rules: a multi-window burn-rate alert (14.4× budget over a long and a short window).
-        writeFile(m_dir.filePath(QStringLiteral("rules.yml")),
+        test::writeTextFile(m_dir.filePath(QStringLiteral("rules.yml")),
                   "groups:\n"
                   "  - name: slo\n"
                   "    interval: 1s\n"
@@ -197,7 +185,7 @@ private slots:
                   "          (sum(rate(checkout_requests_total{code=\"500\"}[5s])) / sum(rate(checkout_requests_total[5s]))) > (14.4 * 0.001)\n"
                   "        labels: {severity: page, service: checkout}\n"
                   "        annotations: {summary: checkout burning error budget}\n");
-        writeFile(m_dir.filePath(QStringLiteral("prometheus.yml")),
+        test::writeTextFile(m_dir.filePath(QStringLiteral("prometheus.yml")),
                   "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
                   "rule_files: ['" + m_dir.filePath(QStringLiteral("rules.yml")).toStdString() + "']\n"
                   "scrape_configs:\n"
@@ -205,46 +193,18 @@ private slots:
                   "    static_configs: [{targets: ['127.0.0.1:" + std::to_string(m_target->port()) + "']}]\n");
 
         // 4. Prometheus itself.
-        const uint16_t port = freePort();
-        m_prometheus.setProcessChannelMode(QProcess::MergedChannels);
-        m_prometheus.setStandardOutputFile(m_dir.filePath(QStringLiteral("prometheus.log")));
-        m_prometheus.start(QString::fromLatin1(kPrometheus),
-                           {QStringLiteral("--config.file=") + m_dir.filePath(QStringLiteral("prometheus.yml")),
-                            QStringLiteral("--storage.tsdb.path=") + data,
-                            QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(port),
-                            QStringLiteral("--enable-feature=exemplar-storage"),
-                            QStringLiteral("--storage.tsdb.retention.time=30d")});
-        QVERIFY(m_prometheus.waitForStarted(10000));
         m_started = Timestamp::now();
+        const QString failed = m_prometheus.start(m_dir.path(), m_dir.filePath(QStringLiteral("prometheus.yml")), data);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
         m_source.name = "live";
         m_source.type = SourceType::Prometheus;
-        m_source.url = "http://127.0.0.1:" + std::to_string(port);
+        m_source.url = m_prometheus.url();
         m_connector = std::make_unique<PrometheusConnector>(m_source, *m_http);
-
-        auto ready = [&] {
-            http::HttpRequest r;
-            r.url = m_source.url + "/-/ready";
-            r.retry.maxAttempts = 1;
-            r.totalTimeout = Duration::seconds(2);
-            auto out = m_http->execute(r);
-            return out.ok() && out.response.status == 200;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(ready() || m_prometheus.state() == QProcess::NotRunning, 30000);
-        if (m_prometheus.state() == QProcess::NotRunning) {
-            QFile log(m_dir.filePath(QStringLiteral("prometheus.log")));
-            log.open(QIODevice::ReadOnly);
-            QFAIL(log.readAll().right(2000).constData());
-        }
     }
 
     void cleanupTestCase()
     {
-        if (m_prometheus.state() != QProcess::NotRunning) {
-            m_prometheus.terminate();
-            if (!m_prometheus.waitForFinished(10000))
-                m_prometheus.kill();
-            m_prometheus.waitForFinished(5000);
-        }
+        m_prometheus.stop();
         m_connector.reset();
         m_http.reset();
         m_target.reset();
@@ -552,7 +512,7 @@ private slots:
     {
         // rootline-cli fetch end to end: a sources file, a cache, JSON output, exit codes, reuse.
         const QString sources = m_dir.filePath(QStringLiteral("sources.yaml"));
-        writeFile(sources, "sources:\n  - {name: live, kind: prometheus, url: '" + m_source.url + "'}\n");
+        test::writeTextFile(sources, "sources:\n  - {name: live, kind: prometheus, url: '" + m_source.url + "'}\n");
         const QString cache = m_dir.filePath(QStringLiteral("cli.rootline"));
         const QString from = QString::number(m_backfillFrom.seconds());
         const QString to = QString::number((m_backfillFrom + Duration::hours(1)).seconds());

@@ -1,0 +1,125 @@
+#pragma once
+
+// Debian's real Prometheus, started by a test on a free 127.0.0.1 port with the test's own config
+// file and data directory, and stopped with the test. Shared by the connector test
+// (tst_prometheus_live) and the GUI test (tst_gui_fetch_prometheus); each writes its own scrape
+// target and rule file, this starts the server and waits until it answers /-/ready.
+
+#include "LoopbackHttpServer.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStringList>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+namespace rootline::test {
+
+inline constexpr const char* kPrometheusBinary = "/usr/bin/prometheus";
+inline constexpr const char* kPromtoolBinary = "/usr/bin/promtool";
+
+// Empty when both Debian binaries are installed; else what to do about it.
+inline QString prometheusMissing()
+{
+    if (QFileInfo::exists(QString::fromLatin1(kPrometheusBinary)) && QFileInfo::exists(QString::fromLatin1(kPromtoolBinary)))
+        return {};
+    return QStringLiteral("prometheus/promtool not found in /usr/bin: run packaging/install-deps.sh (Debian package 'prometheus')");
+}
+
+// A loopback port nobody listens on (the probe closes it again; Prometheus binds it right after).
+inline uint16_t freeLoopbackPort()
+{
+    LoopbackHttpServer probe([](const HttpServerRequest&, HttpServerConnection&) {});
+    return probe.port();
+}
+
+inline void writeTextFile(const QString& path, const std::string& text)
+{
+    std::ofstream out(path.toStdString(), std::ios::binary);
+    out << text;
+}
+
+class PrometheusProcess {
+public:
+    PrometheusProcess() = default;
+    PrometheusProcess(const PrometheusProcess&) = delete;
+    PrometheusProcess& operator=(const PrometheusProcess&) = delete;
+    ~PrometheusProcess() { stop(); }
+
+    // Starts Prometheus with `configFile` and `dataDir` (exemplar storage on, 30 days' retention
+    // so backfilled history is kept), logging to `dir`/prometheus.log, and waits until it is ready.
+    // Returns what went wrong (with the log's tail), or an empty string.
+    QString start(const QString& dir, const QString& configFile, const QString& dataDir, int readyTimeoutMs = 30000)
+    {
+        m_log = QDir(dir).filePath(QStringLiteral("prometheus.log"));
+        m_port = freeLoopbackPort();
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        m_process.setStandardOutputFile(m_log);
+        m_process.start(QString::fromLatin1(kPrometheusBinary),
+                        {QStringLiteral("--config.file=") + configFile, QStringLiteral("--storage.tsdb.path=") + dataDir,
+                         QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_port),
+                         QStringLiteral("--enable-feature=exemplar-storage"), QStringLiteral("--storage.tsdb.retention.time=30d")});
+        if (!m_process.waitForStarted(10000))
+            return QStringLiteral("prometheus did not start: ") + m_process.errorString();
+        const QDeadlineTimer deadline(readyTimeoutMs);
+        while (!answersReady()) {
+            if (m_process.state() == QProcess::NotRunning)
+                return QStringLiteral("prometheus exited: ") + logTail();
+            if (deadline.hasExpired())
+                return QStringLiteral("prometheus not ready after %1 ms: ").arg(readyTimeoutMs) + logTail();
+            QTest::qWait(50); // keeps the test's own event loop (scrape targets) serving meanwhile
+        }
+        return {};
+    }
+
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(10000))
+            m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+
+    uint16_t port() const { return m_port; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+private:
+    // A plain socket rather than the product's HTTP client: the harness must not depend on the
+    // code under test.
+    bool answersReady() const
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
+        if (!socket.waitForConnected(1000))
+            return false;
+        socket.write("GET /-/ready HTTP/1.0\r\n\r\n");
+        socket.waitForBytesWritten(1000);
+        QByteArray reply;
+        while (socket.waitForReadyRead(2000))
+            reply += socket.readAll();
+        return reply.startsWith("HTTP/1.0 200") || reply.startsWith("HTTP/1.1 200");
+    }
+
+    QString logTail() const
+    {
+        QFile log(m_log);
+        if (!log.open(QIODevice::ReadOnly))
+            return QStringLiteral("(no log at %1)").arg(m_log);
+        return QString::fromUtf8(log.readAll().right(2000));
+    }
+
+    QProcess m_process;
+    QString m_log;
+    uint16_t m_port = 0;
+};
+
+} // namespace rootline::test
