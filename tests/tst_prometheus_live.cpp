@@ -178,19 +178,9 @@ private slots:
                   "    rules:\n"
                   "      - record: checkout:error_ratio:rate5s\n"
                   "        expr: sum(rate(checkout_requests_total{code=\"500\"}[5s])) / sum(rate(checkout_requests_total[5s]))\n"
-                  "      - alert: CheckoutErrorBudgetBurn\n"
-                  "        expr: |\n"
-                  "          (sum(rate(checkout_requests_total{code=\"500\"}[1m])) / sum(rate(checkout_requests_total[1m]))) > (14.4 * 0.001)\n"
-                  "          and\n"
-                  "          (sum(rate(checkout_requests_total{code=\"500\"}[5s])) / sum(rate(checkout_requests_total[5s]))) > (14.4 * 0.001)\n"
-                  "        labels: {severity: page, service: checkout}\n"
-                  "        annotations: {summary: checkout burning error budget}\n");
+                  + std::string(test::kCheckoutBurnRateAlertRule));
         test::writeTextFile(m_dir.filePath(QStringLiteral("prometheus.yml")),
-                  "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
-                  "rule_files: ['" + m_dir.filePath(QStringLiteral("rules.yml")).toStdString() + "']\n"
-                  "scrape_configs:\n"
-                  "  - job_name: checkout\n"
-                  "    static_configs: [{targets: ['127.0.0.1:" + std::to_string(m_target->port()) + "']}]\n");
+                            test::prometheusConfig(m_dir.filePath(QStringLiteral("rules.yml")), m_target->port()));
 
         // 4. Prometheus itself.
         m_started = Timestamp::now();

@@ -26,6 +26,7 @@
 // Every phase prints the 1-minute load average and the process CPU seconds (the server's threads
 // included), because the machine is shared.
 
+#include "sample/ForeignJson.h"
 #include "ConnectorFactory.h"
 #include "FetchService.h"
 #include "cache/CacheReader.h"
@@ -89,30 +90,6 @@ long peakRssMb()
     return u.ru_maxrss / 1024;
 }
 
-// JSON string body as Go's encoding/json writes it (Loki): HTML-safe, control characters escaped.
-void appendJsonEscaped(std::string& out, std::string_view s)
-{
-    static const char* hex = "0123456789abcdef";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '<': out += "\\u003c"; break;
-        case '>': out += "\\u003e"; break;
-        case '&': out += "\\u0026"; break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out.push_back(char(c));
-            }
-        }
-    }
-}
 
 std::string hexId(std::mt19937_64& rng, int bytes)
 {
@@ -214,9 +191,8 @@ struct LokiData {
                 + std::to_string(rng() % 255) + R"(","trace_id":")" + traceId + R"(","span_id":")" + spanId
                 + R"(","user_agent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36"})";
             lineBytes += int64_t(line.size());
-            std::string head = "[\"" + std::to_string(ts) + "\",\"";
-            appendJsonEscaped(head, line);
-            head += '"';
+            std::string head = "[\"" + std::to_string(ts) + "\",";
+            sample::foreign::appendString(head, line); // as Loki (Go's encoding/json) escapes it
             std::string two = head + "]";
             // OTLP-ingested streams (every other one) carry structured metadata; the others `{}`.
             std::string three = head + ",";

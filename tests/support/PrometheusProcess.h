@@ -46,6 +46,27 @@ inline void writeTextFile(const QString& path, const std::string& text)
     out << text;
 }
 
+// The multi-window burn-rate alert both tests make fire (14.4× the budget of a 99.9 % SLO over a
+// long and a short window), as one entry of a rule group's `rules:` list.
+inline constexpr const char* kCheckoutBurnRateAlertRule =
+    "      - alert: CheckoutErrorBudgetBurn\n"
+    "        expr: |\n"
+    "          (sum(rate(checkout_requests_total{code=\"500\"}[1m])) / sum(rate(checkout_requests_total[1m]))) > (14.4 * 0.001)\n"
+    "          and\n"
+    "          (sum(rate(checkout_requests_total{code=\"500\"}[5s])) / sum(rate(checkout_requests_total[5s]))) > (14.4 * 0.001)\n"
+    "        labels: {severity: page, service: checkout}\n"
+    "        annotations: {summary: checkout burning error budget}\n";
+
+// prometheus.yml: scrape and evaluate every second, the rule file, and one target (job "checkout").
+inline std::string prometheusConfig(const QString& rulesFile, uint16_t targetPort)
+{
+    return "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+           "rule_files: ['" + rulesFile.toStdString() + "']\n"
+           "scrape_configs:\n"
+           "  - job_name: checkout\n"
+           "    static_configs: [{targets: ['127.0.0.1:" + std::to_string(targetPort) + "']}]\n";
+}
+
 class PrometheusProcess {
 public:
     PrometheusProcess() = default;
