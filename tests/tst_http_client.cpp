@@ -5,10 +5,10 @@
 #include "http/HttpClient.h"
 #include "http/HttpRetry.h"
 #include "support/LoopbackHttpServer.h"
+#include "support/Gzip.h"
 
 #include <QtTest>
 
-#include <zlib.h>
 
 #include <chrono>
 
@@ -21,20 +21,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string gzip(std::string_view data)
-{
-    z_stream z{};
-    deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY); // 31 = gzip wrapper
-    std::string out(deflateBound(&z, uLong(data.size())) + 32, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = uInt(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
+using rootline::test::gzip;
+
 
 HttpRequest get(const LoopbackHttpServer& server, const std::string& path)
 {

@@ -5,6 +5,7 @@
 #include "bundle/BundleExporter.h"
 #include "bundle/ContentHash.h"
 #include "cache/CacheReader.h"
+#include "support/Gzip.h"
 #include "cache/CacheWriter.h"
 #include "import/Importer.h"
 #include "sample/SampleCache.h"
@@ -13,25 +14,15 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-#include <zlib.h>
 #include <zstd.h>
 
 using namespace rootline;
 
 namespace {
 
-std::string gzip(const QByteArray& data) {
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, uLong(data.size())) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = uInt(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
+std::string gzip(const QByteArray& data)
+{
+    return rootline::test::gzip(std::string_view(data.constData(), size_t(data.size())));
 }
 
 std::string zstd(const QByteArray& data) {

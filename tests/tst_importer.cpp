@@ -6,6 +6,7 @@
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
 #include "import/Format.h"
+#include "support/Gzip.h"
 #include "import/ImportJob.h"
 #include "import/Importer.h"
 
@@ -15,7 +16,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include <fstream>
@@ -24,6 +24,8 @@
 using namespace rootline;
 
 namespace {
+
+using rootline::test::gzip;
 
 std::string readFixture(const std::string& relative)
 {
@@ -39,20 +41,6 @@ void writeFile(const std::string& path, std::string_view data)
     out.write(data.data(), std::streamsize(data.size()));
 }
 
-std::string gzip(std::string_view data)
-{
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, uLong(data.size())) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = uInt(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
 
 std::string zstd(std::string_view data)
 {
