@@ -5,6 +5,9 @@ rootline_test(tst_slo_burn_rate LIBS rootline_model)
 rootline_test(tst_slo_histograms LIBS rootline_model)
 rootline_test(tst_correlation_basics LIBS rootline_model)
 rootline_test(tst_rootcause_scenarios LIBS rootline_model)
+# Issue 15: cause vs symptom without traces — the pieces, then the generated incidents.
+rootline_test(tst_causal_order LIBS rootline_model)
+rootline_test(tst_rootcause_traceless LIBS rootline_model)
 rootline_test(tst_investigation LIBS rootline_model)
 # Runs the real rootline-cli (sample incident and a scenario), so it depends on it.
 if(TARGET rootline-cli)

@@ -56,7 +56,8 @@ private slots:
     {
         QTest::addColumn<ScenarioKind>("kind");
         for (const auto& s : scenarioSpecs())
-            QTest::newRow(s.name) << s.kind;
+            if (s.traced) // the traceless ones (issue 15) have tst_rootcause_traceless
+                QTest::newRow(s.name) << s.kind;
     }
 
     void rankings()
@@ -123,6 +124,8 @@ private slots:
             QCOMPARE(QString::fromStdString(top.kind), QStringLiteral("log-template"));
             QVERIFY(top.evidence.traceIds.empty());
             break;
+        default:
+            QFAIL("a traceless scenario reached the traced suite"); // rankings_data() leaves them out
         }
     }
 

@@ -705,6 +705,57 @@ Result<std::vector<Exemplar>> CacheReader::exemplars(int64_t seriesRowId, TimeWi
     return out;
 }
 
+Result<std::vector<ResourceEdge>> CacheReader::resourceEdges(TimeWindow window, int maxSpans) {
+    // The child spans are capped before the join, so the work is bounded whatever the cache
+    // holds; the parent is found through the (trace, span_id) identity index.
+    auto stmt = m_db.prepare(
+        "SELECT p.resource, c.resource, count(*) FROM"
+        " (SELECT trace, parent_span_id, resource FROM spans WHERE start_ts >= ? AND start_ts < ?"
+        " AND parent_span_id IS NOT NULL ORDER BY start_ts DESC LIMIT ?) c"
+        " JOIN spans p ON p.trace = c.trace AND p.span_id = c.parent_span_id"
+        " WHERE p.resource IS NOT NULL AND c.resource IS NOT NULL AND p.resource <> c.resource"
+        " GROUP BY p.resource, c.resource");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, window.from.nanos());
+    stmt->bind(2, window.to.nanos());
+    stmt->bind(3, int64_t(maxSpans));
+    std::vector<ResourceEdge> out;
+    if (auto rows = stmt->forEach(
+            [&] { out.push_back({stmt->int64(0), stmt->int64(1), stmt->int64(2)}); });
+        !rows)
+        return rows.error();
+    return out;
+}
+
+Result<int64_t> CacheReader::forEachTroubleLog(
+    TimeWindow window, int limit, const std::function<void(const TroubleLogLine&)>& onLine) {
+    // 13 is OTel's WARN; 0 is "the source gave no severity".
+    auto stmt = m_db.prepare("SELECT id, ts, severity, body, resource, trace FROM logs"
+                             " WHERE ts >= ? AND ts < ? AND (severity >= 13 OR severity = 0)"
+                             " ORDER BY ts LIMIT ?");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, window.from.nanos());
+    stmt->bind(2, window.to.nanos());
+    stmt->bind(3, int64_t(limit));
+    int64_t read = 0;
+    if (auto rows = stmt->forEach([&] {
+            ++read;
+            TroubleLogLine line;
+            line.rowId = stmt->int64(0);
+            line.time = Timestamp::fromNanos(stmt->int64(1));
+            line.severity = int(stmt->int64(2));
+            line.body = stmt->text(3);
+            line.resource = stmt->isNull(4) ? 0 : stmt->int64(4);
+            line.traceRow = stmt->isNull(5) ? 0 : stmt->int64(5);
+            onLine(line);
+        });
+        !rows)
+        return rows.error();
+    return read;
+}
+
 Result<std::vector<Alert>> CacheReader::alerts() {
     auto stmt = m_db.prepare("SELECT id, name, labels, annotations, state, active_since, value, "
                              "source FROM alerts ORDER BY active_since, id");

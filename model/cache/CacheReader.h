@@ -7,6 +7,7 @@
 #include "Sqlite.h"
 #include "core/Records.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,24 @@ struct SeriesInfo {
     std::optional<TimeWindow> range;
 };
 
+// A call between two resources, as the spans show it: a span whose parent span was emitted by
+// another resource (the caller). The ranker learns the services' topology from these.
+struct ResourceEdge {
+    int64_t caller = 0, callee = 0; // resource row ids
+    int64_t calls = 0;
+};
+
+// A log line that may say something went wrong: warning or worse, or no severity at all
+// (unstructured lines, which the caller reads for trouble words). `body` lives for the callback.
+struct TroubleLogLine {
+    int64_t rowId = 0;
+    Timestamp time;
+    int severity = 0;
+    std::string_view body;
+    int64_t resource = 0;  // 0 when none
+    int64_t traceRow = 0;  // 0 when the line carries no trace id
+};
+
 struct FetchRejection {
     int64_t fetchRowId = 0;
     std::string location, message, snippet;
@@ -95,6 +114,13 @@ public:
     Result<std::vector<HistogramSample>> histograms(int64_t seriesRowId, TimeWindow window);
     // seriesRowId 0: exemplars of every series.
     Result<std::vector<Exemplar>> exemplars(int64_t seriesRowId, TimeWindow window);
+
+    // Caller → callee resource pairs among the `maxSpans` child spans that start latest in `window`
+    // (the topology nearest the window's end), each with how many calls it saw.
+    Result<std::vector<ResourceEdge>> resourceEdges(TimeWindow window, int maxSpans);
+    // The first `limit` trouble lines of the window in time order; returns how many were read.
+    Result<int64_t> forEachTroubleLog(TimeWindow window, int limit,
+                                      const std::function<void(const TroubleLogLine&)>& onLine);
 
     Result<std::vector<Alert>> alerts();
     Result<std::vector<FetchRecord>> fetches();

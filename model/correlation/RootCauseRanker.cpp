@@ -1,9 +1,14 @@
 #include "RootCauseRanker.h"
 
+#include "CausalOrder.h"
 #include "CorrelationRules.h"
 #include "CriticalPath.h"
 #include "LogTemplate.h"
+#include "MetricSignals.h"
 #include "ServiceDirectory.h"
+#include "ServiceMentions.h"
+#include "ServiceTopology.h"
+#include "TemplateOnset.h"
 #include "cache/CacheReader.h"
 
 #include <algorithm>
@@ -156,8 +161,11 @@ private:
     void classify();
     void aggregate();
     Status logTemplates();
+    Status causalEvidence();
     Status attachLogsAndSeries();
     std::vector<RootCauseCandidate> score();
+    void orderTraceless(RootCauseCandidate& c) const;
+    void markTies(std::vector<RootCauseCandidate>& out) const;
 
     CacheReader& m_reader;
     const ServiceDirectory& m_services;
@@ -180,9 +188,16 @@ private:
         // a service logging its callee's failure is a symptom, not a cause.
         int64_t linked = 0, elsewhere = 0;
         std::map<std::string, int64_t> failsFirstIn;
+        std::vector<int64_t> times; // incident lines, in time order: the onset
     };
     std::vector<Template> m_templates;
     std::vector<RootCauseCandidate> m_candidates;
+    // Issue 15: what orders services no trace connects.
+    std::vector<SeriesInfo> m_series;
+    ServiceTopology m_topology;
+    ServiceMentions m_mentions;
+    MetricSignals m_metrics;
+    CausalOrder m_order;
 };
 
 Status Ranker::selectTraces(TimeWindow window, bool incident, const std::string& order, int limit, bool representative)
@@ -408,21 +423,12 @@ void Ranker::aggregate()
 Status Ranker::logTemplates()
 {
     auto read = [&](TimeWindow w, bool incident) -> Status {
-        auto stmt = m_reader.database().prepare(
-            "SELECT id, severity, body, resource, trace FROM logs WHERE ts >= ?1 AND ts < ?2 AND (severity >= 13 OR severity = 0) LIMIT ?3");
-        if (!stmt)
-            return stmt.error();
-        stmt->bind(1, w.from.nanos());
-        stmt->bind(2, w.to.nanos());
-        stmt->bind(3, int64_t(m_options.maxLogLines));
         std::unordered_map<std::string, size_t> index;
         for (size_t i = 0; i < m_templates.size(); ++i)
             index.emplace(m_templates[i].service + '\x1f' + m_templates[i].text, i);
-        int64_t linesRead = 0;
-        auto rows = stmt->forEach([&] {
-            ++linesRead;
-            const int severity = int(stmt->int64(1));
-            const std::string_view body = stmt->text(2);
+        auto rows = m_reader.forEachTroubleLog(w, m_options.maxLogLines, [&](const TroubleLogLine& line) {
+            const int severity = line.severity;
+            const std::string_view body = line.body;
             if (severity == 0) {
                 // Unstructured lines carry no severity: keep the ones that read like trouble.
                 static const char* words[] = {"error", "ERROR", "fail", "FAIL", "exception", "Exception", "timeout", "refused", "panic", "fatal", "FATAL", "unavailable"};
@@ -435,7 +441,7 @@ Status Ranker::logTemplates()
                 if (!trouble)
                     return;
             }
-            const std::string& service = m_services.serviceOf(stmt->isNull(3) ? 0 : stmt->int64(3));
+            const std::string& service = m_services.serviceOf(line.resource);
             std::string text = logTemplate(body);
             const std::string key = service + '\x1f' + text;
             auto it = index.find(key);
@@ -445,8 +451,8 @@ Status Ranker::logTemplates()
             }
             Template& tpl = m_templates[it->second];
             tpl.maxSeverity = std::max(tpl.maxSeverity, severity == 0 ? int(Severity::Error) : severity);
-            if (incident && !stmt->isNull(4)) {
-                if (auto t = m_traceByRow.find(stmt->int64(4)); t != m_traceByRow.end() && !m_traces[t->second].originServices.empty()) {
+            if (incident && line.traceRow != 0) {
+                if (auto t = m_traceByRow.find(line.traceRow); t != m_traceByRow.end() && !m_traces[t->second].originServices.empty()) {
                     const auto& origins = m_traces[t->second].originServices;
                     ++tpl.linked;
                     if (!origins.count(service)) {
@@ -459,14 +465,16 @@ Status Ranker::logTemplates()
                 ++tpl.inc;
                 ++m_out.incidentLogs;
                 if (tpl.rows.size() < 10)
-                    tpl.rows.push_back(stmt->int64(0));
+                    tpl.rows.push_back(line.rowId);
+                tpl.times.push_back(line.time.nanos());
             } else {
                 ++tpl.base;
                 ++m_out.baselineLogs;
             }
         });
         if (!rows)
-            return rows;
+            return rows.error();
+        const int64_t linesRead = *rows;
         if (linesRead >= m_options.maxLogLines) {
             // The cap keeps the ranking bounded on huge caches; say so rather than let the
             // template counts pass for the whole window.
@@ -600,20 +608,55 @@ std::vector<RootCauseCandidate> Ranker::score()
     }
 
     // Log templates per service: the strongest new or spiking one.
+    std::vector<double> templateScore(m_templates.size(), 0);
     std::map<std::string, const Template*> bestTemplate;
     std::map<std::string, double> bestLogScore;
-    for (const auto& t : m_templates) {
+    for (size_t i = 0; i < m_templates.size(); ++i) {
+        const Template& t = m_templates[i];
         const double rateInc = double(t.inc) / incMinutes;
         const double rateBase = baseMinutes > 0 ? double(t.base) / baseMinutes : 0;
         const double spike = (rateInc + 0.05) / (rateBase + 0.05);
         double s = clamp01(std::log10(spike) / 1.5) * clamp01(double(t.inc) / 20) * (t.maxSeverity >= int(Severity::Error) ? 1.0 : 0.6);
         if (t.linked >= 5 && 2 * t.elsewhere >= t.linked)
             s *= 0.3; // a symptom
+        templateScore[i] = s;
         if (s > bestLogScore[t.service]) {
             bestLogScore[t.service] = s;
             bestTemplate[t.service] = &t;
         }
     }
+
+    // Issue 15: each service's trouble — its new or spiking templates and departed series, with
+    // their onsets — ordered by CausalOrder, so a symptom does not tie with its cause.
+    std::map<std::string, ServiceSignal> signals;
+    for (size_t i = 0; i < m_templates.size(); ++i) {
+        const Template& t = m_templates[i];
+        if (templateScore[i] < 0.1 || t.service.empty())
+            continue;
+        ServiceSignal& sig = signals[t.service];
+        sig.service = t.service;
+        if (sig.messages.size() < 8)
+            sig.messages.push_back(t.example);
+        const double rateBase = baseMinutes > 0 ? double(t.base) / baseMinutes : 0;
+        auto tplOnset = templateOnset(t.times, rateBase, "\"" + t.text.substr(0, 80) + "\"");
+        if (tplOnset && (!sig.logOnset || tplOnset->time < sig.logOnset->time))
+            sig.logOnset = tplOnset;
+    }
+    for (const auto& [service, metricSignals] : m_metrics.byService) {
+        ServiceSignal& sig = signals[service];
+        sig.service = service;
+        for (const auto& ms : metricSignals)
+            if (ms.departure.strength >= 0.3) {
+                sig.metricOnset = ServiceOnset{ms.departure.onset, ms.departure.resolution, ms.seriesKey};
+                break; // earliest first
+            }
+    }
+    std::vector<ServiceSignal> signalList;
+    for (auto& [service, sig] : signals)
+        signalList.push_back(std::move(sig));
+    m_order = CausalOrder::order(std::move(signalList), m_topology, m_mentions);
+
+    std::set<std::string> standalone; // services whose template or series stands as its own candidate
     for (const auto& [service, tpl] : bestTemplate) {
         const double s = bestLogScore[service];
         if (s < 0.05)
@@ -651,7 +694,30 @@ std::vector<RootCauseCandidate> Ranker::score()
         c.evidence.attributes.emplace_back("log.template", tpl->text);
         c.evidence.attributes.emplace_back("log.example", tpl->example);
         out.push_back(std::move(c));
+        standalone.insert(service);
     }
+    // Services whose error or saturation series departed with no trace or log candidate of their own.
+    for (const auto& [service, metricSignals] : m_metrics.byService) {
+        if (standalone.count(service) || std::any_of(out.begin(), out.end(), [&](const RootCauseCandidate& c) { return c.service == service; }))
+            continue;
+        const MetricSignal* strongest = nullptr;
+        for (const auto& ms : metricSignals)
+            if (!strongest || ms.departure.strength > strongest->departure.strength)
+                strongest = &ms;
+        if (!strongest || strongest->departure.strength < 0.3)
+            continue;
+        RootCauseCandidate c;
+        c.service = service;
+        c.kind = "metric";
+        c.components = {{"metric", 0.0}};
+        c.score = 0;
+        out.push_back(std::move(c));
+        standalone.insert(service);
+    }
+    for (auto& c : out)
+        if (standalone.count(c.service) && c.operation.empty() && (c.kind == "log-template" || c.kind == "metric"))
+            orderTraceless(c);
+
     // A deploy near the onset with nothing else against it is still worth a look.
     for (const auto& d : m_out.deploys) {
         if (d.time < onset - Duration::minutes(30) || d.time > m_options.incident.to)
@@ -675,16 +741,139 @@ std::vector<RootCauseCandidate> Ranker::score()
     });
     if (int(out.size()) > m_options.maxCandidates)
         out.resize(size_t(m_options.maxCandidates));
-    for (size_t i = 0; i < out.size(); ++i)
-        out[i].rank = int(i + 1);
+    markTies(out);
+    // Tied candidates share a rank: the list's order between them is the names', not a verdict.
+    for (size_t i = 0; i < out.size(); ++i) {
+        const bool tiedWithPrevious = i > 0 && std::find(out[i].tiedWith.begin(), out[i].tiedWith.end(), out[i - 1].service) != out[i].tiedWith.end();
+        out[i].rank = tiedWithPrevious ? out[i - 1].rank : int(i + 1);
+    }
     return out;
 }
 
-Status Ranker::attachLogsAndSeries()
+namespace {
+std::string joined(const std::vector<std::string>& parts, const char* separator)
+{
+    std::string out;
+    for (const auto& p : parts)
+        out += (out.empty() ? "" : separator) + p;
+    return out;
+}
+
+std::string level(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, std::fabs(v) >= 100 ? "%.0f" : std::fabs(v) >= 1 ? "%.1f" : "%.3g", v);
+    return buf;
+}
+} // namespace
+
+// A candidate with no trace of its own: its log and metric evidence, then where CausalOrder puts
+// it — marked down as a symptom (and whose), or up as the cause of others — in the score and in
+// the explanation, so the order is never unexplained.
+void Ranker::orderTraceless(RootCauseCandidate& c) const
+{
+    const double log = c.components.count("log-template") ? c.components.at("log-template") : 0;
+    double metric = 0;
+    const MetricSignal* strongest = nullptr;
+    if (auto it = m_metrics.byService.find(c.service); it != m_metrics.byService.end())
+        for (const auto& ms : it->second)
+            if (ms.departure.strength > metric) {
+                metric = ms.departure.strength;
+                strongest = &ms;
+            }
+    const double base = 1 - (1 - log) * (1 - 0.8 * metric);
+    const CausalRole& role = m_order.role(c.service);
+    const double cause = std::max(role.asCause, role.first ? 0.5 : 0.0);
+    const double symptom = role.asSymptom;
+    c.score = base * (0.5 + 0.3 * cause) * (1 - 0.7 * symptom);
+    c.components["metric"] = metric;
+    c.components["cause"] = cause;
+    c.components["symptom"] = symptom;
+    c.kind = log >= 0.8 * metric ? "log-template" : "metric";
+
+    std::string text = c.explanation;
+    if (strongest) {
+        const SeriesDeparture& d = strongest->departure;
+        const std::string moved = strongest->seriesKey + (strongest->kind == SignalKind::Error ? " (errors)" : " (saturation)") + " left its baseline at "
+            + d.onset.toRfc3339() + ": " + level(d.baselineLevel) + " → " + level(d.incidentLevel) + " (resolution " + durationText(d.resolution) + ")";
+        text = text.empty() ? c.service + "'s " + moved : text + "; " + moved;
+        for (const auto& ms : m_metrics.byService.at(c.service))
+            if (c.evidence.series.size() < 3)
+                c.evidence.series.push_back(ms.seriesKey);
+    }
+    if (const ServiceSignal* sig = m_order.signal(c.service))
+        if (auto onset = earliestOnset(*sig))
+            c.evidence.attributes.emplace_back("onset", onset->time.toRfc3339() + " (" + onset->what + ", to within " + durationText(onset->resolution) + ")");
+    if (symptom >= 0.5) {
+        c.symptomOf = role.symptomOf;
+        text += "; likely a symptom of " + role.symptomOf + ": " + joined(role.symptomReasons, "; ");
+        c.evidence.attributes.emplace_back("symptom.of", role.symptomOf);
+    } else if (symptom > 0) {
+        text += "; possibly a symptom of " + role.symptomOf + " (one weak sign: " + joined(role.symptomReasons, "; ") + ")";
+    }
+    if (!role.explains.empty() && symptom < 0.5) {
+        text += "; the cause rather than a symptom: it explains " + joined(role.explains, ", ") + " — " + joined(role.causeReasons, "; ");
+        c.evidence.attributes.emplace_back("explains", joined(role.explains, ", "));
+    }
+    if (role.first && symptom < 0.5)
+        text += "; " + role.firstText;
+    c.explanation = std::move(text);
+}
+
+// Candidates of different services whose scores are within 0.03 and that the causal evidence
+// does not order are a tie, and say so: "equally likely", with what would separate them.
+void Ranker::markTies(std::vector<RootCauseCandidate>& out) const
+{
+    for (size_t i = 0; i < out.size(); ++i) {
+        for (size_t j = i + 1; j < out.size() && out[i].score - out[j].score <= 0.03; ++j) {
+            RootCauseCandidate& a = out[i];
+            RootCauseCandidate& b = out[j];
+            if (a.service == b.service || b.score < 0.1 || std::find(a.tiedWith.begin(), a.tiedWith.end(), b.service) != a.tiedWith.end())
+                continue;
+            if (m_order.strength(a.service, b.service) >= 0.5 || m_order.strength(b.service, a.service) >= 0.5)
+                continue;
+            a.tiedWith.push_back(b.service);
+            b.tiedWith.push_back(a.service);
+            const bool ordered = m_order.signal(a.service) && m_order.signal(b.service);
+            auto text = [&](const std::string& self, const std::string& other) {
+                return ordered ? m_order.tieText(self, other)
+                               : "equally likely as " + other + ": the two scores are within 0.03 and nothing orders them; their evidence side by side would";
+            };
+            a.explanation += "; " + text(a.service, b.service);
+            b.explanation += "; " + text(b.service, a.service);
+            a.evidence.attributes.emplace_back("tie", "equally likely as " + b.service);
+            b.evidence.attributes.emplace_back("tie", "equally likely as " + a.service);
+        }
+    }
+}
+
+Status Ranker::causalEvidence()
 {
     auto series = m_reader.listSeries();
     if (!series)
         return series.error();
+    m_series = std::move(*series);
+    // Who calls whom: every trace up to the incident's end, not only the window's (those may be
+    // missing — that is the case this serves).
+    auto topology = learnTopology(m_reader, m_services, m_series, {Timestamp::min(), m_options.incident.to}, m_options.maxTopologySpans);
+    if (!topology)
+        return topology.error();
+    m_topology = std::move(*topology);
+    m_out.topologyEdges = m_topology.edgeCount();
+    m_mentions = ServiceMentions::fromDirectory(m_services);
+    auto metrics = findMetricSignals(m_reader, m_services, m_series, m_options.baseline, m_options.incident, m_options.maxMetricSeries);
+    if (!metrics)
+        return metrics.error();
+    m_metrics = std::move(*metrics);
+    if (m_metrics.truncated)
+        m_out.limits.push_back("metrics: only the first " + std::to_string(m_options.maxMetricSeries)
+                               + " error and saturation series were compared with the baseline");
+    return {};
+}
+
+Status Ranker::attachLogsAndSeries()
+{
+    const std::vector<SeriesInfo>* series = &m_series;
     for (auto& c : m_candidates) {
         // Logs of the evidence traces written by the candidate's service, the worst first.
         if (!c.evidence.traceIds.empty()) {
@@ -740,8 +929,9 @@ Status Ranker::attachLogsAndSeries()
                 picks.emplace_back(priority, s.key());
         }
         std::stable_sort(picks.begin(), picks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (size_t i = 0; i < picks.size() && i < 3; ++i)
-            c.evidence.series.push_back(picks[i].second);
+        for (size_t i = 0; i < picks.size() && c.evidence.series.size() < 3; ++i)
+            if (std::find(c.evidence.series.begin(), c.evidence.series.end(), picks[i].second) == c.evidence.series.end())
+                c.evidence.series.push_back(picks[i].second);
     }
     return {};
 }
@@ -798,6 +988,9 @@ Result<RootCauseRanking> Ranker::run()
     if (auto s = logTemplates(); !s)
         return s.error();
     timer.stage("log-templates");
+    if (auto s = causalEvidence(); !s)
+        return s.error();
+    timer.stage("causal-order");
     m_candidates = score();
     if (auto s = attachLogsAndSeries(); !s)
         return s.error();

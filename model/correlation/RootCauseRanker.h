@@ -7,7 +7,13 @@
 //   attribute     a span or resource attribute value that separates bad traces from good ones
 //                 (service.version, db.pool.name, host, pod, ...);
 //   deploy        a service.version change near the onset whose new version separates them;
-//   log-template  a log message template that appears or spikes (variable tokens masked).
+//   log-template  a log message template that appears or spikes (variable tokens masked);
+//   metric        an error or saturation series that leaves its baseline (queue depth, lag, 5xx).
+// Where no trace connects the services that fail, log-template and metric candidates are ordered
+// by CausalOrder.h (issue 15): whose trouble started first, who calls whom outside the window,
+// whose messages name whom, whose series moved first and alone. A symptom is marked down and
+// says whose; a cause says what it explains; a pair the evidence cannot order is a tie: both
+// keep one rank and say "equally likely", with what would separate them.
 // Each kind scores 0..1; the score combines them as independent pieces of evidence
 // (1 − Π(1 − wᵢ·sᵢ)), and the kind named is the strongest. Every candidate carries the evidence
 // that opens it: trace ids, span ids, log row ids, series keys, differing attribute values.
@@ -42,9 +48,11 @@ struct RootCauseCandidate {
     int rank = 0;
     std::string service;
     std::string operation; // empty for a service-level (log-only) candidate
-    std::string kind;      // error-origin | latency | deploy | attribute | log-template
+    std::string kind;      // error-origin | latency | deploy | attribute | log-template | metric
     double score = 0;
     std::string explanation;
+    std::string symptomOf;             // the candidate this one most likely fails because of (issue 15)
+    std::vector<std::string> tiedWith; // candidates the evidence ranks equally likely (same rank)
     CandidateEvidence evidence;
     std::map<std::string, double> components; // each kind's 0..1 score, for transparency
 };
@@ -57,6 +65,8 @@ struct RankerOptions {
     int maxIncidentTraces = 1200;
     int maxBaselineTraces = 800;
     int maxLogLines = 200000;
+    int maxTopologySpans = 50000; // child spans read to learn who calls whom
+    int maxMetricSeries = 400;    // error and saturation series compared with the baseline
     bool correctClockSkew = true;
     int maxCandidates = 10;
 };
@@ -71,6 +81,7 @@ struct RootCauseRanking {
     ClockSkewEstimate skew;
     std::vector<DeployMarker> deploys;
     std::vector<StageTiming> stages;
+    size_t topologyEdges = 0; // service → service calls known (traces anywhere before the window's end, service-graph metrics)
     int64_t incidentTraces = 0, incidentErrorTraces = 0; // in the window (exact counts)
     int64_t baselineTraces = 0, baselineErrorTraces = 0;
     int64_t analysedTraces = 0, badTraces = 0;

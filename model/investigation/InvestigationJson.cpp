@@ -148,6 +148,11 @@ json candidateJson(const RootCauseCandidate& c, bool withComponents)
                 {"log_ids", c.evidence.logIds},
                 {"series", c.evidence.series},
                 {"attributes", pairsJson(c.evidence.attributes)}}}};
+    // Issue 15: what a candidate is a symptom of, and whom it ties with (same rank), when so.
+    if (!c.symptomOf.empty())
+        j["symptom_of"] = c.symptomOf;
+    if (!c.tiedWith.empty())
+        j["tied_with"] = c.tiedWith;
     if (withComponents)
         j["components"] = c.components;
     return j;
@@ -168,6 +173,8 @@ RootCauseCandidate candidateOf(const json& j)
     c.evidence.series = e.value("series", std::vector<std::string>{});
     c.evidence.attributes = pairsOf(e.value("attributes", json::object()));
     c.components = j.value("components", std::map<std::string, double>{});
+    c.symptomOf = j.value("symptom_of", "");
+    c.tiedWith = j.value("tied_with", std::vector<std::string>{});
     return c;
 }
 

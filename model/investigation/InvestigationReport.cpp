@@ -59,7 +59,13 @@ std::string investigationMarkdown(const InvestigationState& st, Timestamp genera
     if (st.incidentTraces > 0)
         md << "- **Traces:** " << st.incidentErrorTraces << " of " << st.incidentTraces << " traces failed in the window (baseline "
            << st.baselineErrorTraces << " of " << st.baselineTraces << ").\n";
-    if (top)
+    if (top && !top->tiedWith.empty()) {
+        // A tie is reported as one: the list's order between tied candidates means nothing.
+        md << "- **Most likely cause:** equally likely — " << cell(top->service);
+        for (const auto& other : top->tiedWith)
+            md << " or " << cell(other);
+        md << ": " << cell(top->explanation) << " _(" << top->kind << ", score " << num(top->score) << ")_\n";
+    } else if (top)
         md << "- **Most likely cause:** " << cell(top->explanation) << " _(" << top->kind << ", score " << num(top->score) << ")_\n";
     else
         md << "- **Most likely cause:** no candidate stood out against the baseline.\n";

@@ -1,5 +1,8 @@
 #include "Scenarios.h"
 
+#include "CascadeScenarios.h"
+#include "ScenarioRecords.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -94,6 +97,7 @@ private:
         case ScenarioKind::LatencyOnly: f.slowQuery = on; break;
         case ScenarioKind::ClockSkew: f.slowShipping = on; break;
         case ScenarioKind::LogOnly: f.smtpDown = on; break;
+        default: break; // the issue-15 scenarios have generators of their own
         }
         return f;
     }
@@ -111,23 +115,13 @@ private:
         s.start = start;
         s.duration = d;
         s.resource = r;
-        m_batch.spans.push_back(std::move(s));
-        return m_batch.spans.back();
+        m_records.batch.spans.push_back(std::move(s));
+        return m_records.batch.spans.back();
     }
     void log(Timestamp t, const ResourcePtr& r, int severity, std::string body, Attributes attrs = {}, std::optional<TraceId> trace = {},
              std::optional<SpanId> spanId = {})
     {
-        LogRecord l;
-        l.time = t;
-        l.observedTime = t;
-        l.severity = severity;
-        l.severityText = severityName(severity);
-        l.body = std::move(body);
-        l.attributes = std::move(attrs);
-        l.traceId = trace;
-        l.spanId = spanId;
-        l.resource = r;
-        m_batch.logs.push_back(std::move(l));
+        m_records.log(t, r, severity, std::move(body), std::move(attrs), trace, spanId);
     }
     void count(const std::string& service, int status) { m_counters.requests[{service, status >= 500 ? "5xx" : status >= 400 ? "4xx" : "2xx"}] += 1; }
 
@@ -140,9 +134,8 @@ private:
     Prng m_rng;
     bool m_rng2Chance = false; // the fault hits this request (drawn per request)
     Shop m_shop;
-    TelemetryBatch m_batch;
+    ScenarioRecords m_records;
     Counters m_counters;
-    std::map<std::string, SeriesData> m_series;
 };
 
 void Generator::request(Timestamp t, int index)
@@ -172,18 +165,18 @@ void Generator::request(Timestamp t, int index)
     // frontend server
     Span& fe = span(trace, std::nullopt, m_shop.frontend, "GET /checkout", SpanKind::Server, t, Duration());
     const SpanId feId = fe.spanId;
-    const size_t feIndex = m_batch.spans.size() - 1;
+    const size_t feIndex = m_records.batch.spans.size() - 1;
     fe.attributes = {{"http.request.method", std::string("GET")}, {"http.route", std::string("/checkout")},
                      {"url.path", std::string("/checkout")}, {"client.address", std::string("203.0.113.") + std::to_string(index % 200)}};
     Timestamp cursor = t + m_rng.around(1.5);
     // frontend → checkout
     Span& feCall = span(trace, feId, m_shop.frontend, "checkout/PlaceOrder", SpanKind::Client, cursor, Duration());
     const SpanId feCallId = feCall.spanId;
-    const size_t feCallIndex = m_batch.spans.size() - 1;
+    const size_t feCallIndex = m_records.batch.spans.size() - 1;
     const Timestamp coStart = cursor + net;
     Span& co = span(trace, feCallId, m_shop.checkout, "PlaceOrder", SpanKind::Server, coStart, Duration());
     const SpanId coId = co.spanId;
-    const size_t coIndex = m_batch.spans.size() - 1;
+    const size_t coIndex = m_records.batch.spans.size() - 1;
     co.attributes = {{"rpc.method", std::string("PlaceOrder")}, {"app.order.id", int64_t(orderId)},
                      {"app.order.items", int64_t(1 + index % 4)}, {"app.currency", std::string(index % 3 ? "EUR" : "USD")}};
     Timestamp c = coStart + m_rng.around(0.8);
@@ -192,22 +185,22 @@ void Generator::request(Timestamp t, int index)
                     const char* failMessage, Duration skew, auto&& body) -> Timestamp {
         Span& client = span(trace, coId, m_shop.checkout, clientName, SpanKind::Client, c, Duration());
         const SpanId clientId = client.spanId;
-        const size_t clientIndex = m_batch.spans.size() - 1;
+        const size_t clientIndex = m_records.batch.spans.size() - 1;
         client.attributes = {{"peer.service", std::string(callee->serviceName)}, {"rpc.system", std::string("grpc")}};
         const Timestamp sStart = c + net;
         Span& server = span(trace, clientId, callee, serverName, SpanKind::Server, sStart + skew, Duration());
         const SpanId serverId = server.spanId;
-        const size_t serverIndex = m_batch.spans.size() - 1;
+        const size_t serverIndex = m_records.batch.spans.size() - 1;
         const Duration used = body(serverId, sStart, skew);
         const Duration serverD = std::max(inner, used) + m_rng.around(0.5);
-        m_batch.spans[serverIndex].duration = serverD;
+        m_records.batch.spans[serverIndex].duration = serverD;
         if (fails) {
-            m_batch.spans[serverIndex].status = StatusCode::Error;
-            m_batch.spans[serverIndex].statusMessage = failMessage;
-            m_batch.spans[clientIndex].status = StatusCode::Error;
-            m_batch.spans[clientIndex].statusMessage = failMessage;
+            m_records.batch.spans[serverIndex].status = StatusCode::Error;
+            m_records.batch.spans[serverIndex].statusMessage = failMessage;
+            m_records.batch.spans[clientIndex].status = StatusCode::Error;
+            m_records.batch.spans[clientIndex].statusMessage = failMessage;
         }
-        m_batch.spans[clientIndex].duration = serverD + net * 2;
+        m_records.batch.spans[clientIndex].duration = serverD + net * 2;
         // A declined card is the client's problem (402), not an outage.
         count(callee->serviceName, !fails ? 200 : std::string_view(failMessage) == "card declined" ? 402 : 500);
         c = c + serverD + net * 2 + m_rng.around(0.3);
@@ -275,8 +268,8 @@ void Generator::request(Timestamp t, int index)
                  std::snprintf(buf, sizeof buf, "payment gateway timeout after 5000ms calling api.gateway.example:443 (order %d)", orderId);
                  log(pc, m_shop.payment, int(Severity::Error), buf, {{"trace_id", hex(trace)}, {"span_id", gwId.toHex()}});
              } else if (declined) {
-                 m_batch.spans.back().status = StatusCode::Error;
-                 m_batch.spans.back().statusMessage = "card declined";
+                 m_records.batch.spans.back().status = StatusCode::Error;
+                 m_records.batch.spans.back().statusMessage = "card declined";
                  std::snprintf(buf, sizeof buf, "card declined by issuer (order %d)", orderId);
                  log(pc, m_shop.payment, int(Severity::Warn), buf, {{"trace_id", hex(trace)}});
              } else {
@@ -302,11 +295,11 @@ void Generator::request(Timestamp t, int index)
 
     // close checkout, then the frontend spans
     const Duration coD = c - coStart + m_rng.around(0.6);
-    m_batch.spans[coIndex].duration = coD;
+    m_records.batch.spans[coIndex].duration = coD;
     if (checkoutFails) {
         const char* what = paymentFails ? "payment" : inventoryFails ? "inventory" : "cart";
-        m_batch.spans[coIndex].status = StatusCode::Error;
-        m_batch.spans[coIndex].statusMessage = std::string(what) + " unavailable";
+        m_records.batch.spans[coIndex].status = StatusCode::Error;
+        m_records.batch.spans[coIndex].statusMessage = std::string(what) + " unavailable";
         std::snprintf(buf, sizeof buf, "level=error msg=\"PlaceOrder failed: %s unavailable\" order_id=%d trace_id=%s span_id=%s", what,
                       orderId, hex(trace).c_str(), coId.toHex().c_str());
         log(coStart + coD, m_shop.checkout, int(Severity::Error), buf);
@@ -316,18 +309,18 @@ void Generator::request(Timestamp t, int index)
         log(coStart + coD, m_shop.checkout, int(Severity::Info), buf);
     }
     count("checkout", checkoutFails ? 500 : 200);
-    m_batch.spans[feCallIndex].duration = coD + net * 2;
+    m_records.batch.spans[feCallIndex].duration = coD + net * 2;
     if (checkoutFails) {
-        m_batch.spans[feCallIndex].status = StatusCode::Error;
-        m_batch.spans[feCallIndex].statusMessage = "502 Bad Gateway";
+        m_records.batch.spans[feCallIndex].status = StatusCode::Error;
+        m_records.batch.spans[feCallIndex].statusMessage = "502 Bad Gateway";
     }
     const Duration feD = (cursor - t) + coD + net * 2 + m_rng.around(1);
-    m_batch.spans[feIndex].duration = feD;
+    m_records.batch.spans[feIndex].duration = feD;
     const int status = checkoutFails ? 502 : 200;
-    m_batch.spans[feIndex].attributes.set("http.response.status_code", int64_t(status));
+    m_records.batch.spans[feIndex].attributes.set("http.response.status_code", int64_t(status));
     if (checkoutFails) {
-        m_batch.spans[feIndex].status = StatusCode::Error;
-        m_batch.spans[feIndex].statusMessage = "502 Bad Gateway";
+        m_records.batch.spans[feIndex].status = StatusCode::Error;
+        m_records.batch.spans[feIndex].statusMessage = "502 Bad Gateway";
     }
     count("frontend", status);
     std::snprintf(buf, sizeof buf, "{\"level\":\"%s\",\"msg\":\"GET /checkout %d in %lldms\",\"trace_id\":\"%s\",\"span_id\":\"%s\"}",
@@ -368,19 +361,7 @@ void Generator::notificationLogs(Timestamp t)
 void Generator::scrape(Timestamp t)
 {
     auto seriesFor = [&](const std::string& name, std::vector<std::pair<std::string, std::string>> labels, const ResourcePtr& r,
-                         MetricKind kind) -> SeriesData& {
-        std::sort(labels.begin(), labels.end());
-        Series s;
-        s.name = name;
-        s.labels = std::move(labels);
-        s.kind = kind;
-        s.resource = r;
-        const std::string key = s.key();
-        auto it = m_series.find(key);
-        if (it == m_series.end())
-            it = m_series.emplace(key, SeriesData{std::move(s), {}, {}, {}}).first;
-        return it->second;
-    };
+                         MetricKind kind) -> SeriesData& { return m_records.series(name, std::move(labels), r, kind); };
     const std::map<std::string, ResourcePtr> resources = {{"frontend", m_shop.frontend}, {"checkout", m_shop.checkout},
                                                          {"cart", m_shop.cartA},         {"inventory", m_shop.inventory},
                                                          {"payment", m_shop.payment},   {"shipping", m_shop.shipping}};
@@ -409,21 +390,7 @@ void Generator::scrape(Timestamp t)
     }
 }
 
-Status Generator::flush(RecordSink& sink, bool force)
-{
-    if (!force && m_batch.recordCount() < 5000)
-        return {};
-    if (force) {
-        for (auto& [key, data] : m_series)
-            m_batch.series.push_back(std::move(data));
-        m_series.clear();
-    }
-    if (m_batch.empty())
-        return {};
-    TelemetryBatch out = std::move(m_batch);
-    m_batch = {};
-    return sink.batch(std::move(out));
-}
+Status Generator::flush(RecordSink& sink, bool force) { return m_records.flush(sink, force); }
 
 Status Generator::run(RecordSink& sink)
 {
@@ -450,7 +417,7 @@ Status Generator::run(RecordSink& sink)
         a.activeSince = kFault + Duration::minutes(2);
         a.value = 20;
         a.source = "prometheus";
-        m_batch.alerts.push_back(a);
+        m_records.batch.alerts.push_back(a);
     }
     return flush(sink, true);
 }
@@ -475,6 +442,19 @@ std::vector<ScenarioSpec> makeSpecs()
          "checkout", "shipping", "Quote", "slow", baseline, incident, kFault},
         {ScenarioKind::LogOnly, "log-only", "the notification worker cannot reach its SMTP relay; no trace is sampled, only logs say so",
          "notification", "notification", "", "refused", baseline, incident, kFault},
+        // Issue 15: no trace in the incident window; worked examples in CascadeScenarios.cpp.
+        {ScenarioKind::LogsCascade, "logs-cascade",
+         "notification's SMTP relay refuses connections; accounts, waiting 30 s for it to confirm each welcome email, returns 500 on signup",
+         "accounts", "notification", "", "refused", baseline, incident, kFault, "", false},
+        {ScenarioKind::RetryCascade, "retry-cascade",
+         "ledger's disk fills; billing retries every entry three times and gives up; storefront returns 502 — all within 400 ms",
+         "storefront", "ledger", "", "No space", baseline, incident, kFault, "", false},
+        {ScenarioKind::UnrelatedFaults, "two-faults",
+         "at the same moment notification's SMTP relay refuses and search's index turns read-only: two faults, unrelated",
+         "notification", "notification", "", "", baseline, incident, kFault, "search", false},
+        {ScenarioKind::QueueSaturation, "queue-saturation",
+         "fulfillment's workers saturate: its consumer lag grows and orders wait past their 2-minute SLA; nothing errors",
+         "orders", "fulfillment", "", "busy", baseline, incident, kFault, "", false},
     };
 }
 
@@ -504,6 +484,8 @@ const ScenarioSpec& scenarioSpec(ScenarioKind kind)
 
 Status generateScenario(ScenarioKind kind, RecordSink& sink, uint64_t seed)
 {
+    if (!scenarioSpec(kind).traced)
+        return generateCascadeScenario(kind, sink, seed);
     Generator g(kind, seed);
     return g.run(sink);
 }

@@ -8,6 +8,12 @@
 // logs (trace ids carried in JSON bodies, logfmt, attributes and X-Ray headers, so the ingest
 // extraction is exercised), request counters, a latency histogram with exemplars, and an alert.
 // Used by the scenario tests and by `rootline-cli investigate` demos.
+//
+// Four more (issue 15) have no trace in the incident window at all — batch jobs, queues, legacy
+// services, CloudWatch log groups without X-Ray — so only logs, metrics and what is known of the
+// topology can tell the cause from its symptoms (CascadeScenarios.cpp): a two-service cascade in
+// logs and metrics, a three-tier cascade of retries, two simultaneous unrelated faults, and a
+// queue that saturates with no error anywhere.
 
 #include "core/Time.h"
 #include "import/RecordSink.h"
@@ -18,7 +24,18 @@
 
 namespace rootline {
 
-enum class ScenarioKind { DownstreamTimeout, PoolExhaustion, BadDeploy, LatencyOnly, ClockSkew, LogOnly };
+enum class ScenarioKind {
+    DownstreamTimeout,
+    PoolExhaustion,
+    BadDeploy,
+    LatencyOnly,
+    ClockSkew,
+    LogOnly,
+    LogsCascade,     // issue 15: a worker's SMTP relay refuses; the API that waits for it returns 500
+    RetryCascade,    // issue 15: a disk fills under ledger; billing retries; storefront returns 502
+    UnrelatedFaults, // issue 15: notification and search fail at once, for reasons of their own
+    QueueSaturation, // issue 15: fulfillment's workers saturate; its lag and the orders waiting grow
+};
 
 struct ScenarioSpec {
     ScenarioKind kind;
@@ -31,8 +48,11 @@ struct ScenarioSpec {
     TimeWindow baseline;
     TimeWindow incident;
     Timestamp faultStart;
+    const char* alsoExpected = ""; // a second, independent root cause (UnrelatedFaults)
+    bool traced = true;            // false: no trace in the incident window (issue 15)
 };
 
+// Every scenario, the traced ones (issue 5) first.
 const std::vector<ScenarioSpec>& scenarioSpecs();
 std::optional<ScenarioSpec> scenarioByName(std::string_view name);
 const ScenarioSpec& scenarioSpec(ScenarioKind kind);
