@@ -1,6 +1,7 @@
 #include "FetchService.h"
 
 #include "cache/CacheWriter.h"
+#include "core/Clock.h"
 #include "import/WriterSink.h"
 
 namespace rootline {
@@ -43,7 +44,7 @@ Result<FetchReport> runFetch(Connector& connector, CacheWriter& writer, const st
         provenance.kind = key.kind;
         provenance.query = key.query;
         provenance.window = window;
-        provenance.fetchedAt = Timestamp::now();
+        provenance.fetchedAt = Clock::current().now();
         auto unit = writer.begin(provenance);
         WriterSink sink(*unit, cancelled);
         auto outcome = connector.fetch(part, sink, cancelled, progress);

@@ -4,7 +4,7 @@ rootline_test(tst_prometheus_parse LIBS rootline_model)
 rootline_test(tst_prometheus_faults LIBS rootline_connectors)
 rootline_test(tst_sources LIBS rootline_connectors)
 rootline_test(tst_fetch_planner LIBS rootline_connectors)
-rootline_test(tst_prometheus_live LIBS rootline_connectors)
+rootline_test(tst_prometheus_live LIBS rootline_connectors LABELS real-prometheus)
 target_link_libraries(tst_prometheus_live PRIVATE Qt6::Network) # support/PrometheusProcess.h
 # The live test also drives `rootline-cli fetch` end to end.
 add_dependencies(tst_prometheus_live rootline-cli)

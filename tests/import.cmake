@@ -3,3 +3,5 @@ rootline_test(tst_import_otlp LIBS rootline_model)
 rootline_test(tst_import_jaeger LIBS rootline_model)
 rootline_test(tst_importer LIBS rootline_model PkgConfig::LIBARCHIVE ZLIB::ZLIB PkgConfig::ZSTD)
 rootline_test(tst_import_bundle_compressed LIBS rootline_model ZLIB::ZLIB PkgConfig::ZSTD)
+# Issue 13 item 1: nesting deeper than the JSON limit is refused everywhere, 10× the limit per site.
+rootline_test(tst_deep_nesting LIBS rootline_model)

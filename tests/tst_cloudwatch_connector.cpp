@@ -7,6 +7,7 @@
 #include "cloudwatch/CloudWatchConnector.h"
 #include "ConnectorFactory.h"
 #include "FetchService.h"
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "support/FakeAwsServer.h"
 
@@ -27,8 +28,10 @@ using rootline::test::FakeAwsServer;
 
 namespace {
 
-// 2026-11-20T10:00:00Z: three days before the session, so no retention rule coarsens the period.
+// 2026-11-20T10:00:00Z. The test's clock stands three days later (kNow), so no retention rule
+// coarsens the period whatever day the test runs on.
 constexpr int64_t kBase = 1'795'168'800;
+constexpr int64_t kNow = kBase + 3 * 86400;
 
 TimeWindow windowSeconds(int64_t from, int64_t to)
 {
@@ -57,6 +60,8 @@ class TstCloudWatchConnector : public QObject {
 
     QTemporaryDir m_dir;
     http::HttpClient m_http;
+    ManualClock m_clock{Timestamp::fromSeconds(kNow)};
+    ScopedClock m_useClock{m_clock};
 
     Source source(const FakeAwsServer& server, const QString& profile = QStringLiteral("test")) const
     {

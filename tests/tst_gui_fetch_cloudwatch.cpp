@@ -15,6 +15,7 @@
 #include "TraceListModel.h"
 #include "TracePane.h"
 #include "cache/CacheReader.h"
+#include "core/Clock.h"
 #include "support/FakeAwsServer.h"
 
 #include <QFile>
@@ -31,9 +32,11 @@ using rootline::test::FakeAwsServer;
 
 namespace {
 
-// 2026-11-20T10:00:00Z: days before the session, so no CloudWatch retention rule coarsens the
-// period, and well inside Logs' and X-Ray's reach.
+// 2026-11-20T10:00:00Z. The test's clock stands three days later (kNow), so no CloudWatch retention
+// rule coarsens the period, and the data is well inside Logs' and X-Ray's reach, whatever day the
+// test runs on.
 constexpr int64_t kBase = 1'795'168'800;
+constexpr int64_t kNow = kBase + 3 * 86400;
 constexpr int kEvents = 25;
 constexpr int kPoints = 60;
 const QString kGroup = QStringLiteral("/ecs/checkout");
@@ -75,6 +78,8 @@ QString segmentDoc(const QString& xrayId, const QString& id, const QString& name
 class TestGuiFetchCloudWatch : public QObject {
     Q_OBJECT
     QTemporaryDir m_home; // XDG config/data and the AWS files stay here
+    ManualClock m_clock{Timestamp::fromSeconds(kNow)};
+    ScopedClock m_useClock{m_clock};
 
     QString writeSources(const FakeAwsServer& server, const QString& name) {
         const QString path = m_home.filePath(name);

@@ -15,6 +15,7 @@
 #include "QueryBar.h"
 #include "TimelinePane.h"
 #include "cache/CacheReader.h"
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "prometheus/PrometheusConnector.h"
 #include "support/LoopbackHttpServer.h"
@@ -72,7 +73,7 @@ class TestGuiFetchPrometheus : public QObject {
     // exemplars linking traces (timestamps now, so they fall in the live window).
     std::string metricsText() {
         const int n = ++m_scrapes;
-        const Timestamp now = Timestamp::now();
+        const Timestamp now = Clock::current().now();
         const std::string ts = std::to_string(now.millis() / 1000) + "." +
                                QString::number(now.millis() % 1000).rightJustified(3, u'0').toStdString();
         std::string t;
@@ -96,7 +97,7 @@ class TestGuiFetchPrometheus : public QObject {
 
     // A window over the live scrapes (the target has been scraped a few times).
     TimeWindow liveWindow() {
-        return {m_started - Duration::seconds(5), Timestamp::now() + Duration::seconds(1)};
+        return {m_started - Duration::seconds(5), Clock::current().now() + Duration::seconds(1)};
     }
 
     // Exemplars Prometheus itself holds for `query` over `window` (trace ids).
@@ -159,7 +160,7 @@ private slots:
         QSettings().clear();
 
         // 30 minutes of history ending an hour ago, a point every 10 s, for two services.
-        const int64_t to = (Timestamp::now().seconds() - 3600) / 10 * 10;
+        const int64_t to = (Clock::current().now().seconds() - 3600) / 10 * 10;
         const int64_t from = to - 1800;
         m_history = {Timestamp::fromSeconds(from), Timestamp::fromSeconds(to)};
         std::string om = "# HELP checkout_latency_seconds Request latency.\n# TYPE "
@@ -204,7 +205,7 @@ private slots:
         test::writeTextFile(m_dir.filePath(QStringLiteral("prometheus.yml")),
                             test::prometheusConfig(m_dir.filePath(QStringLiteral("rules.yml")), m_target->port()));
 
-        m_started = Timestamp::now();
+        m_started = Clock::current().now();
         const QString failed = m_prometheus.start(m_dir.path(), m_dir.filePath(QStringLiteral("prometheus.yml")), data);
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
         const QByteArray url = QByteArray::fromStdString(m_prometheus.url());

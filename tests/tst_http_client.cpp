@@ -81,6 +81,29 @@ private slots:
         QVERIFY(secondsSince(started) < 5);
     }
 
+    // A Retry-After date counts from the server's Date, not from the workstation's clock: the
+    // server below lives in 2001, and "one second after my Date" must still mean one second.
+    void retryAfterDateCountsFromTheServersDate()
+    {
+        std::atomic_int calls{0};
+        LoopbackHttpServer server([&](const HttpServerRequest&, HttpServerConnection& conn) {
+            if (calls++ == 0)
+                conn.write(LoopbackHttpServer::response(503, "overloaded",
+                                                        {{"Date", "Mon, 01 Jan 2001 00:00:00 GMT"},
+                                                         {"Retry-After", "Mon, 01 Jan 2001 00:00:01 GMT"}},
+                                                        "text/plain"));
+            else
+                conn.write(LoopbackHttpServer::response(200, "ok"));
+        });
+        HttpClient client;
+        const auto started = std::chrono::steady_clock::now();
+        auto r = client.perform(get(server, "/x"));
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message().c_str());
+        QCOMPARE(r->attempts, 2);
+        QVERIFY2(secondsSince(started) >= 0.9, "the Retry-After date was not honoured");
+        QVERIFY(secondsSince(started) < 5);
+    }
+
     void retriesOn429AndGivesUp()
     {
         LoopbackHttpServer server([&](const HttpServerRequest&, HttpServerConnection& conn) {

@@ -156,6 +156,8 @@ private slots:
     void compressedSingleFiles();
     void archives();
     void truncatedGzipLeavesCacheUnchanged();
+    void tarGzWithDamagedTrailerRefused_data();
+    void tarGzWithDamagedTrailerRefused();
     void zipWithPathTraversalRefused();
     void zipBombRefused();
     void gzipBombRefused();
@@ -385,6 +387,36 @@ void TestImporter::truncatedGzipLeavesCacheUnchanged()
     const CacheOverview o = overviewOf(path("c.rootline"));
     QCOMPARE(o.logs, int64_t(5)); // only the good file
     QCOMPARE(o.fetches, int64_t(1));
+}
+
+// libarchive does not check the gzip trailer of a .tar.gz; Rootline does, before any member is
+// imported, so a changed byte never reaches the cache as different text.
+void TestImporter::tarGzWithDamagedTrailerRefused_data()
+{
+    QTest::addColumn<int>("fromEnd"); // which trailer byte to flip, counted from the file's end
+    QTest::newRow("crc-32") << 8;
+    QTest::newRow("length") << 1;
+}
+
+void TestImporter::tarGzWithDamagedTrailerRefused()
+{
+    QFETCH(int, fromEnd);
+    writeArchive(path("b.tar.gz"), {{"logs.jsonl", otlpJsonLines(50)}}, false);
+    QFile f(QString::fromStdString(path("b.tar.gz")));
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QByteArray bytes = f.readAll();
+    bytes[bytes.size() - fromEnd] = char(bytes[bytes.size() - fromEnd] ^ 0x01);
+    QVERIFY(f.seek(0));
+    QCOMPARE(f.write(bytes), bytes.size());
+    f.close();
+    writeFile(path("ok.jsonl"), otlpJsonLines(3));
+    const ImportSummary s = importInto(path("c.rootline"), {path("ok.jsonl"), path("b.tar.gz")});
+    const ImportFileResult* damaged = resultFor(s, "b.tar.gz");
+    QVERIFY(damaged);
+    QCOMPARE(damaged->outcome, ImportFileResult::Outcome::Failed);
+    QVERIFY2(damaged->note.find("gzip data is damaged") != std::string::npos, damaged->note.c_str());
+    QCOMPARE(s.exitCode(), 2);
+    QCOMPARE(overviewOf(path("c.rootline")).logs, int64_t(3)); // only the good file
 }
 
 void TestImporter::zipWithPathTraversalRefused()

@@ -5,6 +5,7 @@
 // with the cache left exactly as it was.
 
 #include "CacheTestUtil.h"
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "import/WriterSink.h"
 #include "jaeger/JaegerConnector.h"
@@ -108,7 +109,7 @@ Result<FetchOutcome> fetchIntoCache(Connector& connector, const FetchRequest& re
     record.kind = fetchRecordKind(request.kind);
     record.query = request.provenanceQuery();
     record.window = request.window;
-    record.fetchedAt = Timestamp::now();
+    record.fetchedAt = Clock::current().now();
     auto unit = (*writer)->begin(record);
     WriterSink sink(*unit);
     auto outcome = connector.fetch(request, sink);
@@ -255,9 +256,9 @@ private slots:
         FetchRequest req = search({{"service", "checkout"}, {"lookback", "2h"}});
         req.window = {};
         CollectingSink sink;
-        const int64_t before = Timestamp::now().micros();
+        const int64_t before = Clock::current().now().micros();
         QVERIFY(connector.fetch(req, sink).ok());
-        const int64_t after = Timestamp::now().micros();
+        const int64_t after = Clock::current().now().micros();
         const FakeRequest got = server.traceRequests().at(0);
         const int64_t end = std::stoll(*got.param("end"));
         const int64_t start = std::stoll(*got.param("start"));

@@ -4,6 +4,7 @@
 // connection, and every misbehaviour ending in a precise error with the cache left exactly as it was.
 
 #include "CacheTestUtil.h"
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "import/WriterSink.h"
 #include "loki/LokiConnector.h"
@@ -131,7 +132,7 @@ Result<FetchOutcome> fetchIntoCache(Connector& connector, const FetchRequest& re
     record.kind = fetchRecordKind(request.kind);
     record.query = request.provenanceQuery();
     record.window = request.window;
-    record.fetchedAt = Timestamp::now();
+    record.fetchedAt = Clock::current().now();
     auto unit = (*writer)->begin(record);
     WriterSink sink(*unit);
     auto outcome = connector.fetch(request, sink);

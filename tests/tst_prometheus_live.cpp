@@ -10,6 +10,7 @@
 #include "FetchService.h"
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "prometheus/PrometheusConnector.h"
 #include "support/LoopbackHttpServer.h"
@@ -99,7 +100,7 @@ class TestPrometheusLive : public QObject {
     std::string metricsText()
     {
         const int n = ++m_scrapes;
-        const Timestamp now = Timestamp::now();
+        const Timestamp now = Clock::current().now();
         const std::string ts = std::to_string(now.millis() / 1000) + "." + QString::number(now.millis() % 1000).rightJustified(3, u'0').toStdString();
         std::string t;
         t += "# TYPE checkout_requests counter\n";
@@ -140,7 +141,7 @@ private slots:
         m_http = std::make_unique<http::HttpClient>();
 
         // 1. History: 5 h ending 1 h ago, one point every 10 s, aligned to 10 s.
-        const int64_t now = Timestamp::now().seconds();
+        const int64_t now = Clock::current().now().seconds();
         const int64_t to = (now - 3600) / 10 * 10;
         const int64_t from = to - 5 * 3600;
         m_backfillFrom = Timestamp::fromSeconds(from);
@@ -183,7 +184,7 @@ private slots:
                             test::prometheusConfig(m_dir.filePath(QStringLiteral("rules.yml")), m_target->port()));
 
         // 4. Prometheus itself.
-        m_started = Timestamp::now();
+        m_started = Clock::current().now();
         const QString failed = m_prometheus.start(m_dir.path(), m_dir.filePath(QStringLiteral("prometheus.yml")), data);
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
         m_source.name = "live";
@@ -317,7 +318,7 @@ private slots:
     void liveScrapeExemplarsLinkTraces()
     {
         QTRY_VERIFY_WITH_TIMEOUT(m_scrapes.load() >= 4, 20000);
-        const TimeWindow window{m_started - Duration::seconds(5), Timestamp::now() - Duration::seconds(1)};
+        const TimeWindow window{m_started - Duration::seconds(5), Clock::current().now() - Duration::seconds(1)};
         FetchRequest req;
         req.source = m_source.name;
         req.kind = FetchKind::Exemplars;
@@ -375,7 +376,7 @@ private slots:
         FetchRequest req;
         req.source = m_source.name;
         req.kind = FetchKind::Alerts;
-        req.window = {m_started - Duration::minutes(1), Timestamp::now() + Duration::seconds(1)};
+        req.window = {m_started - Duration::minutes(1), Clock::current().now() + Duration::seconds(1)};
         const std::string cache = m_dir.filePath(QStringLiteral("alerts.rootline")).toStdString();
         auto report = fetchInto(cache, req, *m_connector);
         QVERIFY2(report.ok(), report.ok() ? "" : report.error().message().c_str());

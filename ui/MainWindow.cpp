@@ -12,6 +12,7 @@
 #include "InvestigationPane.h"
 #include "QueryBar.h"
 #include "SourcesDialog.h"
+#include "core/Clock.h"
 #include "sources/SourcesFile.h"
 #include "cache/CacheWriter.h"
 #include "ConnectorFactory.h"
@@ -84,7 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
     // Label lookups cover the window a fetch would cover (Loki answers only for a window).
     m_completions->setWindowProvider([this]() -> std::optional<TimeWindow> {
         const auto& o = m_session->overview();
-        return fetchWindow(m_focus->window(), o ? o->range : std::nullopt, Timestamp::now());
+        return fetchWindow(m_focus->window(), o ? o->range : std::nullopt, Clock::current().now());
     });
 
     m_horizontal = new QSplitter(Qt::Horizontal, this);
@@ -441,7 +442,7 @@ Result<QString> MainWindow::createDefaultCache()
     const QString dir = defaultCacheDirectory();
     if (!QDir().mkpath(dir))
         return Error{dir.toStdString(), "cannot create the folder for new caches", "check the permissions of your data directory"};
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString stamp = QDateTime::fromMSecsSinceEpoch(Clock::current().now().millis(), Qt::UTC).toString(QStringLiteral("yyyyMMdd-HHmmss"));
     QString path = QDir(dir).filePath(QStringLiteral("fetched-%1.rootline").arg(stamp));
     for (int n = 2; QFileInfo::exists(path); ++n)
         path = QDir(dir).filePath(QStringLiteral("fetched-%1-%2.rootline").arg(stamp).arg(n));
@@ -461,7 +462,7 @@ void MainWindow::startFetch(QueryBar* bar, const QString& sourceName, const QStr
     }
     // The window first: opening a new cache below resets the focus.
     const auto& overview = m_session->overview();
-    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Timestamp::now());
+    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Clock::current().now());
     auto request = buildFetchRequest(bar->pane(), *source, query, window);
     if (!request) {
         bar->showResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, request.error(), false, 0}));
@@ -523,7 +524,7 @@ void MainWindow::fetchAlerts()
         return;
     }
     const auto& overview = m_session->overview();
-    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Timestamp::now());
+    const TimeWindow window = fetchWindow(m_focus->window(), overview ? overview->range : std::nullopt, Clock::current().now());
     if (auto created = createDefaultCacheIfNone(); !created) {
         m_investigation->showAlertFetchResult(describeFetch(FetchRunResult{{}, {}, std::nullopt, created.error(), false, 0}));
         return;

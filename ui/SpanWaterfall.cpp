@@ -5,7 +5,6 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <algorithm>
-#include <functional>
 #include <map>
 
 namespace rootline {
@@ -41,17 +40,33 @@ void SpanWaterfall::setSpans(std::vector<Span> spans)
             else
                 roots.push_back(i);
         }
+        // Depth-first with an explicit stack: the input decides how deep a parent chain goes
+        // (100,000 levels is a test case), so the walk must not recurse.
         std::vector<bool> seen(spans.size(), false);
-        std::function<void(size_t, int)> visit = [&](size_t i, int depth) {
-            if (seen[i])
-                return; // a cycle in bad data must not loop forever
-            seen[i] = true;
-            m_rows.push_back({spans[i], depth});
-            for (size_t c : children[spans[i].spanId.value])
-                visit(c, depth + 1);
+        std::vector<std::pair<size_t, int>> stack; // (span, depth)
+        auto walkFrom = [&](size_t root) {
+            stack.push_back({root, 0});
+            while (!stack.empty()) {
+                const auto [i, depth] = stack.back();
+                stack.pop_back();
+                if (seen[i])
+                    continue; // a cycle in bad data must not loop forever
+                seen[i] = true;
+                m_rows.push_back({spans[i], depth});
+                const auto it = children.find(spans[i].spanId.value);
+                if (it == children.end())
+                    continue;
+                // Reversed, so that the earliest child is taken (and shown) first.
+                for (auto c = it->second.rbegin(); c != it->second.rend(); ++c)
+                    stack.push_back({*c, depth + 1});
+            }
         };
         for (size_t r : roots)
-            visit(r, 0);
+            walkFrom(r);
+        // Spans caught in a parent cycle have no root above them: show them rather than drop them.
+        for (size_t i = 0; i < spans.size(); ++i)
+            if (!seen[i])
+                walkFrom(i);
         Timestamp end = spans.front().end();
         for (const auto& s : spans)
             end = std::max(end, s.end());

@@ -19,6 +19,9 @@ public:
     void setSpans(std::vector<Span> spans); // any order; a trace's spans
     void clear() { setSpans({}); }
     int spanCount() const { return int(m_rows.size()); }
+    // Row `row` (0 = top): its span and its indentation depth.
+    SpanId spanAt(int row) const { return m_rows.at(size_t(row)).span.spanId; }
+    int depthAt(int row) const { return m_rows.at(size_t(row)).depth; }
     void setSelectedSpan(SpanId id);
 
     QSize sizeHint() const override;

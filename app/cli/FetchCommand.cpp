@@ -6,6 +6,7 @@
 #include "FetchService.h"
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "core/Clock.h"
 #include "sources/SourcesFile.h"
 
 #include <algorithm>
@@ -58,7 +59,7 @@ int runFetch(const Args& args)
     if (selectors == 0 && kindText != "alerts")
         return usageError(self, "missing --query, --trace or --search");
 
-    const Timestamp now = Timestamp::now();
+    const Timestamp now = Clock::current().now();
     auto from = args.time("--from");
     if (!from)
         return usageError(self, from.error().message());

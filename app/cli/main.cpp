@@ -1,4 +1,5 @@
 #include "Command.h"
+#include "core/Clock.h"
 
 #include <cstdio>
 #include <iostream>
@@ -34,7 +35,7 @@ Result<std::optional<Timestamp>> Args::time(const std::string& name) const
     auto v = value(name);
     if (!v)
         return std::optional<Timestamp>();
-    auto t = parseUserTime(*v);
+    auto t = parseUserTime(*v, Clock::current().now());
     if (!t)
         return t.error().within(name);
     return std::optional<Timestamp>(*t);

@@ -9,6 +9,7 @@
 #include "core/Time.h"
 #include "sources/SourcesFile.h"
 
+#include "core/Clock.h"
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -95,9 +96,10 @@ int main(int argc, char** argv)
         const QStringList parts = parser.value(windowOption).split(QLatin1Char(','));
         std::optional<rootline::Timestamp> from, to;
         if (parts.size() == 2) {
-            if (auto t = rootline::parseUserTime(parts[0].trimmed().toStdString()))
+            const rootline::Timestamp now = rootline::Clock::current().now();
+            if (auto t = rootline::parseUserTime(parts[0].trimmed().toStdString(), now))
                 from = *t;
-            if (auto t = rootline::parseUserTime(parts[1].trimmed().toStdString()))
+            if (auto t = rootline::parseUserTime(parts[1].trimmed().toStdString(), now))
                 to = *t;
         }
         if (!from || !to || !(*from < *to)) {

@@ -1,5 +1,6 @@
 #include "CloudWatchConnector.h"
 
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "import/AwsJson.h"
 
@@ -142,7 +143,7 @@ Result<ConnectionInfo> CloudWatchConnector::testConnection()
     if (auto st = m_api.prepare(); !st)
         return st.error();
     // A 1-point GetMetricData proves endpoint, credentials, signature and permission without STS.
-    const int64_t end = floorDiv(Timestamp::now().seconds(), 60) * 60;
+    const int64_t end = floorDiv(Clock::current().now().seconds(), 60) * 60;
     json body = {{"MetricDataQueries",
                   json::array({{{"Id", "ping"},
                                 {"MetricStat",
@@ -202,7 +203,8 @@ Result<FetchOutcome> CloudWatchConnector::fetchMetrics(const FetchRequest& reque
     auto specs = aws::parseMetricQuery(request.query);
     if (!specs)
         return specs.error();
-    const int period = choosePeriod(request.window, request.step);
+    // Retention tiers go by the data's age, so the period depends on today: ask the one clock.
+    const int period = choosePeriod(request.window, request.step, Clock::current().now());
     json queries = json::array();
     std::map<std::string, aws::MetricTemplate> templates;
     FetchOutcome outcome;

@@ -45,7 +45,7 @@ public:
 
     // The GetMetricData period for `specs` over `window`: `step` rounded to a valid period if given,
     // raised so no query exceeds 100,800 datapoints and to what retention allows for the window's age.
-    static int choosePeriod(TimeWindow window, std::optional<Duration> step, Timestamp now = Timestamp::now());
+    static int choosePeriod(TimeWindow window, std::optional<Duration> step, Timestamp now);
 
 private:
     struct Run; // one fetch's counters, sink and cancel flag

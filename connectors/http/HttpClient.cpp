@@ -1,6 +1,7 @@
 #include "HttpClient.h"
 
 #include "HttpRetry.h"
+#include "core/Clock.h"
 
 #include <curl/curl.h>
 
@@ -279,7 +280,14 @@ Clock::duration HttpClient::Impl::backoff(const Transfer& t, const HttpResponse*
     *giveUp = false;
     if (response) {
         if (const std::string* ra = response->header("Retry-After")) {
-            if (auto d = parseRetryAfter(*ra, Timestamp::now())) {
+            // An HTTP-date is measured from the server's own Date when it sent one, so a workstation
+            // whose clock is off (or a test's clock) does not turn "retry in 2 s" into hours.
+            Timestamp reference = rootline::Clock::current().now();
+            if (const std::string* date = response->header("Date")) {
+                if (const time_t sent = curl_getdate(date->c_str(), nullptr); sent != time_t(-1))
+                    reference = Timestamp::fromSeconds(int64_t(sent));
+            }
+            if (auto d = parseRetryAfter(*ra, reference)) {
                 if (*d > p.maxRetryAfter) {
                     *giveUp = true;
                     return {};

@@ -1,5 +1,6 @@
 #include "JaegerConnector.h"
 
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "import/JaegerJson.h"
 #include "import/OtlpJson.h"
@@ -422,7 +423,7 @@ Result<FetchOutcome> JaegerConnector::search(Api which, const FetchRequest& requ
     TimeWindow window = request.window;
     if (!window.isValid() || window == TimeWindow::all()) {
         // Like jaeger-ui: a lookback is turned into start/end here (the server ignores `lookback`).
-        const Timestamp now = Timestamp::now();
+        const Timestamp now = Clock::current().now();
         window = {now - terms->lookback.value_or(kDefaultLookback), now};
     }
 

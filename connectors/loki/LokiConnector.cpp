@@ -2,6 +2,7 @@
 
 #include "LokiPager.h"
 #include "LokiWindowPlanner.h"
+#include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "import/LokiApi.h"
 #include "sources/SourceRequest.h"
@@ -598,7 +599,7 @@ Result<FetchOutcome> LokiConnector::fetchMetrics(const FetchRequest& request, Re
 Result<FetchOutcome> LokiConnector::fetchInstant(const FetchRequest& request, RecordSink& sink, const std::atomic_bool* cancelled)
 {
     FetchOutcome outcome;
-    const Timestamp at = request.window.to == Timestamp::max() || request.window.to == Timestamp() ? Timestamp::now()
+    const Timestamp at = request.window.to == Timestamp::max() || request.window.to == Timestamp() ? Clock::current().now()
                                                                                                    : request.window.to;
     http::HttpRequest req = this->request(kQuery, {{"query", request.query}, {"time", nsText(at)}}, cancelled);
     Exchange x = exchange(m_client, req, kQuery, &outcome);

@@ -6,6 +6,7 @@
 #include "SecretScrubber.h"
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "core/Clock.h"
 #include "import/WriterSink.h"
 
 #include <nlohmann/json.hpp>
@@ -71,7 +72,7 @@ Status writeManifest(CacheWriter& writer, const ManifestInputs& in, const Export
     };
     set("format", "rootline-bundle");
     set("bundle_version", kBundleVersion);
-    set("exported_at", Timestamp::now().toRfc3339());
+    set("exported_at", Clock::current().now().toRfc3339());
     set("exported_from", scrubSecrets(in.sourceName));
     set("origin_timezone", timezone);
     set("time_range_from", overview.range ? overview.range->from.toRfc3339() : std::string());

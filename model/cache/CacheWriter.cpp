@@ -3,6 +3,7 @@
 #include "RecordCodec.h"
 #include "Schema.h"
 #include "Sqlite.h"
+#include "core/Clock.h"
 #include "correlation/TraceContextExtractor.h"
 
 #include <algorithm>
@@ -174,7 +175,7 @@ Status WriterConnection::begin(UnitState& unit)
         insertFetch.bind(4, f.window.from.nanos());
     if (f.window.to != Timestamp::max())
         insertFetch.bind(5, f.window.to.nanos());
-    insertFetch.bind(6, (f.fetchedAt == Timestamp() ? Timestamp::now() : f.fetchedAt).nanos());
+    insertFetch.bind(6, (f.fetchedAt == Timestamp() ? Clock::current().now() : f.fetchedAt).nanos());
     insertFetch.bindText(7, f.contentHash);
     auto s = insertFetch.run();
     insertFetch.reset();
@@ -895,7 +896,7 @@ Status CacheWriter::rebuildFullTextIndex()
 Result<int64_t> CacheWriter::saveInvestigation(int64_t id, const std::string& title, const std::string& stateJson)
 {
     return m_state->call<Result<int64_t>>([&](WriterConnection& c) -> Result<int64_t> {
-        const int64_t now = Timestamp::now().nanos();
+        const int64_t now = Clock::current().now().nanos();
         auto stmt = c.db.prepare(id == 0 ? "INSERT INTO investigations(created_at, updated_at, title, state) VALUES(?1, ?1, ?2, ?3)"
                                          : "UPDATE investigations SET updated_at = ?1, title = ?2, state = ?3 WHERE id = ?4");
         if (!stmt)

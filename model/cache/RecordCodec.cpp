@@ -1,5 +1,7 @@
 #include "RecordCodec.h"
 
+#include "core/JsonDepth.h"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -100,6 +102,8 @@ std::string labelsToJson(const Labels& labels)
 Labels labelsFromJson(std::string_view json)
 {
     Labels labels;
+    if (jsonTooDeepAt(json)) // written before the depth limit; never walked (see core/JsonDepth.h)
+        return {{std::string(Attributes::kTooDeepAttribute), std::string(Attributes::kTooDeepNote)}};
     const auto doc = ordered_json::parse(json, nullptr, false);
     if (!doc.is_object())
         return labels;
@@ -127,6 +131,8 @@ std::string eventsToJson(const std::vector<SpanEvent>& events)
 std::vector<SpanEvent> eventsFromJson(std::string_view json)
 {
     std::vector<SpanEvent> events;
+    if (jsonTooDeepAt(json)) // written before the depth limit: not walked (core/JsonDepth.h)
+        return events;
     const auto doc = ordered_json::parse(json, nullptr, false);
     if (!doc.is_array())
         return events;
@@ -160,6 +166,8 @@ std::string linksToJson(const std::vector<SpanLink>& links)
 std::vector<SpanLink> linksFromJson(std::string_view json)
 {
     std::vector<SpanLink> links;
+    if (jsonTooDeepAt(json)) // written before the depth limit: not walked (core/JsonDepth.h)
+        return links;
     const auto doc = ordered_json::parse(json, nullptr, false);
     if (!doc.is_array())
         return links;
@@ -198,6 +206,8 @@ std::string bucketsToJson(const std::vector<HistogramBucket>& buckets)
 std::vector<HistogramBucket> bucketsFromJson(std::string_view json)
 {
     std::vector<HistogramBucket> buckets;
+    if (jsonTooDeepAt(json)) // written before the depth limit: not walked (core/JsonDepth.h)
+        return buckets;
     const auto doc = ordered_json::parse(json, nullptr, false);
     if (!doc.is_array())
         return buckets;

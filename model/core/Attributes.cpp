@@ -1,4 +1,5 @@
 #include "Attributes.h"
+#include "JsonDepth.h"
 
 #include <charconv>
 
@@ -155,6 +156,12 @@ std::string Attributes::toJson() const
 Attributes Attributes::fromJson(std::string_view json)
 {
     Attributes attrs;
+    // Deeper than any importer accepts today, so written before the limit: say so rather than
+    // walk it (nlohmann's dump() below recurses once per level).
+    if (jsonTooDeepAt(json)) {
+        attrs.m_items.push_back({std::string(kTooDeepAttribute), std::string(kTooDeepNote)});
+        return attrs;
+    }
     const auto doc = nlohmann::ordered_json::parse(json, nullptr, false);
     if (!doc.is_object())
         return attrs;

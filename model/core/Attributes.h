@@ -47,7 +47,11 @@ public:
     // ingest hot path (hundreds of thousands of records a second).
     std::string toJson() const;
     // Reads what toJson() wrote (any JSON object; nested values become JsonText).
+    // A JSON object nested deeper than kMaxJsonDepth (core/JsonDepth.h) reads as the one attribute
+    // kTooDeepAttribute = kTooDeepNote instead of its contents.
     static Attributes fromJson(std::string_view json);
+    static constexpr std::string_view kTooDeepAttribute = "rootline.unreadable";
+    static constexpr std::string_view kTooDeepNote = "nested deeper than 1024 levels: not read";
 
 private:
     std::vector<Attribute> m_items;

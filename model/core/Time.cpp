@@ -256,12 +256,6 @@ Timestamp Timestamp::fromSecondsDouble(double seconds)
     return Timestamp(int64_t(std::llround(ns)));
 }
 
-Timestamp Timestamp::now()
-{
-    using namespace std::chrono;
-    return Timestamp(duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count());
-}
-
 std::string Timestamp::toRfc3339() const
 {
     const int64_t secs = seconds();

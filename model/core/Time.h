@@ -57,7 +57,6 @@ public:
     static Timestamp fromSecondsDouble(double seconds);
     static constexpr Timestamp min() { return Timestamp(std::numeric_limits<int64_t>::min()); }
     static constexpr Timestamp max() { return Timestamp(std::numeric_limits<int64_t>::max()); }
-    static Timestamp now();
 
     constexpr int64_t nanos() const { return m_ns; }
     constexpr int64_t micros() const { return floorDiv(m_ns, 1'000); }
@@ -97,8 +96,9 @@ Result<Timestamp> parseMicrosText(std::string_view text);  // "1700000000123456"
 // RFC 3339 / ISO 8601 with 'T' or ' ', optional fraction (any digits) and zone (Z, ±hh:mm, ±hhmm, none = UTC):
 // "2026-11-23T14:46:00Z", "2024-09-29T22:10:00+00:00", "2022-07-18 12:34:31.195".
 Result<Timestamp> parseRfc3339(std::string_view text);
-// What a person types on a command line: RFC 3339, Unix seconds, or "now", "now-15m", "now+1h".
-Result<Timestamp> parseUserTime(std::string_view text, Timestamp now = Timestamp::now());
+// What a person types on a command line: RFC 3339, Unix seconds, or "now", "now-15m", "now+1h"
+// relative to `now` (Clock::current().now() in the application).
+Result<Timestamp> parseUserTime(std::string_view text, Timestamp now);
 
 // A half-open interval [from, to).
 struct TimeWindow {

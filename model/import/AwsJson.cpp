@@ -1,5 +1,7 @@
 #include "AwsJson.h"
 
+#include "CheckedIterate.h"
+
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
@@ -303,7 +305,7 @@ private:
     {
         try {
             m_json = simdjson::padded_string(t);
-            od::document doc = m_parser.iterate(m_json);
+            od::document doc = rootline::iterateChecked(m_parser, m_json);
             for (auto field : doc.get_object()) {
                 const std::string_view key = field.unescaped_key();
                 od::value v = field.value();
@@ -427,7 +429,7 @@ public:
             m_parsers.emplace_back();
         simdjson::padded_string padded(json);
         try {
-            od::document doc = m_parsers[depth].iterate(padded);
+            od::document doc = rootline::iterateChecked(m_parsers[depth], padded);
             if (doc.type() == od::json_type::array) {
                 size_t i = 0;
                 for (auto element : doc.get_array()) {
@@ -910,7 +912,7 @@ Result<LogEventsPage> parseLogEvents(std::string_view body, const ParseContext& 
     od::document doc;
     size_t at = 0;
     try {
-        doc = parser.iterate(json);
+        doc = rootline::iterateChecked(parser, json);
         bool sawEvents = false;
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
@@ -1003,7 +1005,7 @@ Result<InsightsPage> parseInsightsResults(std::string_view body, const ParseCont
     od::document doc;
     size_t at = 0;
     try {
-        doc = parser.iterate(json);
+        doc = rootline::iterateChecked(parser, json);
         bool sawResults = false;
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
@@ -1151,7 +1153,7 @@ Result<MetricDataPage> parseMetricData(std::string_view body, const ParseContext
         return it->second;
     };
     try {
-        doc = parser.iterate(json);
+        doc = rootline::iterateChecked(parser, json);
         bool sawResults = false;
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
@@ -1292,7 +1294,7 @@ Result<TraceSummariesPage> parseTraceSummaries(std::string_view body, const Pars
     od::document doc;
     size_t at = 0;
     try {
-        doc = parser.iterate(json);
+        doc = rootline::iterateChecked(parser, json);
         bool saw = false;
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
@@ -1364,7 +1366,7 @@ Result<BatchTracesPage> parseBatchGetTraces(std::string_view body, const ParseCo
     od::document doc;
     size_t at = 0;
     try {
-        doc = parser.iterate(json);
+        doc = rootline::iterateChecked(parser, json);
         bool saw = false;
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
@@ -1458,7 +1460,7 @@ ErrorBody parseErrorBody(std::string_view body, const std::string* errorTypeHead
     try {
         simdjson::padded_string json(body);
         od::parser parser;
-        od::document doc = parser.iterate(json);
+        od::document doc = rootline::iterateChecked(parser, json);
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
             od::value v = field.value();

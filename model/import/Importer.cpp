@@ -12,6 +12,7 @@
 #include "bundle/RecordCopier.h"
 #include "cache/CacheReader.h"
 #include "cache/Schema.h"
+#include "core/Clock.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -254,7 +255,7 @@ struct Importer::Impl {
         fetch.source = "file";
         fetch.kind = "import";
         fetch.query = result.path;
-        fetch.fetchedAt = Timestamp::now();
+        fetch.fetchedAt = Clock::current().now();
         fetch.contentHash = hash;
         auto unit = writer.begin(fetch);
         UnitSink sink(*unit, result, options);
@@ -763,7 +764,7 @@ struct Importer::Impl {
         fetch.source = "file";
         fetch.kind = "import";
         fetch.query = result.path;
-        fetch.fetchedAt = Timestamp::now();
+        fetch.fetchedAt = Clock::current().now();
         fetch.contentHash = hash;
         auto unit = writer.begin(fetch);
         UnitSink sink(*unit, result, options);

@@ -3,6 +3,7 @@
 #include "JsonSplitter.h"
 #include "JsonValues.h"
 #include "core/Ids.h"
+#include "core/JsonDepth.h"
 
 #include <algorithm>
 #include <charconv>
@@ -184,7 +185,9 @@ public:
     Status parse(std::string_view document)
     {
         try {
-            if (m_ctx.singleValue) {
+            // One value that the caller vouches for is parsed whole, unless it nests too deep:
+            // then the scanner below rejects it with its place.
+            if (m_ctx.singleValue && !jsonTooDeepAt(document)) {
                 parsePiece(JsonSplitter::wholeValue(document));
                 flush(true);
                 return {};

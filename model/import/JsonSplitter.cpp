@@ -1,5 +1,7 @@
 #include "JsonSplitter.h"
 
+#include "core/JsonDepth.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,8 @@ namespace {
 
 constexpr size_t kMaxKeyDepth = 4; // split paths are shallow; deeper keys are not tracked
 constexpr const char* kTruncated = "the input ends inside a JSON value (truncated?)";
+constexpr const char* kTooDeep = "nested deeper than 1024 levels (the limit for JSON values)";
+static_assert(kMaxJsonDepth == 1024, "kTooDeep names the limit");
 
 // The first byte at or after `i` in p[0, n) that is '"', '\\' or '\n' (n when none): many bytes at
 // a time, since most of a telemetry document's bytes sit inside strings.
@@ -302,6 +306,10 @@ Status JsonSplitter::run(const Emit& onPiece, bool atEnd)
                 m_splitDepth = m_stack.size() + 1;
             }
             m_stack.push_back(c);
+            // The parsers downstream are not to meet more depth than they are built for
+            // (core/JsonDepth.h); the scanner itself keeps its stack on the heap and goes on.
+            if (m_stack.size() == kMaxJsonDepth + 1)
+                markBroken(kTooDeep);
             m_expectKey = c == '{';
             if (c == '{' && m_stack.size() <= kMaxKeyDepth) {
                 if (m_keys.size() < m_stack.size())

@@ -1,5 +1,7 @@
 #include "LogTime.h"
 
+#include "core/Clock.h"
+
 #include <cctype>
 #include <string>
 
@@ -93,7 +95,7 @@ Result<Timestamp> parseSyslog(std::string_view text, int year) {
     const int day = std::stoi(std::string(rest.substr(0, dayLen)));
     const std::string_view clock = rest.substr(dayLen + 1);
     if (year <= 0)
-        year = utcYear(Timestamp::now());
+        year = utcYear(Clock::current().now());
     std::string iso = std::to_string(year) + "-" + twoDigits(month) + "-" + twoDigits(day) + "T" +
                       std::string(clock);
     auto t = parseRfc3339(iso);

@@ -1,5 +1,7 @@
 #include "LokiApi.h"
 
+#include "CheckedIterate.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -295,7 +297,7 @@ Result<LokiResponse> decodeLokiResponse(std::string_view body, const std::string
     std::string status, errorText, errorType;
     bool iterated = false;
     try {
-        doc = parser.iterate(padded);
+        doc = rootline::iterateChecked(parser, padded);
         iterated = true;
         if (doc.type() != od::json_type::object)
             return Error{origin, "expected a JSON object with \"status\" and \"data\"", "is this a Loki API response?"};
@@ -348,7 +350,7 @@ Result<std::vector<std::string>> decodeLokiStringList(std::string_view body, con
     od::parser parser;
     std::string status;
     try {
-        od::document doc = parser.iterate(padded);
+        od::document doc = rootline::iterateChecked(parser, padded);
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
             od::value v = field.value();
@@ -567,7 +569,7 @@ Status parseJsonLines(std::string_view document, const ParseContext& ctx, Record
         std::string problem;
         try {
             simdjson::padded_string padded(line);
-            od::document doc = parser.iterate(padded);
+            od::document doc = rootline::iterateChecked(parser, padded);
             for (auto field : doc.get_object()) {
                 const std::string_view key = field.unescaped_key();
                 od::value v = field.value();

@@ -2,6 +2,7 @@
 
 #include "PlainLogs.h"
 
+#include "CheckedIterate.h"
 #include "JsonValues.h"
 #include "LogLineEmitter.h"
 
@@ -95,7 +96,7 @@ Status parseJsonLines(std::string_view document, const ParseContext& ctx, Record
             return {};
         std::vector<LogField> fields;
         try {
-            od::document doc = parser.iterate(buffer.load(text));
+            od::document doc = rootline::iterateChecked(parser, buffer.load(text));
             if (doc.type() != od::json_type::object)
                 return out.reject(number, "not a JSON object", text);
             for (auto field : doc.get_object()) {

@@ -1,5 +1,8 @@
 #include "PrometheusApi.h"
 
+#include "CheckedIterate.h"
+#include "core/JsonDepth.h"
+
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
@@ -214,6 +217,9 @@ struct PointReader {
 
 Result<json> parseSmall(std::string_view body, const std::string& origin, Envelope& env)
 {
+    if (const auto at = jsonTooDeepAt(body))
+        return Error{origin + " byte " + std::to_string(*at), "nested deeper than 1024 levels (the limit for JSON values)",
+                     "is this a Prometheus API response?"};
     json doc = json::parse(body.begin(), body.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object())
         return Error{origin, "not a Prometheus API response: " + snippet(body), "expected {\"status\":...,\"data\":...}"};
@@ -353,6 +359,8 @@ AlertState prometheusAlertState(std::string_view state)
 
 std::optional<PromApiError> prometheusErrorOf(std::string_view body)
 {
+    if (jsonTooDeepAt(body))
+        return std::nullopt;
     json doc = json::parse(body.begin(), body.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || doc.value("status", "") != "error")
         return std::nullopt;
@@ -381,7 +389,7 @@ Result<PromQueryResult> decodePrometheusQuery(std::string_view body, const std::
     try {
         od::parser parser;
         simdjson::padded_string padded(body);
-        od::document doc = parser.iterate(padded);
+        od::document doc = rootline::iterateChecked(parser, padded);
         od::object root = doc.get_object();
         bool sawData = false;
         for (auto field : root) {
@@ -490,7 +498,7 @@ Result<std::vector<PromExemplarSeries>> decodePrometheusExemplars(std::string_vi
     try {
         od::parser parser;
         simdjson::padded_string padded(body);
-        od::document doc = parser.iterate(padded);
+        od::document doc = rootline::iterateChecked(parser, padded);
         for (auto field : doc.get_object()) {
             const std::string_view key = field.unescaped_key();
             od::value v = field.value();

@@ -4,6 +4,7 @@
 
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "core/Clock.h"
 #include "correlation/CorrelationRules.h"
 #include "correlation/CriticalPath.h"
 #include "correlation/LogTemplate.h"
@@ -178,7 +179,7 @@ Result<Investigation> Investigation::start(CacheReader& reader, const Investigat
     Investigation inv;
     inv.m_rules = options.rules;
     InvestigationState& st = inv.m_state;
-    st.createdAt = Timestamp::now();
+    st.createdAt = Clock::current().now();
     st.cachePath = reader.database().path();
     st.alert = options.alert;
     st.service = !options.service.empty() ? (options.rules ? options.rules->canonicalService(options.service) : options.service)

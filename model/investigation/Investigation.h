@@ -9,6 +9,7 @@
 // cache and exports as a report (InvestigationReport.h).
 
 #include "InvestigationState.h"
+#include "core/Clock.h"
 
 #include <optional>
 #include <string>
@@ -44,7 +45,7 @@ public:
 
     void pin(StepKind step, EvidenceRef ref);
     void unpin(StepKind step, const EvidenceRef& ref);
-    void addNote(StepKind step, std::string text, Timestamp at = Timestamp::now());
+    void addNote(StepKind step, std::string text, Timestamp at = Clock::current().now());
     // Sets the time after which the SLI should have recovered, and re-runs the confirmation step.
     Status confirmAfter(CacheReader& reader, Timestamp t);
 

@@ -7,13 +7,14 @@
 // and the report says so.
 
 #include "InvestigationState.h"
+#include "core/Clock.h"
 
 #include <string>
 
 namespace rootline {
 
-std::string investigationMarkdown(const InvestigationState& state, Timestamp generatedAt = Timestamp::now());
-std::string investigationHtml(const InvestigationState& state, Timestamp generatedAt = Timestamp::now());
+std::string investigationMarkdown(const InvestigationState& state, Timestamp generatedAt = Clock::current().now());
+std::string investigationHtml(const InvestigationState& state, Timestamp generatedAt = Clock::current().now());
 
 // The small Markdown subset the report uses (headings, lists, tables, paragraphs, `code`,
 // **bold**, _italic_) as HTML body content, escaped.
