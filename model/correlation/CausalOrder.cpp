@@ -66,25 +66,37 @@ std::optional<ServiceOnset> earliestOnset(const ServiceSignal& signal)
 
 namespace {
 
-CausalLink evaluatePair(const ServiceSignal& s, const ServiceSignal& t, const ServiceTopology& topology, const ServiceMentions& mentions)
+// What a signal's own messages say, read once per signal rather than once per pair: whom they
+// name (service → the first message naming it) and the first that blames a dependency.
+struct Words {
+    std::map<std::string, std::string> names;
+    std::string blames;
+};
+
+Words wordsOf(const ServiceSignal& s, const ServiceMentions& mentions)
+{
+    Words w;
+    for (const auto& m : s.messages) {
+        for (const auto& [service, word] : mentions.named(logMessage(m), s.service))
+            w.names.emplace(service, quoted(m));
+        if (w.blames.empty() && pointsAway(logMessage(m)))
+            w.blames = quoted(m);
+    }
+    return w;
+}
+
+CausalLink evaluatePair(const ServiceSignal& s, const Words& sWords, const ServiceSignal& t, const Words& tWords, const ServiceTopology& topology)
 {
     CausalLink link{s.service, t.service, 0, {}, {}};
     double net = 0;
     bool linked = false;
 
     // Words: does S name T, or T name S?
-    std::string sNamesT, tNamesS, sBlames;
-    for (const auto& m : s.messages) {
-        for (const auto& [service, word] : mentions.named(logMessage(m), s.service))
-            if (service == t.service && sNamesT.empty())
-                sNamesT = quoted(m);
-        if (sBlames.empty() && pointsAway(logMessage(m)))
-            sBlames = quoted(m);
-    }
-    for (const auto& m : t.messages)
-        for (const auto& [service, word] : mentions.named(logMessage(m), t.service))
-            if (service == s.service && tNamesS.empty())
-                tNamesS = quoted(m);
+    const auto named = [](const Words& w, const std::string& service) {
+        const auto it = w.names.find(service);
+        return it == w.names.end() ? std::string() : it->second;
+    };
+    const std::string sNamesT = named(sWords, t.service), tNamesS = named(tWords, s.service), sBlames = sWords.blames;
     if (!sNamesT.empty() && tNamesS.empty()) {
         net += 1;
         linked = true;
@@ -172,13 +184,18 @@ CausalOrder CausalOrder::order(std::vector<ServiceSignal> signals, const Service
     CausalOrder out;
     std::sort(signals.begin(), signals.end(), [](const ServiceSignal& a, const ServiceSignal& b) { return a.service < b.service; });
     out.m_signals = std::move(signals);
-    for (const auto& s : out.m_signals)
+    std::vector<Words> words;
+    for (const auto& s : out.m_signals) {
         out.m_roles[s.service];
-    for (const auto& s : out.m_signals)
-        for (const auto& t : out.m_signals) {
-            if (s.service == t.service)
+        words.push_back(wordsOf(s, mentions));
+    }
+    for (size_t si = 0; si < out.m_signals.size(); ++si)
+        for (size_t ti = 0; ti < out.m_signals.size(); ++ti) {
+            const ServiceSignal& s = out.m_signals[si];
+            const ServiceSignal& t = out.m_signals[ti];
+            if (si == ti)
                 continue;
-            CausalLink link = evaluatePair(s, t, topology, mentions);
+            CausalLink link = evaluatePair(s, words[si], t, words[ti], topology);
             CausalRole& sr = out.m_roles[s.service];
             CausalRole& tr = out.m_roles[t.service];
             if (link.strength > sr.asSymptom) {

@@ -189,6 +189,7 @@ private:
         int64_t linked = 0, elsewhere = 0;
         std::map<std::string, int64_t> failsFirstIn;
         std::vector<int64_t> times; // incident lines, in time order: the onset
+        std::string message;        // the first line's human message (a JSON body's "msg"), for whom it names
     };
     std::vector<Template> m_templates;
     std::vector<RootCauseCandidate> m_candidates;
@@ -448,6 +449,7 @@ Status Ranker::logTemplates()
             if (it == index.end()) {
                 it = index.emplace(key, m_templates.size()).first;
                 m_templates.push_back({service, std::move(text), std::string(body.substr(0, 300)), 0, 0, 0, {}});
+                m_templates.back().message = std::string(logMessage(body).substr(0, 300));
             }
             Template& tpl = m_templates[it->second];
             tpl.maxSeverity = std::max(tpl.maxSeverity, severity == 0 ? int(Severity::Error) : severity);
@@ -636,7 +638,7 @@ std::vector<RootCauseCandidate> Ranker::score()
         ServiceSignal& sig = signals[t.service];
         sig.service = t.service;
         if (sig.messages.size() < 8)
-            sig.messages.push_back(t.example);
+            sig.messages.push_back(t.message);
         const double rateBase = baseMinutes > 0 ? double(t.base) / baseMinutes : 0;
         auto tplOnset = templateOnset(t.times, rateBase, "\"" + t.text.substr(0, 80) + "\"");
         if (tplOnset && (!sig.logOnset || tplOnset->time < sig.logOnset->time))
