@@ -8,6 +8,7 @@
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
 #include "sample/SampleCache.h"
+#include "support/SecretForms.h"
 
 #include <QDir>
 #include <QFile>
@@ -48,6 +49,18 @@ std::map<std::string, std::string> manifestOf(CacheReader& reader)
 {
     auto m = reader.manifest();
     return m ? std::map<std::string, std::string>(m->begin(), m->end()) : std::map<std::string, std::string>{};
+}
+
+// The file and its write-ahead log: everything SQLite may have put on disk.
+QByteArray fileBytes(const QString& path)
+{
+    QByteArray bytes;
+    for (const QString& name : QStringList{path, path + QStringLiteral("-wal")}) {
+        QFile f(name);
+        if (f.open(QIODevice::ReadOnly))
+            bytes += f.readAll();
+    }
+    return bytes;
 }
 
 const char* kSecretToken = "s3cr3t-T0ken-9f8e7d6c5b4a";
@@ -309,7 +322,7 @@ private slots:
         QVERIFY(logs.ok());
         QCOMPARE(logs->size(), size_t(1));
         const LogRecord& l = logs->front();
-        QCOMPARE(l.body, std::string("charge failed for [email] from [ipv4] with header Bearer [token]"));
+        QCOMPARE(l.body, std::string("charge failed for [email] from [ipv4] with header Bearer [REDACTED]"));
         QCOMPARE(l.attributes.text("user.email").value_or(""), std::string("[email]"));
         QCOMPARE(l.attributes.text("client.address").value_or(""), std::string("[ipv4]"));
         QCOMPARE(l.attributes.text("retries").value_or(""), std::string("3"));
@@ -333,6 +346,79 @@ private slots:
         QVERIFY(*maskedHits > 0);
     }
 
+    // Issue 13: each form of secret, planted in log bodies and in string, nested and secret-named
+    // attributes, is gone after `rootline-cli export --redact` — from the bundle's bytes, not
+    // just from its rows — with the mask in its place; ordinary lines come out unchanged.
+    void redactRemovesEveryPlantedSecret()
+    {
+        const QString cache = path(QStringLiteral("planted.rootline"));
+        std::vector<std::string> secrets;
+        {
+            auto writer = CacheWriter::open(cache.toStdString());
+            QVERIFY(writer.ok());
+            TelemetryBatch batch;
+            auto plant = [&](const std::string& form, const std::string& line, Attributes extra) {
+                LogRecord log;
+                log.time = story::kGatewayTimeouts + Duration::millis(int64_t(batch.logs.size()));
+                log.body = line;
+                const QByteArray nested = QJsonDocument(QJsonObject{{QStringLiteral("msg"), QString::fromStdString(line)}}).toJson(QJsonDocument::Compact);
+                log.attributes = Attributes{{"form", form}, {"detail", line}, {"nested", JsonText{nested.toStdString()}}};
+                for (const Attribute& a : extra)
+                    log.attributes.set(a.key, a.value);
+                log.resource = makeResource({{"service.name", std::string("payment")}});
+                batch.logs.push_back(std::move(log));
+            };
+            for (const test::SecretForm& f : test::kSecretForms) {
+                plant(f.name, f.line, {});
+                secrets.emplace_back(f.secret);
+            }
+            plant("secret-named attributes", "login ok",
+                  {{"password", std::string("AttrPw-3141")}, {"http.request.header.authorization", JsonText{R"(["Bearer AttrTok-2718"])"}}});
+            secrets.insert(secrets.end(), {"AttrPw-3141", "AttrTok-2718"});
+            for (size_t i = 0; i < std::size(test::kOrdinaryLines); ++i)
+                plant("ordinary " + std::to_string(i), test::kOrdinaryLines[i], {});
+            FetchRecord fetch;
+            fetch.source = "planted";
+            fetch.kind = "logs";
+            auto stats = (*writer)->write(std::move(batch), fetch);
+            QVERIFY2(stats.ok(), stats ? "" : stats.error().message().c_str());
+        }
+        const QByteArray sourceBytes = fileBytes(cache);
+        for (const std::string& secret : secrets)
+            QVERIFY2(sourceBytes.contains(QByteArray::fromStdString(secret)), secret.c_str()); // the test would prove nothing otherwise
+
+        const QString out = path(QStringLiteral("planted-redacted.rootline"));
+        QProcess exporter;
+        exporter.start(QStringLiteral(ROOTLINE_CLI),
+                       {QStringLiteral("export"), QStringLiteral("--cache"), cache, QStringLiteral("--out"), out, QStringLiteral("--redact")});
+        QVERIFY(exporter.waitForFinished(120000));
+        QVERIFY2(exporter.exitCode() == 0, exporter.readAllStandardError().constData());
+
+        const QByteArray bundleBytes = fileBytes(out);
+        for (const std::string& secret : secrets)
+            QVERIFY2(!bundleBytes.contains(QByteArray::fromStdString(secret)), ("still in the bundle: " + secret).c_str());
+        auto dst = openReader(out);
+        QVERIFY(dst);
+        auto logs = dst->logPage({}, std::nullopt, 1000);
+        QVERIFY(logs.ok());
+        QCOMPARE(logs->size(), std::size(test::kSecretForms) + 1 + std::size(test::kOrdinaryLines));
+        for (const LogRecord& log : *logs) {
+            const std::string form = log.attributes.text("form").value_or("?");
+            const std::string detail = log.attributes.text("detail").value_or("");
+            if (form.rfind("ordinary ", 0) == 0) {
+                const std::string original = test::kOrdinaryLines[std::stoul(form.substr(9))];
+                QVERIFY2(log.body == original, (form + ": " + log.body).c_str());
+                QVERIFY2(detail == original, (form + ": " + detail).c_str());
+            } else if (form == "secret-named attributes") {
+                QCOMPARE(log.attributes.text("password").value_or(""), std::string(kSecretMask));
+            } else {
+                QVERIFY2(log.body.find(kSecretMask) != std::string::npos, (form + ": " + log.body).c_str());
+                QVERIFY2(detail.find(kSecretMask) != std::string::npos, (form + ": " + detail).c_str());
+                QVERIFY2(log.attributes.text("nested").value_or("").find(kSecretMask) != std::string::npos, form.c_str());
+            }
+        }
+    }
+
     void customRedactionPattern()
     {
         auto bad = Redactor::create({{"broken", "(unclosed", "x"}});
@@ -350,16 +436,8 @@ private slots:
         const QString out = path(QStringLiteral("no-secrets.rootline"));
         auto summary = exportBundle(m_secrets.toStdString(), out.toStdString(), {});
         QVERIFY2(summary.ok(), summary ? "" : summary.error().message().c_str());
-        QFile source(m_secrets);
-        QVERIFY(source.open(QIODevice::ReadOnly));
-        QFile wal(m_secrets + QStringLiteral("-wal"));
-        QByteArray sourceBytes = source.readAll();
-        if (wal.open(QIODevice::ReadOnly))
-            sourceBytes += wal.readAll();
-        QVERIFY(sourceBytes.contains(kSecretToken)); // the test would prove nothing otherwise
-        QFile bundle(out);
-        QVERIFY(bundle.open(QIODevice::ReadOnly));
-        const QByteArray bytes = bundle.readAll();
+        QVERIFY(fileBytes(m_secrets).contains(kSecretToken)); // the test would prove nothing otherwise
+        const QByteArray bytes = fileBytes(out);
         QVERIFY(!bytes.contains(kSecretToken));
         QVERIFY(!bytes.contains(kSecretKey));
         auto dst = openReader(out);

@@ -124,6 +124,78 @@ private slots:
         QVERIFY2(s.error().message().find("hunter2") == std::string::npos, "a secret leaked into an error");
     }
 
+    // Secrets in any spelling and in the url are refused like `password:`, and the error names
+    // the file, the source and what to use instead — never the secret itself.
+    void credentialRefusals_data()
+    {
+        QTest::addColumn<QString>("entry");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<QString>("hint");
+        QTest::newRow("url user and password") << "{name: a, kind: prometheus, url: 'http://bob:hunter2@prom:9090'}"
+                                               << "user name and password" << "password_env";
+        QTest::newRow("url user only") << "{name: a, kind: prometheus, url: 'https://hunter2@prom:9090'}" << "a user name" << "password_env";
+        QTest::newRow("api_key in query") << "{name: a, kind: loki, url: 'http://loki:3100?api_key=hunter2'}" << "'api_key=…'" << "token_env";
+        QTest::newRow("token in query") << "{name: a, kind: loki, url: 'http://loki:3100/?x=1&token=hunter2'}" << "'token=…'" << "token_env";
+        QTest::newRow("access_token in query") << "{name: a, kind: jaeger, url: 'http://j/?access_token=hunter2'}" << "'access_token=…'" << "keyring";
+        QTest::newRow("password in query") << "{name: a, kind: jaeger, url: 'http://j?Password=hunter2'}" << "'Password=…'" << "password_env";
+        QTest::newRow("other query") << "{name: a, kind: jaeger, url: 'http://j?orgId=1'}" << "query string" << "remove";
+        QTest::newRow("fragment") << "{name: a, kind: jaeger, url: 'http://j/#x'}" << "fragment" << "remove";
+        QTest::newRow("capitalised Password") << "{name: a, kind: prometheus, url: http://x, auth: {type: basic, username: u, Password: hunter2}}"
+                                              << "plain-text secret 'Password'" << "password_env";
+        QTest::newRow("upper-case TOKEN") << "{name: a, kind: loki, url: http://x, TOKEN: hunter2}" << "plain-text secret 'TOKEN'" << "token_env";
+        QTest::newRow("Api_Key") << "{name: a, kind: loki, url: http://x, auth: {Api_Key: hunter2}}" << "plain-text secret 'Api_Key'" << "token_env";
+        QTest::newRow("passwd") << "{name: a, kind: loki, url: http://x, passwd: hunter2}" << "plain-text secret 'passwd'" << "password_env";
+        QTest::newRow("client_secret") << "{name: a, kind: loki, url: http://x, client_secret: hunter2}" << "plain-text secret" << "keyring";
+        QTest::newRow("aws secret") << "{name: a, kind: cloudwatch, aws: {profile: p, Secret_Access_Key: hunter2}}" << "plain-text secret"
+                                    << "aws: {profile";
+        QTest::newRow("X-Api-Key header") << "{name: a, kind: loki, url: http://x, options: {headers: {X-API-KEY: hunter2}}}" << "carries a secret"
+                                          << "token_env";
+        QTest::newRow("misspelt key") << "{name: a, kind: loki, url: http://x, auth: {type: bearer, tokn_env: T}}" << "unknown key 'tokn_env'"
+                                      << "spelling";
+        QTest::newRow("key twice in two cases") << "{name: a, kind: loki, url: http://x, URL: http://y}" << "given twice" << "";
+    }
+    void credentialRefusals()
+    {
+        QFETCH(QString, entry);
+        QFETCH(QString, message);
+        QFETCH(QString, hint);
+        auto s = parseSources("sources:\n  - " + entry.toStdString() + "\n", "my.yaml");
+        QVERIFY(!s.ok());
+        const Error& e = s.error();
+        QVERIFY2(e.where.rfind("my.yaml:2", 0) == 0, e.where.c_str()); // the file and the line
+        QVERIFY2(e.what.find("source 'a'") != std::string::npos, e.what.c_str());
+        QVERIFY2(e.what.find(message.toStdString()) != std::string::npos, e.what.c_str());
+        QVERIFY2(e.hint.find(hint.toStdString()) != std::string::npos, e.hint.c_str());
+        QVERIFY2(e.message().find("hunter2") == std::string::npos, "a secret leaked into an error");
+    }
+
+    // Known keys are accepted in any case, as the same keys.
+    void keysMatchInAnyCase()
+    {
+        auto s = parseSources("sources:\n  - {Name: a, KIND: loki, Url: 'http://loki:3100/', Tenant: t1,\n"
+                              "     Auth: {Type: bearer, Token_Env: LOKI_TOKEN}, Options: {Timeout: 5s, Headers: {X-Team: sre}}}\n");
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message().c_str());
+        const Source& l = s->front();
+        QCOMPARE(l.name, std::string("a"));
+        QCOMPARE(l.type, SourceType::Loki);
+        QCOMPARE(l.url, std::string("http://loki:3100"));
+        QCOMPARE(l.auth.kind, AuthKind::Bearer);
+        QCOMPARE(l.auth.tokenEnv, std::string("LOKI_TOKEN"));
+        QCOMPARE(l.auth.tenant, std::string("t1"));
+        QCOMPARE(l.options.timeout->count(), Duration::seconds(5).count());
+        QCOMPARE(l.options.headers.front(), (std::pair<std::string, std::string>("X-Team", "sre"))); // header names keep their case
+    }
+
+    void grafanaUrlCredentialsRefused()
+    {
+        auto s = parseGrafanaProvisioning("apiVersion: 1\ndatasources:\n  - {name: P, type: prometheus, url: 'http://admin:hunter2@p:9090'}\n",
+                                          "ds.yaml");
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().where.rfind("ds.yaml", 0) == 0, s.error().where.c_str());
+        QVERIFY2(s.error().what.find("source 'P'") != std::string::npos, s.error().what.c_str());
+        QVERIFY(s.error().message().find("hunter2") == std::string::npos);
+    }
+
     void errorsNameTheLine()
     {
         auto s = parseSources("sources:\n  - {name: a, kind: loki, url: http://x}\n  - {name: b, kind: nope, url: http://x}\n", "f.yaml");
@@ -196,7 +268,7 @@ datasources:
 
     void secretsFromTheEnvironment()
     {
-        auto s = parseSources("sources:\n  - {name: p, kind: prometheus, url: 'http://u@h:1', auth: {type: basic, username: u, password_env: TST_SOURCES_PW}}\n"
+        auto s = parseSources("sources:\n  - {name: p, kind: prometheus, url: 'http://h:1', auth: {type: basic, username: u, password_env: TST_SOURCES_PW}}\n"
                               "  - {name: t, kind: loki, url: 'http://h:2', tenant: ten, auth: {type: bearer, token_env: TST_SOURCES_TOKEN}}\n");
         QVERIFY(s.ok());
         Source p = (*s)[0];
@@ -209,10 +281,12 @@ datasources:
         QCOMPARE(p.secrets.password, std::string("sekrit-pw"));
         QVERIFY(p.redacted().find("sekrit-pw") == std::string::npos);
         QVERIFY(p.redacted().find("$TST_SOURCES_PW") != std::string::npos);
-        QVERIFY(p.redacted().find("u@") == std::string::npos); // userinfo in the URL is not shown
+        Source withUserinfo = p; // refused in the file, but a Source built elsewhere still never shows it
+        withUserinfo.url = "http://u:pw@h:1";
+        QVERIFY(withUserinfo.redacted().find("pw@") == std::string::npos);
 
         auto req = sourceRequest(p, "GET", "/api/v1/query?query=up");
-        QCOMPARE(req.url, std::string("http://u@h:1/api/v1/query?query=up"));
+        QCOMPARE(req.url, std::string("http://h:1/api/v1/query?query=up"));
         QCOMPARE(req.username, std::string("u"));
         QCOMPARE(req.password, std::string("sekrit-pw"));
         QVERIFY(req.where.find("sekrit") == std::string::npos);

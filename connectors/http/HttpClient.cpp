@@ -1,6 +1,8 @@
 #include "HttpClient.h"
 
+#include "ErrorText.h"
 #include "HttpRetry.h"
+#include "bundle/SecretScrubber.h"
 #include "core/Clock.h"
 
 #include <curl/curl.h>
@@ -49,21 +51,6 @@ std::string trim(std::string_view s)
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
         s.remove_suffix(1);
     return std::string(s);
-}
-
-// A short single-line excerpt of a body for error messages.
-std::string snippet(std::string_view body, size_t max = 300)
-{
-    std::string out;
-    for (char c : body.substr(0, max)) {
-        const bool space = c == '\n' || c == '\r' || c == '\t';
-        if (space && !out.empty() && out.back() == ' ')
-            continue;
-        out.push_back(space ? ' ' : c);
-    }
-    if (body.size() > max)
-        out += "…";
-    return trim(out);
 }
 
 struct Transfer {
@@ -222,6 +209,9 @@ void HttpClient::Impl::startAttempt(std::unique_ptr<Transfer> t)
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(r.maxResponseBytes)); // refuses early when Content-Length says so
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "rootline/0.1");
+    // Credentials travel in username/password/bearerToken, never in the URL (where they end up in
+    // logs, history and error text): a user:password@ that got past the sources file is refused.
+    curl_easy_setopt(e, CURLOPT_DISALLOW_USERNAME_IN_URL, 1L);
     // Proxy: curl reads http_proxy/https_proxy/no_proxy from the environment by default.
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, r.insecureSkipVerify ? 0L : 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, r.insecureSkipVerify ? 0L : 2L);
@@ -309,8 +299,14 @@ void HttpClient::Impl::complete(std::unique_ptr<Transfer> t, HttpOutcome outcome
 {
     cleanupEasy(*t);
     outcome.response.attempts = t->attempt;
-    if (outcome.failure != HttpFailure::None)
+    if (outcome.failure != HttpFailure::None) {
         outcome.error.where = where(t->request);
+        outcome.error.what = scrubbedFor(t->request, std::move(outcome.error.what));
+    }
+    // A non-2xx body is only ever error text, and error text reaches users: scrub it here, once,
+    // for every connector (a 401 page that echoes the request's Authorization header, say).
+    if (outcome.response.status != 0 && !outcome.response.isSuccess() && !outcome.response.body.empty())
+        outcome.response.body = scrubbedFor(t->request, std::move(outcome.response.body));
     auto done = std::move(t->done);
     t.reset();
     if (done)
@@ -362,6 +358,10 @@ void HttpClient::Impl::finished(CURL* easy, CURLcode code)
         out.error.what = std::string(kPrefixConnect) + ": " + detail;
         out.error.hint = "check the URL and that the server is up";
         retryable = policy.retryOnConnectionError && code != CURLE_COULDNT_RESOLVE_HOST && code != CURLE_BAD_CONTENT_ENCODING;
+    } else if (code == CURLE_LOGIN_DENIED && !t->request.url.empty() && HttpClient::redactUrl(t->request.url) != t->request.url) {
+        out.failure = HttpFailure::Other;
+        out.error.what = "the URL holds credentials (user:password@ or a token parameter)";
+        out.error.hint = "remove them from the URL and use the source's auth (password_env, token_env or keyring: true)";
     } else if (code != CURLE_OK) {
         out.failure = HttpFailure::Other;
         out.error.what = detail;
@@ -551,7 +551,7 @@ Result<HttpResponse> HttpClient::perform(const HttpRequest& request)
         e.where = Impl::where(request);
         e.what = std::string(kPrefixStatus) + " " + std::to_string(out.response.status);
         if (!out.response.body.empty())
-            e.what += ": " + snippet(out.response.body);
+            e.what += ": " + errorSnippet(request, out.response.body);
         if (out.response.status == 401 || out.response.status == 403)
             e.hint = "check the source's credentials";
         else if (out.response.status == 404)
@@ -614,9 +614,7 @@ std::string HttpClient::redactUrl(std::string_view url)
         if (at != std::string::npos && at >= hostStart)
             out.erase(hostStart, at + 1 - hostStart);
     }
-    // Query parameters whose name says secret.
-    static const char* secretNames[] = {"token", "access_token", "api_key", "apikey", "password", "secret", "X-Amz-Signature",
-                                        "X-Amz-Credential", "X-Amz-Security-Token"};
+    // Query parameters whose name says secret (token, api_key, X-Amz-Signature, ...).
     const size_t q = out.find('?');
     if (q == std::string::npos)
         return out;
@@ -628,9 +626,7 @@ std::string HttpClient::redactUrl(std::string_view url)
         std::string_view pair = rest.substr(0, amp);
         const size_t eq = pair.find('=');
         std::string_view name = pair.substr(0, eq);
-        bool secret = false;
-        for (const char* s : secretNames)
-            secret = secret || iequals(name, s);
+        const bool secret = isSecretName(name);
         if (!first)
             result.push_back('&');
         first = false;

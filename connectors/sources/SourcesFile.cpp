@@ -1,13 +1,17 @@
 #include "SourcesFile.h"
 
 #include "Keyring.h"
+#include "SourceUrl.h"
+#include "bundle/SecretScrubber.h"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
+#include <span>
 #include <sstream>
 
 namespace rootline {
@@ -46,23 +50,83 @@ Error fileError(const std::string& where, std::string what, std::string hint = {
     return Error{where, std::move(what), std::move(hint)};
 }
 
-// Secrets in plain text are refused wherever they appear in an entry.
-Status refusePlainSecrets(const YAML::Node& entry, const std::string& origin)
+std::string lowered(std::string_view text)
 {
-    static const char* plain[] = {"password", "token", "bearer_token", "secret_access_key", "aws_secret_access_key", "api_key"};
-    auto check = [&](const YAML::Node& node) -> Status {
-        if (!node || !node.IsMap())
-            return {};
-        for (const char* key : plain)
-            if (node[key])
-                return fileError(at(origin, node[key]), std::string("plain-text secret '") + key + "' is not allowed in the sources file",
-                                 std::string("use ") + (std::string(key) == "password" ? "password_env" : "token_env")
-                                     + ": VARIABLE_NAME or keyring: true");
-        return {};
-    };
-    if (auto s = check(entry); !s)
-        return s;
-    return check(entry["auth"]);
+    std::string out;
+    for (char c : text)
+        out.push_back(char(std::tolower(uint8_t(c))));
+    return out;
+}
+
+// The keys each mapping of an entry understands. Keys match in any case (`URL:` is `url:`); a key
+// not listed is an error, never silently ignored — a mistyped `tokn_env` would otherwise mean "no
+// auth", and a `Password:` would slip past the refusal of plain-text secrets.
+constexpr std::string_view kAuthKeys[] = {"type", "username", "password_env", "token_env", "keyring", "tenant", "profile", "region"};
+constexpr std::string_view kAwsKeys[] = {"profile", "region"};
+constexpr std::string_view kOptionKeys[] = {"timeout", "ca_file", "insecure_skip_verify", "max_response_bytes", "headers"};
+// An entry also takes the auth and option keys at its top level.
+constexpr std::string_view kEntryKeys[] = {"name", "kind", "url", "auth", "tenant", "aws", "options", "type", "username", "password_env",
+                                           "token_env", "keyring", "profile", "region", "timeout", "ca_file", "insecure_skip_verify",
+                                           "max_response_bytes", "headers"};
+
+// What to write instead of a plain-text secret named `key`.
+std::string secretHint(const std::string& key)
+{
+    if (key.find("pass") != std::string::npos || key == "pwd")
+        return "use password_env: VARIABLE_NAME or keyring: true";
+    if (key.find("aws") != std::string::npos || key.find("access_key") != std::string::npos)
+        return "AWS keys come from the AWS profile (aws: {profile: NAME}) or the environment; for other secrets use token_env: "
+               "VARIABLE_NAME or keyring: true";
+    return "use token_env: VARIABLE_NAME or keyring: true";
+}
+
+// A copy of `map` with lower-case keys (the values are the same nodes, so their line numbers
+// stay), or the error for a plain-text secret, an unknown key or a key given twice.
+Result<YAML::Node> normalisedKeys(const YAML::Node& map, std::span<const std::string_view> known, const std::string& origin,
+                                  const std::string& source)
+{
+    YAML::Node out(YAML::NodeType::Map);
+    const std::string prefix = source.empty() ? std::string("source: ") : "source '" + source + "': ";
+    for (const auto& kv : map) {
+        const std::string where = at(origin, kv.first);
+        if (!kv.first.IsScalar())
+            return fileError(where, prefix + "keys must be plain words");
+        const std::string& key = kv.first.Scalar();
+        const std::string lower = lowered(key);
+        if (std::find(known.begin(), known.end(), lower) == known.end()) {
+            if (isSecretName(lower))
+                return fileError(where, prefix + "plain-text secret '" + key + "' is not allowed in the sources file", secretHint(lower));
+            return fileError(where, prefix + "unknown key '" + key + "'", "check its spelling; README.md lists the keys of a source");
+        }
+        if (out[lower])
+            return fileError(where, prefix + "key '" + key + "' is given twice (keys match in any case)");
+        out[lower] = kv.second;
+    }
+    return out;
+}
+
+// The entry with every key in lower case, its auth, aws and options mappings too (header names
+// keep their case: they are sent as written).
+Result<YAML::Node> normalisedEntry(const YAML::Node& entry, const std::string& origin)
+{
+    std::string name;
+    for (const auto& kv : entry)
+        if (kv.first.IsScalar() && lowered(kv.first.Scalar()) == "name" && kv.second.IsScalar())
+            name = kv.second.Scalar();
+    auto out = normalisedKeys(entry, kEntryKeys, origin, name);
+    if (!out)
+        return out;
+    const std::pair<const char*, std::span<const std::string_view>> nested[] = {{"auth", kAuthKeys}, {"aws", kAwsKeys}, {"options", kOptionKeys}};
+    for (const auto& [key, known] : nested) {
+        YAML::Node value = (*out)[key];
+        if (!value || !value.IsMap())
+            continue;
+        auto inner = normalisedKeys(value, known, origin, name);
+        if (!inner)
+            return inner;
+        (*out)[key] = *inner;
+    }
+    return out;
 }
 
 Result<Duration> durationOf(const YAML::Node& node, const std::string& where)
@@ -73,13 +137,15 @@ Result<Duration> durationOf(const YAML::Node& node, const std::string& where)
     return *d;
 }
 
-Result<Source> parseEntry(const YAML::Node& entry, const std::string& origin)
+Result<Source> parseEntry(const YAML::Node& original, const std::string& origin)
 {
-    const std::string where = at(origin, entry);
-    if (!entry.IsMap())
+    const std::string where = at(origin, original);
+    if (!original.IsMap())
         return fileError(where, "a source must be a mapping with name, kind and url");
-    if (auto s = refusePlainSecrets(entry, origin); !s)
-        return s.error();
+    auto normalised = normalisedEntry(original, origin);
+    if (!normalised)
+        return normalised.error();
+    const YAML::Node entry = *normalised;
 
     Source src;
     src.name = text(entry, "name");
@@ -99,6 +165,9 @@ Result<Source> parseEntry(const YAML::Node& entry, const std::string& origin)
         return fileError(where, "source '" + src.name + "' has no url");
     if (!src.url.empty() && src.url.rfind("http://", 0) != 0 && src.url.rfind("https://", 0) != 0)
         return fileError(where, "source '" + src.name + "': url must start with http:// or https://");
+    if (!src.url.empty())
+        if (auto s = checkSourceUrl(src.url, at(origin, entry["url"]), src.name); !s)
+            return s.error();
 
     // Auth: an `auth:` mapping, or the same keys at the entry's top level.
     YAML::Node auth = entry["auth"];
@@ -174,12 +243,10 @@ Result<Source> parseEntry(const YAML::Node& entry, const std::string& origin)
     if (const YAML::Node h = o["headers"]; h && h.IsMap())
         for (const auto& kv : h) {
             const std::string name = kv.first.as<std::string>();
-            std::string lower;
-            for (char c : name)
-                lower.push_back(char(std::tolower(uint8_t(c))));
-            if (lower == "authorization" || lower == "cookie" || lower == "x-api-key")
-                return fileError(at(origin, kv.first), "header '" + name + "' carries a secret and is not allowed in the sources file",
-                                 "use auth with token_env or keyring");
+            if (isSecretName(name))
+                return fileError(at(origin, kv.first),
+                                 "source '" + src.name + "': header '" + name + "' carries a secret and is not allowed in the sources file",
+                                 "use auth with token_env or keyring: true");
             src.options.headers.emplace_back(name, kv.second.as<std::string>());
         }
     return src;
@@ -302,6 +369,9 @@ Result<std::vector<Source>> parseGrafanaProvisioning(const std::string& yamlText
             }
             if (!names.insert(src.name).second)
                 return fileError(at(origin, ds), "duplicate data source name '" + src.name + "'");
+            if (!src.url.empty())
+                if (auto checked = checkSourceUrl(src.url, at(origin, ds["url"]), src.name); !checked)
+                    return checked.error();
             const YAML::Node json = ds["jsonData"];
             const YAML::Node secure = ds["secureJsonData"];
             if (boolean(ds, "basicAuth").value_or(false)) {

@@ -12,7 +12,10 @@
 //       aws: {profile: prod, region: eu-west-1}
 //       options: {timeout: 30s, ca_file: /etc/ca.pem, insecure_skip_verify: false, max_response_bytes: 100000000}
 //
-// A plain-text `password:` / `token:` is refused with a hint (secrets live in env vars or the keyring).
+// A plain-text `password:` / `token:` is refused with a hint (secrets live in env vars or the keyring),
+// and so are credentials in the url (user:password@host, ?api_key=…; sources/SourceUrl.h). Keys
+// match in any case (`URL:` is `url:`, `Password:` is refused like `password:`); an unknown key is
+// an error rather than silently ignored.
 
 #include "Source.h"
 
