@@ -255,6 +255,7 @@ private slots:
         QTest::newRow("case and punctuation") << "Upstream BILLING returned 503." << "billing";
         QTest::newRow("its own name") << "accounts: signup failed" << "";
         QTest::newRow("a shared node names nobody") << "connection reset by node-1" << "";
+        QTest::newRow("a port only one service listens on") << "dial tcp 10.9.9.9:7001: connect: connection refused" << "ledger";
     }
     void mentions()
     {
@@ -262,6 +263,7 @@ private slots:
         QFETCH(QString, named);
         ServiceMentions m = namesOf({"notification", "payment", "billing", "accounts"});
         m.addName("ledger", "ledger-6c9-1");
+        m.addName("ledger", ":7001");
         m.addName("api", "api"); // too short to be evidence: never matches
         const auto found = m.named(message.toStdString(), "accounts");
         if (named.isEmpty()) {

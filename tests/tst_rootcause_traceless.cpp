@@ -9,9 +9,13 @@
 #include "correlation/RootCauseRanker.h"
 #include "correlation/ServiceDirectory.h"
 #include "import/WriterSink.h"
+#include "investigation/Investigation.h"
 #include "investigation/InvestigationReport.h"
 #include "investigation/Scenarios.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -201,6 +205,47 @@ private slots:
         QVERIFY(top.components.at("metric") >= 0.9);
         QVERIFY(std::any_of(top.evidence.series.begin(), top.evidence.series.end(),
                             [](const std::string& s) { return has(s, "fulfillment_worker_busy_ratio"); }));
+    }
+
+    // Through the guided investigation from the scenario's alert: the CLI's result document carries
+    // the tie (one rank, "tied_with") and the symptom's cause ("symptom_of"), and a saved
+    // investigation reopens with both.
+    void investigationCarriesTiesAndSymptoms()
+    {
+        for (ScenarioKind kind : {ScenarioKind::UnrelatedFaults, ScenarioKind::LogsCascade}) {
+            QVERIFY(rank(kind)); // makes the cache
+            auto reader = CacheReader::open(m_paths[kind]);
+            QVERIFY(reader);
+            InvestigationOptions options;
+            auto alert = chooseAlert(**reader, "", nullptr);
+            QVERIFY2(alert, alert ? "" : alert.error().message().c_str());
+            options.alert = *alert;
+            auto inv = Investigation::start(**reader, options);
+            QVERIFY2(inv, inv ? "" : inv.error().message().c_str());
+            QVERIFY(inv->runAll(**reader));
+            const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(inv->resultJson())).object();
+            const auto candidates = doc[QStringLiteral("candidates")].toArray();
+            QVERIFY(candidates.size() >= 2);
+            const auto first = candidates[0].toObject(), second = candidates[1].toObject();
+            if (kind == ScenarioKind::UnrelatedFaults) {
+                QCOMPARE(first[QStringLiteral("rank")].toInt(), 1);
+                QCOMPARE(second[QStringLiteral("rank")].toInt(), 1);
+                QCOMPARE(first[QStringLiteral("tied_with")].toArray().first().toString(), second[QStringLiteral("service")].toString());
+            } else {
+                QCOMPARE(first[QStringLiteral("service")].toString(), QStringLiteral("notification"));
+                QVERIFY(!first.contains(QStringLiteral("tied_with")));
+                QCOMPARE(second[QStringLiteral("symptom_of")].toString(), QStringLiteral("notification"));
+            }
+            auto reopened = Investigation::fromJson(inv->toJson());
+            QVERIFY2(reopened, reopened ? "" : reopened.error().message().c_str());
+            const auto& before = inv->state().candidates;
+            const auto& after = reopened->state().candidates;
+            QCOMPARE(after.size(), before.size());
+            for (size_t i = 0; i < before.size(); ++i) {
+                QCOMPARE(after[i].tiedWith, before[i].tiedWith);
+                QCOMPARE(after[i].symptomOf, before[i].symptomOf);
+            }
+        }
     }
 
     // A single service failing alone keeps its old score: nothing to order it against.

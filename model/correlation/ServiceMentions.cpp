@@ -18,11 +18,13 @@ std::string lower(std::string_view s)
 
 bool wordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
 
-// Whether `name` occurs in `text` with no word character touching either end.
+// Whether `name` occurs in `text` with no word character touching either end. A port (":7001")
+// follows whatever host or address the message dialled, so only its end is checked.
 bool containsWord(std::string_view text, std::string_view name)
 {
+    const bool port = !name.empty() && name.front() == ':';
     for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
-        const bool before = at == 0 || !wordChar(text[at - 1]);
+        const bool before = port || at == 0 || !wordChar(text[at - 1]);
         const size_t end = at + name.size();
         const bool after = end >= text.size() || !wordChar(text[end]);
         if (before && after)
@@ -49,8 +51,10 @@ ServiceMentions ServiceMentions::fromDirectory(const ServiceDirectory& services)
                 ownersOf[lower(*name)].insert(service);
         if (auto instance = resource->raw.text("instance")) {
             ownersOf[lower(*instance)].insert(service);
-            if (const size_t colon = instance->rfind(':'); colon != std::string::npos && colon > 0)
+            if (const size_t colon = instance->rfind(':'); colon != std::string::npos && colon > 0) {
                 ownersOf[lower(instance->substr(0, colon))].insert(service);
+                ownersOf[instance->substr(colon)].insert(service); // ":7001": names it only if no other service listens there
+            }
         }
     }
     for (const auto& [name, owners] : ownersOf)

@@ -2,8 +2,8 @@
 
 // The symptom's own words (issue 15): a service that fails because of another usually says so —
 // "could not confirm … from notification", "upstream billing returned 503", "retrying
-// ledger.internal:8443". A message that names another known service, or a host or host:port
-// only that service runs on, points away from the service that logs it.
+// ledger.internal:8443". A message that names another known service, or a host, host:port or
+// port (":7001") only that service runs on, points away from the service that logs it.
 //
 // Names match as whole words, where '-' and '_' join a word: "payment-gateway" does not name
 // "payment". Host names shared by several services (a node running many pods) name nobody.
