@@ -12,13 +12,16 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libsimdjson-dev
   libsqlite3-dev sqlite3 libre2-dev libarchive-dev libyaml-cpp-dev
   libzstd-dev zlib1g-dev qtkeychain-qt6-dev libssl-dev
+  # the Debian package: icons drawn from the SVG, dpkg-shlibdeps, and the checks of the package
+  # (lintian, appstreamcli, desktop-file-validate, update-mime-database, man, file, col)
+  librsvg2-bin dpkg-dev lintian appstream desktop-file-utils shared-mime-info man-db file bsdextrautils
   # running the GUI headless, screenshots, and the real-Prometheus tests
   xvfb xauth fonts-dejavu-core prometheus
+  # moving the clock in CI (.ci/run: no test may depend on today's date)
+  faketime
 )
 
 missing=()
-  # moving the clock in CI (.ci/run: no test may depend on today's date)
-  faketime
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done

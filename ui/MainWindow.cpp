@@ -12,6 +12,9 @@
 #include "InvestigationPane.h"
 #include "QueryBar.h"
 #include "SourcesDialog.h"
+#include "AboutDialog.h"
+#include "RecentInvestigations.h"
+#include "WelcomePage.h"
 #include "core/Clock.h"
 #include "sources/SourcesFile.h"
 #include "cache/CacheWriter.h"
@@ -24,6 +27,7 @@
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -32,6 +36,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
@@ -39,11 +44,6 @@
 #include <algorithm>
 
 namespace rootline {
-
-namespace {
-constexpr int kMaxRecent = 8;
-const QString kRecentKey = QStringLiteral("recentCaches");
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
@@ -114,7 +114,27 @@ MainWindow::MainWindow(QWidget* parent)
     // The timeline gets room for three readable rows; logs get the wider half below.
     m_vertical->setSizes({400, 500});
     m_horizontal->setSizes({870, 570});
-    setCentralWidget(m_vertical);
+    // The panes are the central page from the start (tests and `rootline FILE` never see the start
+    // page); showWelcome() switches to it, and opening a cache switches back.
+    m_welcome = new WelcomePage(this);
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_vertical);
+    m_stack->addWidget(m_welcome);
+    m_stack->setCurrentWidget(m_vertical);
+    setCentralWidget(m_stack);
+    connect(m_welcome, &WelcomePage::sampleRequested, this, [this] {
+        if (auto s = openSampleIncident(); !s)
+            QMessageBox::critical(this, tr("Cannot open the sample incident"), QString::fromStdString(s.error().message()));
+    });
+    connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::chooseFile);
+    connect(m_welcome, &WelcomePage::importRequested, this, [this] { importFiles(); });
+    connect(m_welcome, &WelcomePage::recentRequested, this, [this](const QString& path) { openCacheInteractive(path); });
+    connect(m_welcome, &WelcomePage::fetchAlertsRequested, this, [this] {
+        // The alerts land in the investigation pane, so show the panes first.
+        m_stack->setCurrentWidget(m_vertical);
+        fetchAlerts();
+    });
+    m_welcome->setSampleAvailable(false);
 
     createActions();
 
@@ -198,13 +218,8 @@ void MainWindow::createActions()
     alerts->addAction(tr("&Investigate the chosen alert"), m_investigation, &InvestigationPane::investigate);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Rootline"), this, [this] {
-        QMessageBox::about(this, tr("About Rootline"),
-                           tr("<h3>Rootline %1</h3><p>An observability correlation workbench: metrics, logs and traces of an "
-                              "incident in one local cache, on one time axis.</p><p>Drag on the timeline to select a window; "
-                              "click an exemplar or a trace id to open the trace.</p>")
-                               .arg(QCoreApplication::applicationVersion()));
-    });
+    help->addAction(tr("&Start page"), this, &MainWindow::showWelcome);
+    help->addAction(tr("&About Rootline"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
 
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
@@ -239,7 +254,9 @@ Status MainWindow::openCache(const QString& path)
     }
     setWindowTitle(tr("%1 — Rootline").arg(QFileInfo(path).fileName()));
     m_rangeLabel->setText(tr("%1 · reading…").arg(QFileInfo(path).fileName()));
-    remember(QFileInfo(path).absoluteFilePath());
+    RecentInvestigations::add(path);
+    rebuildRecentMenu();
+    m_stack->setCurrentWidget(m_vertical);
     return status;
 }
 
@@ -265,30 +282,61 @@ void MainWindow::chooseFile()
         openCacheInteractive(path);
 }
 
-void MainWindow::remember(const QString& path)
-{
-    QSettings settings;
-    QStringList recent = settings.value(kRecentKey).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    settings.setValue(kRecentKey, recent.mid(0, kMaxRecent));
-    rebuildRecentMenu();
-}
-
 void MainWindow::rebuildRecentMenu()
 {
     m_recentMenu->clear();
-    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    const QStringList recent = RecentInvestigations::list();
     for (const QString& path : recent)
         m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openCacheInteractive(path); })->setToolTip(path);
     m_recentMenu->setEnabled(!recent.isEmpty());
     if (!recent.isEmpty()) {
         m_recentMenu->addSeparator();
         m_recentMenu->addAction(tr("Clear list"), this, [this] {
-            QSettings().remove(kRecentKey);
+            RecentInvestigations::clear();
             rebuildRecentMenu();
         });
     }
+    m_welcome->setRecent(recent);
+}
+
+void MainWindow::showWelcome()
+{
+    rebuildRecentMenu();
+    m_stack->setCurrentWidget(m_welcome);
+}
+
+bool MainWindow::isShowingWelcome() const { return m_stack->currentWidget() == m_welcome; }
+
+void MainWindow::setSampleIncident(const QString& path)
+{
+    m_sampleIncident = path;
+    m_welcome->setSampleAvailable(!path.isEmpty() && QFileInfo(path).isFile());
+}
+
+Status MainWindow::openSampleIncident()
+{
+    if (m_sampleIncident.isEmpty())
+        return Error{"sample incident", "no sample incident was found", "rootline-cli sample --out FILE writes one"};
+    const QString dir = defaultCacheDirectory();
+    const QString copy = QDir(dir).filePath(QFileInfo(m_sampleIncident).fileName());
+    if (!QFileInfo::exists(copy)) {
+        if (!QDir().mkpath(dir))
+            return Error{dir.toStdString(), "cannot create the folder for caches", "check the permissions of your data directory"};
+        if (!QFile::copy(m_sampleIncident, copy))
+            return Error{copy.toStdString(), "cannot copy the sample incident here", "check the free space and permissions of " + dir.toStdString()};
+        // The installed original is read-only; the copy is the user's to write to.
+        QFile(copy).setPermissions(QFile(copy).permissions() | QFileDevice::WriteOwner);
+    }
+    return openCache(copy);
+}
+
+void MainWindow::showAbout()
+{
+    AboutDialog dialog({{tr("Settings"), QSettings().fileName()},
+                        {tr("Data sources"), m_sourcesPath},
+                        {tr("New caches"), defaultCacheDirectory()}},
+                       this);
+    dialog.exec();
 }
 
 void MainWindow::onOverview(const CacheOverview& o)
@@ -427,7 +475,9 @@ void MainWindow::manageSources()
 
 QString MainWindow::defaultCacheDirectory()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("caches"));
+    // The XDG data folder named after the program, beside $XDG_CONFIG_HOME/rootline where the sources
+    // and settings live (AppLocalDataLocation would add the organisation's name as well).
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)).filePath(QStringLiteral("rootline/caches"));
 }
 
 Status MainWindow::newCache(const QString& path)

@@ -2,7 +2,8 @@
 
 // The main window: the timeline on top, logs and traces side by side below, a toolbar with the
 // focus history and service, a status bar with the cache's range and counts, the focus window
-// and the last error. File → Open / Recent, and drag-and-drop of a .rootline file.
+// and the last error. File → Open / Recent, and drag-and-drop of a .rootline file. Started with
+// nothing to open, it shows the start page (WelcomePage) until a cache opens.
 // Panes are created here and talk only through the Focus.
 
 #include "core/Result.h"
@@ -17,6 +18,7 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QSplitter;
+class QStackedWidget;
 
 namespace rootline {
 
@@ -31,6 +33,7 @@ class InvestigationPane;
 class LogPane;
 class TimelinePane;
 class TracePane;
+class WelcomePage;
 struct CacheOverview;
 
 class MainWindow final : public QMainWindow {
@@ -70,8 +73,20 @@ public:
     std::vector<Source> alertSources() const;
     // File → New investigation cache…: creates an empty cache at `path` (or opens an existing one).
     Status newCache(const QString& path);
-    // Where a fetch with no cache open stores its rows: a new cache in this folder, opened at once.
+    // Where a fetch with no cache open stores its rows: a new cache in this folder, opened at once
+    // ($XDG_DATA_HOME/rootline/caches).
     static QString defaultCacheDirectory();
+
+    // The start page: the sample incident, the recent investigations, the ways to begin. Shown
+    // until a cache opens (main() shows it when started with nothing to open).
+    void showWelcome();
+    bool isShowingWelcome() const;
+    WelcomePage* welcomePage() const { return m_welcome; }
+    // The sample incident the start page offers; empty when none was found.
+    void setSampleIncident(const QString& path);
+    // Opens the user's copy of the sample incident, made in defaultCacheDirectory() on first use:
+    // the installed original is read-only, and investigations saved into the copy are kept.
+    Status openSampleIncident();
 
 signals:
     // Emitted once per opened cache when its panes have loaded (see CacheSession::loaded).
@@ -86,7 +101,7 @@ private:
     void createActions();
     void chooseFile();
     void rebuildRecentMenu();
-    void remember(const QString& path);
+    void showAbout();
     void onOverview(const CacheOverview& overview);
     void updateFocusLabel();
     void showError(const QString& message);
@@ -103,6 +118,9 @@ private:
     LogPane* m_logs;
     TracePane* m_traces;
     InvestigationPane* m_investigation = nullptr;
+    QStackedWidget* m_stack;
+    WelcomePage* m_welcome;
+    QString m_sampleIncident;
     QSplitter* m_vertical;
     QSplitter* m_horizontal;
     QMenu* m_recentMenu = nullptr;

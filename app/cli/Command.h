@@ -10,7 +10,6 @@
 
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -31,17 +30,36 @@ struct Args {
     Result<std::optional<Timestamp>> time(const std::string& name) const;
 };
 
+// One row of a command's option table. The table is the single description of the command's
+// options: the parser accepts exactly these, `<command> --help` prints them and `--manpage` renders
+// them into rootline-cli(1).
+struct Option {
+    std::string name;  // "--cache"
+    std::string value; // what it takes, "FILE"; empty for a flag
+    std::string help;  // what it does
+};
+
 struct Command {
     std::string name;
-    std::string summary;                // one line for `rootline-cli --help`
-    std::string usage;                  // the synopsis, shown on a usage error
-    std::set<std::string> valueOptions; // options that take a value, e.g. "--cache"
-    std::set<std::string> flags;        // options without a value, e.g. "--json"
+    std::string summary;         // one line for `rootline-cli --help`
+    std::string usage;           // the synopsis, shown on a usage error (every option in it is in the table)
+    std::vector<Option> options; // the option table
     int (*run)(const Args&);
+    std::vector<std::string> description = {}; // paragraphs for `<command> --help` and the manual
+
+    const Option* option(const std::string& name) const;
+    // Options the synopsis names that the table lacks, and table options the synopsis leaves out:
+    // empty when the two agree (checked when the manual is written, so a mismatch fails the build).
+    std::vector<std::string> synopsisMismatches() const;
 };
 
 bool registerCommand(Command command);
 const std::map<std::string, Command>& commands();
+
+// Shared by `rootline-cli --help` and the manual page.
+extern const char* const kToolSummary;
+extern const char* const kTimesHelp;
+extern const char* const kExitCodesHelp;
 
 // Prints "rootline-cli <command>: <message>" on stderr and returns kFatal.
 int fail(const std::string& command, const Error& error);

@@ -76,9 +76,18 @@ int runExport(const Args& args)
 const bool registered = registerCommand(
     {"export", "write a self-contained bundle of a cache",
      "export --cache FILE --out OUT.rootline [--from T --to T] [--service S]... [--redact] [--redact-pattern RE2]... [--force] [--json]",
-     {"--cache", "--out", "--from", "--to", "--service", "--redact-pattern"},
-     {"--json", "--redact", "--force"},
-     runExport});
+     {{"--cache", "FILE", "The cache to export from."},
+      {"--out", "OUT.rootline", "The bundle to write."},
+      {"--from", "T", "Export only what happened at or after T."},
+      {"--to", "T", "Export only what happened before T."},
+      {"--service", "S", "Export only this service's records; repeat for more services."},
+      {"--redact", "", "Mask credentials, e-mail addresses and IPv4 addresses in log lines and attributes."},
+      {"--redact-pattern", "RE2", "Also mask what this RE2 pattern matches; repeatable, implies --redact."},
+      {"--force", "", "Overwrite OUT.rootline if it exists."},
+      {"--json", "", "Print what was exported, the time range and the bundle's content hash as JSON."}},
+     runExport,
+     {"The bundle is a cache file itself, holding no credentials: data-source secrets are never stored, and --redact "
+      "removes secrets from the telemetry too. Anyone can open it with rootline or any rootline-cli command."}});
 
 } // namespace
 } // namespace rootline::cli

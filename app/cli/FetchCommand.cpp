@@ -193,9 +193,24 @@ const bool registered = registerCommand(
     {kName, "fetch a window from a data source into a cache (reusing what it already holds)",
      "fetch --cache FILE [--sources FILE] --source NAME --from T --to T (--query Q | --trace ID | --search k=v...) "
      "[--kind series|instant|logs|traces|trace|exemplars|alerts] [--step SECONDS] [--limit N] [--json]",
-     {"--cache", "--sources", "--source", "--from", "--to", "--query", "--trace", "--search", "--kind", "--step", "--limit"},
-     {"--json"},
-     runFetch});
+     {{"--cache", "FILE", "The cache to fetch into; created when it does not exist."},
+      {"--sources", "FILE", "The data sources file (default $XDG_CONFIG_HOME/rootline/sources.yaml)."},
+      {"--source", "NAME", "The data source to ask, by its name in the sources file."},
+      {"--from", "T", "The start of the window (not needed with --trace or --kind alerts)."},
+      {"--to", "T", "The end of the window (default now)."},
+      {"--query", "Q", "A PromQL, LogQL or Logs Insights query, as the source understands it."},
+      {"--trace", "ID", "Fetch this one trace by its id."},
+      {"--search", "k=v", "A trace search term such as service=checkout or error=true; repeatable."},
+      {"--kind", "KIND", "What to fetch: series, instant, logs, traces, trace, exemplars or alerts (default: from the "
+                         "source and the other options)."},
+      {"--step", "SECONDS", "The step of a range query, in seconds or as a duration (15, 1m)."},
+      {"--limit", "N", "At most N records; reaching it makes the fetch partial."},
+      {"--json", "", "Print what came from the cache and from the network, the rows stored and whether the fetch was "
+                     "complete, as JSON."}},
+     runFetch,
+     {"Only the parts of the window the cache does not already hold for the same source and query are fetched; what "
+      "arrives is stored in one transaction with its provenance (source, query, window, time, rows, complete or "
+      "partial). A fetch that is cut short keeps what arrived, says why, and exits with status 1."}});
 
 } // namespace
 } // namespace rootline::cli

@@ -109,9 +109,23 @@ int runImport(const Args& args)
     return summary.exitCode();
 }
 
-const bool registered = registerCommand({"import", "import telemetry files, directories and archives into a cache",
-                                         "import --cache FILE [--json] [--strict] [--format NAME] [--pattern REGEX] INPUT...",
-                                         {"--cache", "--format", "--pattern"}, {"--json", "--strict"}, runImport});
+const bool registered = registerCommand(
+    {"import", "import telemetry files, directories and archives into a cache",
+     "import --cache FILE [--json] [--strict] [--format NAME] [--pattern REGEX] INPUT...",
+     {{"--cache", "FILE", "The cache to import into; created when it does not exist."},
+      {"--json", "", "Print one entry per input (format, outcome, counts, rejections) and the totals as JSON."},
+      {"--strict", "", "Reject a whole file when any of its records is malformed, instead of importing the rest."},
+      {"--format", "NAME", "Read every input as this format instead of detecting it by content (for example otlp-json, "
+                           "jaeger-json, prometheus-api, loki-api)."},
+      {"--pattern", "REGEX", "How to read unstructured log lines: an anchored RE2 pattern with named captures such as "
+                             "(?P<time>...), (?P<level>...) and (?P<message>...)."}},
+     runImport,
+     {"Each INPUT is a file, a directory (read recursively) or an archive (.tar, .tar.gz, .zip, .gz, .zst). Formats are "
+      "detected by content, never by file name: OTLP/JSON traces, logs and metrics, Jaeger JSON, Prometheus and Loki HTTP "
+      "API responses, AWS CLI output for CloudWatch Logs, Logs Insights, GetMetricData and X-Ray, JSON-lines logs, "
+      "logfmt, unstructured lines and .rootline bundles.",
+      "A malformed record is rejected with its file and line or byte offset and the rest of the file imports (unless "
+      "--strict); each file is one transaction, and a file imported twice is skipped by its content hash."}});
 
 } // namespace
 } // namespace rootline::cli

@@ -126,9 +126,23 @@ const bool registered = registerCommand(
     {kName, "rank root causes for an alert or a window and walk the guided investigation",
      "investigate --cache FILE (--alert NAME | --service S --from T --to T) [--baseline-from T --baseline-to T] [--rules FILE]"
      " [--confirm-after T] [--json] [--report OUT.md|OUT.html] [--save] [--timings]",
-     {"--cache", "--alert", "--service", "--from", "--to", "--baseline-from", "--baseline-to", "--rules", "--report", "--confirm-after"},
-     {"--json", "--save", "--timings"},
-     runInvestigate});
+     {{"--cache", "FILE", "The cache or bundle to investigate."},
+      {"--alert", "NAME", "Start from this alert in the cache (default: the one firing alert, if there is exactly one)."},
+      {"--service", "S", "Start from this service instead of an alert; needs --from and --to."},
+      {"--from", "T", "The start of the window to investigate (with --service)."},
+      {"--to", "T", "The end of the window to investigate (with --service)."},
+      {"--baseline-from", "T", "The start of the normal window to compare with (default: just before the window)."},
+      {"--baseline-to", "T", "The end of the baseline window."},
+      {"--rules", "FILE", "Correlation rules (default $XDG_CONFIG_HOME/rootline/rules.yaml when it exists)."},
+      {"--confirm-after", "T", "The time after which the SLI should have recovered (after a fix); the confirmation step checks it."},
+      {"--json", "", "Print the candidates with their evidence and the steps as JSON."},
+      {"--report", "OUT.md|OUT.html", "Also write the investigation as a Markdown or HTML report."},
+      {"--save", "", "Save the investigation in the cache, where the window's investigation pane finds it."},
+      {"--timings", "", "Print how long each stage took on stderr."}},
+     runInvestigate,
+     {"Ranks services and operations by evidence (the span where errors originate, self time on the critical path, "
+      "change against the baseline, attributes that separate bad traces from good ones, log templates that spike) and "
+      "prints each candidate with its score and explanation, then the steps of the guided investigation."}});
 
 } // namespace
 } // namespace rootline::cli

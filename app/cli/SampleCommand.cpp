@@ -108,10 +108,20 @@ int runSample(const Args& args)
     return kSuccess;
 }
 
-const bool registered = registerCommand({"sample", "write the sample incident into a new cache, or as exported files",
-                                         "sample [--out FILE] [--files DIR] (one or both) [--scale N] [--seed S] [--force] [--json]",
-                                         {"--out", "--files", "--scale", "--seed"},
-                                         {"--json", "--force"}, runSample});
+const bool registered = registerCommand(
+    {"sample", "write the sample incident into a new cache, or as exported files",
+     "sample [--out FILE] [--files DIR] (one or both) [--scale N] [--seed S] [--force] [--json]",
+     {{"--out", "FILE", "Write the sample incident into this new cache."},
+      {"--files", "DIR", "Write it as the files its story would come from: OTLP JSON lines, a Jaeger download, Loki and "
+                         "Prometheus API responses, with a README."},
+      {"--scale", "N", "Multiply the ordinary traffic by N (default 1); 100 makes a benchmark-sized incident."},
+      {"--seed", "S", "The random seed (a non-negative integer); the same seed gives the same incident."},
+      {"--force", "", "Overwrite FILE or the files in DIR if they exist."},
+      {"--json", "", "Print the counts of what was written as JSON."}},
+     runSample,
+     {"The sample incident: checkout failed 5 minutes ago. The checkout p95 latency rises at 14:46 UTC, the payment "
+      "service logs errors at 14:47, and traces show requests timing out on the call to the payment gateway. It is "
+      "generated deterministically, so every build writes the same one."}});
 
 } // namespace
 } // namespace rootline::cli

@@ -51,7 +51,12 @@ int runStats(const Args& args)
     return kSuccess;
 }
 
-const bool registered = registerCommand({"stats", "count what a cache holds", "stats --cache FILE [--json]", {"--cache"}, {"--json"}, runStats});
+const bool registered = registerCommand({"stats", "count what a cache holds", "stats --cache FILE [--json]",
+                                         {{"--cache", "FILE", "The cache or bundle to read."},
+                                          {"--json", "", "Print the counts, the services and the time range as JSON."}},
+                                         runStats,
+                                         {"Prints how many logs, spans, traces, series, samples, exemplars, alerts and fetches "
+                                          "the cache holds, the time range it covers and the services it knows."}});
 
 } // namespace
 } // namespace rootline::cli

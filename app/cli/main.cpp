@@ -1,7 +1,7 @@
 #include "Command.h"
+#include "Help.h"
 #include "core/Clock.h"
 
-#include <cstdio>
 #include <iostream>
 
 namespace rootline::cli {
@@ -56,6 +56,14 @@ bool registerCommand(Command command)
 
 const std::map<std::string, Command>& commands() { return registry(); }
 
+const Option* Command::option(const std::string& optionName) const
+{
+    for (const Option& o : options)
+        if (o.name == optionName)
+            return &o;
+    return nullptr;
+}
+
 int fail(const std::string& command, const Error& error)
 {
     std::cerr << "rootline-cli " << command << ": " << error.message() << "\n";
@@ -70,32 +78,23 @@ int usageError(const Command& command, const std::string& message)
 
 void printJson(const nlohmann::ordered_json& doc) { std::cout << doc.dump(2) << "\n"; }
 
-namespace {
-
-void printHelp()
-{
-    std::cout << "rootline-cli — import, fetch, investigate and export telemetry from a terminal\n\n"
-                 "usage: rootline-cli <command> [options]\n\ncommands:\n";
-    for (const auto& [name, cmd] : commands())
-        std::printf("  %-12s %s\n", name.c_str(), cmd.summary.c_str());
-    std::cout << "\nEvery command takes --cache FILE and --json. Times: RFC 3339, Unix seconds, or now-15m.\n"
-                 "Exit codes: 0 success, 1 partial (some records rejected), 2 usage or fatal error.\n";
-}
-
-} // namespace
 } // namespace rootline::cli
 
 int main(int argc, char** argv)
 {
     using namespace rootline::cli;
-    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" || std::string(argv[1]) == "help") {
+    const std::string first = argc < 2 ? std::string() : argv[1];
+    if (argc < 2 || first == "--help" || first == "-h" || first == "help") {
         printHelp();
         return argc < 2 ? kFatal : kSuccess;
     }
-    const std::string name = argv[1];
-    auto it = commands().find(name);
+    if (first == "--version")
+        return printVersion();
+    if (first == "--manpage")
+        return printManPage();
+    auto it = commands().find(first);
     if (it == commands().end()) {
-        std::cerr << "rootline-cli: unknown command \"" << name << "\" (see rootline-cli --help)\n";
+        std::cerr << "rootline-cli: unknown command \"" << first << "\" (see rootline-cli --help)\n";
         return kFatal;
     }
     const Command& command = it->second;
@@ -103,7 +102,7 @@ int main(int argc, char** argv)
     for (int i = 2; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--help" || a == "-h") {
-            std::cout << "usage: rootline-cli " << command.usage << "\n";
+            printCommandHelp(command);
             return kSuccess;
         }
         if (a.rfind("--", 0) == 0 && a.size() > 2) {
@@ -114,19 +113,20 @@ int main(int argc, char** argv)
                 a = a.substr(0, eq);
                 inlineValue = true;
             }
-            if (command.flags.count(a)) {
+            const Option* option = command.option(a);
+            if (!option)
+                return usageError(command, "unknown option " + a);
+            if (option->value.empty()) {
                 if (inlineValue)
                     return usageError(command, a + " takes no value");
                 args.options.emplace(a, "");
-            } else if (command.valueOptions.count(a)) {
+            } else {
                 if (!inlineValue) {
                     if (i + 1 >= argc)
                         return usageError(command, a + " needs a value");
                     value = argv[++i];
                 }
                 args.options.emplace(a, value);
-            } else {
-                return usageError(command, "unknown option " + a);
             }
         } else {
             args.positionals.push_back(a);

@@ -1,25 +1,32 @@
-// rootline [--bundle FILE] [--sources FILE] [--window FROM,TO] [--trace ID] [--screenshot OUT.png [--size WxH]]
-// Opens a cache in the main window. With --screenshot it waits until the panes have loaded (the
-// session's "loaded" signal, not a fixed delay), writes the window to a PNG and exits. With no
-// display at all it says so, renders offscreen and writes a screenshot instead of failing.
+// rootline [--bundle FILE] [--sources FILE] [--window FROM,TO] [--trace ID] [--screenshot OUT.png [--size WxH]] [FILE]
+// Opens a cache in the main window; with nothing to open, the start page (sample incident, recent
+// investigations). With --screenshot it waits until the panes have loaded (the session's "loaded"
+// signal, not a fixed delay), writes the window to a PNG and exits. With no display at all it says
+// so, renders offscreen and writes a screenshot instead of failing. The options are the table in
+// GuiOptions.cpp, which --help prints and --manpage renders as rootline(1).
 
 #include "Focus.h"
+#include "GuiOptions.h"
+#include "SampleIncident.h"
 #include "MainWindow.h"
+#include "core/Clock.h"
 #include "core/Ids.h"
 #include "core/Time.h"
 #include "sources/SourcesFile.h"
 
-#include "core/Clock.h"
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QIcon>
 #include <QPixmap>
 #include <QRegularExpression>
 #include <QTimer>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <optional>
 
 namespace {
@@ -45,6 +52,12 @@ int writeScreenshot(rootline::MainWindow& window, const QString& path)
 
 int main(int argc, char** argv)
 {
+    // Before QApplication: writing the manual needs no display (the build runs it).
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--manpage") == 0) {
+            std::fputs(rootline::gui::guiManPage(ROOTLINE_VERSION).c_str(), stdout);
+            return 0;
+        }
     // Decided before QApplication exists: the platform plugin is chosen in its constructor.
     const bool headless = !displayAvailable();
     if (headless) {
@@ -53,34 +66,36 @@ int main(int argc, char** argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Rootline"));
-    QApplication::setOrganizationName(QStringLiteral("Rootline"));
+    // Lower-case names put the settings in $XDG_CONFIG_HOME/rootline/rootline.conf, beside
+    // sources.yaml and rules.yaml; the display name is what windows and dialogs show.
+    QApplication::setOrganizationName(QStringLiteral("rootline"));
+    QApplication::setApplicationName(QStringLiteral("rootline"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Rootline"));
     QApplication::setApplicationVersion(QStringLiteral(ROOTLINE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("rootline")); // Wayland: the icon and name of rootline.desktop
+    QIcon icon = QIcon::fromTheme(QStringLiteral("rootline"));
+    if (icon.isNull())
+        for (int size : {48, 64, 128, 256})
+            icon.addFile(QStringLiteral(":/icons/%1x%1/rootline.png").arg(size));
+    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Rootline: observability correlation workbench"));
+    parser.setApplicationDescription(rootline::gui::guiDescription());
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption bundle(QStringLiteral("bundle"), QStringLiteral("Open this .rootline cache or bundle."), QStringLiteral("FILE"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window once loaded, write it to OUT.png and exit."), QStringLiteral("OUT.png"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1600x1000)."),
-                                  QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    const QCommandLineOption windowOption(QStringLiteral("window"),
-                                    QStringLiteral("Start with this focus window: FROM,TO as RFC 3339, Unix seconds or now-15m."),
-                                    QStringLiteral("FROM,TO"));
-    const QCommandLineOption sourcesOption(QStringLiteral("sources"),
-                                           QStringLiteral("The data sources file the query bars fetch from (default: %1).")
-                                               .arg(QString::fromStdString(rootline::defaultSourcesPath())),
-                                           QStringLiteral("FILE"));
-    const QCommandLineOption traceOption(QStringLiteral("trace"), QStringLiteral("Start with this trace selected."), QStringLiteral("ID"));
-    parser.addOption(bundle);
-    parser.addOption(sourcesOption);
-    parser.addOption(windowOption);
-    parser.addOption(traceOption);
-    parser.addOption(screenshot);
-    parser.addOption(size);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A cache to open (same as --bundle)."), QStringLiteral("[FILE]"));
+    std::map<QString, QCommandLineOption> options;
+    for (const auto& o : rootline::gui::guiOptions()) {
+        QCommandLineOption option(o.name, rootline::gui::helpText(o), o.valueName, o.defaultValue);
+        parser.addOption(option);
+        options.emplace(o.name, option);
+    }
+    const QCommandLineOption& bundle = options.at(rootline::gui::opt::bundle);
+    const QCommandLineOption& screenshot = options.at(rootline::gui::opt::screenshot);
+    const QCommandLineOption& size = options.at(rootline::gui::opt::size);
+    const QCommandLineOption& windowOption = options.at(rootline::gui::opt::window);
+    const QCommandLineOption& sourcesOption = options.at(rootline::gui::opt::sources);
+    const QCommandLineOption& traceOption = options.at(rootline::gui::opt::trace);
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A cache or bundle to open (same as --bundle)."), QStringLiteral("[FILE]"));
     parser.process(app);
 
     QString bundlePath = parser.value(bundle);
@@ -120,6 +135,7 @@ int main(int argc, char** argv)
     }
 
     rootline::MainWindow window;
+    window.setSampleIncident(rootline::gui::findSampleIncident(QCoreApplication::applicationDirPath()));
     if (parser.isSet(sourcesOption)) {
         const QString path = parser.value(sourcesOption);
         if (!QFileInfo::exists(path)) {
@@ -138,6 +154,8 @@ int main(int argc, char** argv)
     }
     window.show();
 
+    if (bundlePath.isEmpty())
+        window.showWelcome();
     if (!bundlePath.isEmpty()) {
         // Interactive runs show the error in a dialog; a screenshot run has nobody to click it.
         if (shotPath.isEmpty()) {
