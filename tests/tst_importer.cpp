@@ -158,6 +158,8 @@ private slots:
     void truncatedGzipLeavesCacheUnchanged();
     void tarGzWithDamagedTrailerRefused_data();
     void tarGzWithDamagedTrailerRefused();
+    void invalidUtf8KeptAsReplacementWithAWarning();
+    void lokiStreamWithOneInvalidByteKeepsEveryLine();
     void zipWithPathTraversalRefused();
     void zipBombRefused();
     void gzipBombRefused();
@@ -417,6 +419,66 @@ void TestImporter::tarGzWithDamagedTrailerRefused()
     QVERIFY2(damaged->note.find("gzip data is damaged") != std::string::npos, damaged->note.c_str());
     QCOMPARE(s.exitCode(), 2);
     QCOMPARE(overviewOf(path("c.rootline")).logs, int64_t(3)); // only the good file
+}
+
+// A Latin-1 byte is kept visible as U+FFFD, with a warning that names its line: before, the line
+// pattern stopped at it ("caf\xe9 au lait" stored as "caf") and said nothing.
+void TestImporter::invalidUtf8KeptAsReplacementWithAWarning()
+{
+    writeFile(path("app.log"), "2026-11-20T14:00:00Z INFO caf\xe9 au lait\n"
+                               "2026-11-20T14:00:01Z INFO plain line\n"
+                               "2026-11-20T14:00:02Z WARN bad \xff\xfe pair\n");
+    const ImportSummary s = importInto(path("c.rootline"), {path("app.log")});
+    const ImportFileResult* r = resultFor(s, "app.log");
+    QVERIFY(r);
+    QCOMPARE(r->outcome, ImportFileResult::Outcome::Imported);
+    QCOMPARE(r->stats.logs, int64_t(3));
+    QCOMPARE(r->rejected, int64_t(0));
+    QCOMPARE(r->warnings, int64_t(2));
+    QCOMPARE(s.exitCode(), 0); // kept, and said: not a rejection
+    QCOMPARE(r->errors.size(), size_t(2));
+    QCOMPARE(r->errors[0].location, path("app.log") + ":1");
+    QVERIFY2(r->errors[0].message.find("warning: 1 byte not valid UTF-8") == 0, r->errors[0].message.c_str());
+    QCOMPARE(r->errors[1].location, path("app.log") + ":3");
+
+    auto reader = CacheReader::open(path("c.rootline"));
+    QVERIFY(reader);
+    auto logs = (*reader)->logPage(LogQuery{}, std::nullopt, 10);
+    QVERIFY(logs);
+    QCOMPARE(logs->size(), size_t(3));
+    QCOMPARE((*logs)[0].body, std::string("caf\xEF\xBF\xBD au lait"));
+    QCOMPARE((*logs)[2].body, std::string("bad \xEF\xBF\xBD\xEF\xBF\xBD pair"));
+    // The warnings are stored with their level, beside rejections.
+    auto stored = (*reader)->rejections(0);
+    QVERIFY(stored);
+    QCOMPARE(stored->size(), size_t(2));
+    QCOMPARE((*stored)[0].level, ProblemLevel::Warning);
+    // A warning does not make the import partial.
+    auto fetches = (*reader)->fetches();
+    QVERIFY(fetches);
+    QCOMPARE(fetches->size(), size_t(1));
+    QVERIFY(fetches->front().complete);
+}
+
+// One invalid byte in a Loki response used to fail the stream's whole document (5,038 lines,
+// reported as "1 rejected"); now every line is kept.
+void TestImporter::lokiStreamWithOneInvalidByteKeepsEveryLine()
+{
+    std::string body = R"({"status":"success","data":{"resultType":"streams","result":[{"stream":{"job":"shop"},"values":[)";
+    for (int i = 0; i < 100; ++i) {
+        body += i ? "," : "";
+        body += "[\"" + std::to_string(1795168800000000000LL + i * 1000000LL) + "\",\"line " + std::to_string(i)
+                + (i == 42 ? " \xe9t\xe9" : "") + "\"]";
+    }
+    body += "]}]}}";
+    writeFile(path("loki.json"), body);
+    const ImportSummary s = importInto(path("c.rootline"), {path("loki.json")});
+    const ImportFileResult* r = resultFor(s, "loki.json");
+    QVERIFY(r);
+    QCOMPARE(r->format, std::string("loki-api"));
+    QCOMPARE(r->stats.logs, int64_t(100));
+    QCOMPARE(r->rejected, int64_t(0));
+    QCOMPARE(r->warnings, int64_t(1));
 }
 
 void TestImporter::zipWithPathTraversalRefused()

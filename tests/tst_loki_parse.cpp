@@ -39,6 +39,20 @@ class TestLokiParse : public QObject {
     Q_OBJECT
 
 private slots:
+    // A fetched page with one byte that is not UTF-8 keeps every entry (the byte as U+FFFD) and
+    // says so among the warnings the fetch reports; before, the whole page was an error.
+    void invalidUtf8KeepsThePageWithAWarning()
+    {
+        const std::string body = "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[{\"stream\":{\"job\":\"x\"},"
+                                 "\"values\":[[\"1795168800000000000\",\"caf\xe9\"],[\"1795168801000000000\",\"ok\"]]}]}}";
+        auto r = decodeLokiResponse(body, "loki GET /loki/api/v1/query_range");
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message().c_str());
+        QCOMPARE(r->entryCount(), size_t(2));
+        QCOMPARE(r->streams.at(0).entries.at(0).line, std::string("caf\xEF\xBF\xBD"));
+        QCOMPARE(r->warnings.size(), size_t(1));
+        QVERIFY2(r->warnings[0].find("1 byte not valid UTF-8") != std::string::npos, r->warnings[0].c_str());
+    }
+
     void streamsSimple()
     {
         auto r = decodeLokiResponse(fixture("grafana-loki-streams_simple.json"), "streams_simple.json");

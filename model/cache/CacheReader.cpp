@@ -809,7 +809,7 @@ Result<std::vector<FetchRecord>> CacheReader::fetches() {
 
 Result<std::vector<FetchRejection>> CacheReader::rejections(int64_t fetchRowId) {
     auto stmt =
-        m_db.prepare(std::string("SELECT fetch, location, message, snippet FROM rejections") +
+        m_db.prepare(std::string("SELECT fetch, location, message, snippet, level FROM rejections") +
                      (fetchRowId ? " WHERE fetch = ?" : "") + " ORDER BY id");
     if (!stmt)
         return stmt.error();
@@ -818,7 +818,7 @@ Result<std::vector<FetchRejection>> CacheReader::rejections(int64_t fetchRowId) 
     std::vector<FetchRejection> out;
     if (auto rows = stmt->forEach([&] {
             out.push_back({stmt->int64(0), std::string(stmt->text(1)), std::string(stmt->text(2)),
-                           std::string(stmt->text(3))});
+                           std::string(stmt->text(3)), ProblemLevel(std::clamp<int64_t>(stmt->int64(4), 0, 2))});
         });
         !rows)
         return rows.error();

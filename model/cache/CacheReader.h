@@ -6,6 +6,7 @@
 
 #include "Sqlite.h"
 #include "core/Records.h"
+#include "core/ProblemLevel.h"
 
 #include <functional>
 #include <memory>
@@ -86,6 +87,7 @@ struct TroubleLogLine {
 struct FetchRejection {
     int64_t fetchRowId = 0;
     std::string location, message, snippet;
+    ProblemLevel level = ProblemLevel::Error;
 };
 
 class CacheReader {

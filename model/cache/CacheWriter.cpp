@@ -21,6 +21,7 @@ constexpr size_t kChunkSamples = 4096;
 
 struct Rejection {
     std::string location, message, snippet;
+    ProblemLevel level = ProblemLevel::Error;
 };
 
 // A batch as the writer thread takes it. The work on it that needs no database — the logs' trace
@@ -124,7 +125,7 @@ Status WriterConnection::prepareAll()
         {&insertFetch, "INSERT INTO fetches(source, kind, query, from_ts, to_ts, fetched_at, rows, complete, message, content_hash)"
                        " VALUES(?,?,?,?,?,?,0,0,'',?)"},
         {&finishFetch, "UPDATE fetches SET rows = ?, complete = ?, message = ? WHERE id = ?"},
-        {&insertRejection, "INSERT INTO rejections(fetch, location, message, snippet) VALUES(?,?,?,?)"},
+        {&insertRejection, "INSERT INTO rejections(fetch, location, message, snippet, level) VALUES(?,?,?,?,?)"},
         {&findResource, "SELECT id FROM resources WHERE key = ?"},
         {&insertResource, "INSERT INTO resources(key, service, namespace, version, environment, host, pod, container, attributes)"
                           " VALUES(?,?,?,?,?,?,?,?,?)"},
@@ -619,14 +620,18 @@ Status WriterConnection::finish(UnitState& unit)
         insertRejection.bindText(2, r.location);
         insertRejection.bindText(3, r.message);
         insertRejection.bindText(4, r.snippet);
+        insertRejection.bind(5, int64_t(r.level));
         auto s = insertRejection.run();
         insertRejection.reset();
         if (!s)
             return s;
     }
-    unit.stats.rejected = int64_t(unit.rejections.size());
+    unit.stats.rejected = std::count_if(unit.rejections.begin(), unit.rejections.end(),
+                                        [](const Rejection& r) { return r.level == ProblemLevel::Error; });
+    unit.stats.warnings = std::count_if(unit.rejections.begin(), unit.rejections.end(),
+                                        [](const Rejection& r) { return r.level == ProblemLevel::Warning; });
     finishFetch.bind(1, unit.stats.total());
-    finishFetch.bind(2, int(unit.complete && unit.rejections.empty()));
+    finishFetch.bind(2, int(unit.complete && unit.stats.rejected == 0));
     finishFetch.bindText(3, unit.message);
     finishFetch.bind(4, unit.fetchRowId);
     auto s = finishFetch.run();
@@ -759,10 +764,10 @@ Status WriteUnit::append(TelemetryBatch batch)
     return {};
 }
 
-void WriteUnit::reject(std::string location, std::string message, std::string snippet)
+void WriteUnit::reject(std::string location, std::string message, std::string snippet, ProblemLevel level)
 {
     std::lock_guard lock(m_writer->mutex);
-    m_unit->rejections.push_back({std::move(location), std::move(message), std::move(snippet)});
+    m_unit->rejections.push_back({std::move(location), std::move(message), std::move(snippet), level});
 }
 
 Result<WriteStats> WriteUnit::commit(bool complete, std::string message)

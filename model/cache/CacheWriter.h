@@ -7,6 +7,7 @@
 
 #include "TelemetryBatch.h"
 #include "core/Records.h"
+#include "core/ProblemLevel.h"
 
 #include <memory>
 #include <string>
@@ -38,8 +39,10 @@ public:
     // Queues a batch; waits while the unit's queue is full. Returns the unit's error once it has
     // failed (nothing of it will be committed then).
     Status append(TelemetryBatch batch);
-    // A record the producer could not read: stored with the unit (and counted) if the unit commits.
-    void reject(std::string location, std::string message, std::string snippet);
+    // A record the producer could not read (an error: counted in WriteStats::rejected, and the unit
+    // is not complete), or one it kept with a warning (counted in WriteStats::warnings): stored with
+    // the unit if it commits.
+    void reject(std::string location, std::string message, std::string snippet, ProblemLevel level = ProblemLevel::Error);
     // Stores everything appended, marks the provenance complete or partial, and commits.
     Result<WriteStats> commit(bool complete = true, std::string message = {});
     void rollback();

@@ -115,7 +115,13 @@ UPDATE alerts SET labels = (SELECT coalesce(json_group_object(key, value), '{}')
 DELETE FROM alerts WHERE id NOT IN (SELECT max(id) FROM alerts GROUP BY name, labels, source);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// Version 4: a level per rejection (core/ProblemLevel.h: 0 info, 1 warning, 2 error); earlier rows
+// were all errors.
+constexpr const char* kVersion4 = R"sql(
+ALTER TABLE rejections ADD COLUMN level INTEGER NOT NULL DEFAULT 2;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 uint32_t bigEndian32(const unsigned char* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 

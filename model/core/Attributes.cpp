@@ -1,5 +1,6 @@
 #include "Attributes.h"
 #include "JsonDepth.h"
+#include "Utf8.h"
 
 #include <charconv>
 
@@ -99,27 +100,8 @@ void appendJsonString(std::string& out, std::string_view text)
         appendJsonStringRaw(out, text); // plain ASCII: the common case
         return;
     }
-    std::string clean(text.substr(0, i));
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        bool valid = len > 0 && i + len <= text.size();
-        for (size_t k = 1; valid && k < len; ++k)
-            valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        if (valid && len > 1) {
-            // Reject overlong forms, surrogates and code points past U+10FFFF.
-            const auto c1 = static_cast<unsigned char>(text[i + 1]);
-            valid = !(c == 0xC0 || c == 0xC1 || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90)
-                      || c > 0xF4 || (c == 0xF4 && c1 >= 0x90));
-        }
-        if (valid) {
-            clean.append(text.substr(i, len));
-            i += len;
-        } else {
-            clean += "\xEF\xBF\xBD";
-            ++i;
-        }
-    }
+    std::string clean;
+    appendRepairedUtf8(clean, text);
     appendJsonStringRaw(out, clean);
 }
 

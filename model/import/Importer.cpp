@@ -13,6 +13,7 @@
 #include "cache/CacheReader.h"
 #include "cache/Schema.h"
 #include "core/Clock.h"
+#include "core/Utf8.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -53,6 +54,36 @@ private:
     const ImportOptions& m_options;
     int64_t m_out = 0;
 };
+
+// Bytes that are not UTF-8 would make a JSON parser refuse the whole document (and with it a
+// Loki stream's thousands of lines) and a line pattern stop mid-line ("caf\xe9 au lait" read as
+// "caf"). So each such byte becomes U+FFFD before parsing, and every line that held one is kept
+// with a warning. Line numbers stay right; byte offsets after a replacement move by two a byte.
+void repairUtf8Lines(std::string_view doc, const std::string& origin, int64_t firstLine, std::string& repaired, RecordSink& sink)
+{
+    constexpr int kListedPerDocument = 100;
+    repaired.reserve(doc.size() + 64);
+    int64_t line = firstLine, linesChanged = 0, bytesChanged = 0;
+    for (size_t pos = 0; pos < doc.size(); ++line) {
+        size_t end = doc.find('\n', pos);
+        end = end == std::string_view::npos ? doc.size() : end + 1;
+        const std::string_view text = doc.substr(pos, end - pos);
+        if (const size_t n = appendRepairedUtf8(repaired, text)) {
+            if (++linesChanged <= kListedPerDocument) {
+                std::string shown;
+                appendRepairedUtf8(shown, text.substr(0, 240));
+                sink.warn(origin + ":" + std::to_string(line), std::to_string(n) + (n == 1 ? " byte" : " bytes")
+                          + " not valid UTF-8, kept as U+FFFD", std::move(shown));
+            }
+            bytesChanged += int64_t(n);
+        }
+        pos = end;
+    }
+    if (linesChanged > kListedPerDocument)
+        sink.warn(origin + ":" + std::to_string(firstLine), std::to_string(linesChanged - kListedPerDocument)
+                  + " more lines held bytes that are not valid UTF-8 (" + std::to_string(bytesChanged)
+                  + " bytes in all, kept as U+FFFD)", {});
+}
 
 struct Scanned {
     std::string hash; // SHA-256 of the decompressed bytes, hex
@@ -112,6 +143,14 @@ public:
         if (m_result.errors.size() < m_options.maxRejectionsListed)
             m_result.errors.push_back({m_result.path, location, message});
         m_unit.reject(std::move(location), std::move(message), std::move(snippet));
+    }
+
+    void warn(std::string location, std::string message, std::string snippet) override
+    {
+        ++m_result.warnings;
+        if (m_result.errors.size() < m_options.maxRejectionsListed)
+            m_result.errors.push_back({m_result.path, location, "warning: " + message});
+        m_unit.reject(std::move(location), std::move(message), std::move(snippet), ProblemLevel::Warning);
     }
 
     Status flush()
@@ -271,6 +310,11 @@ struct Importer::Impl {
             ctx.firstLine = firstLine;
             ctx.firstByte = firstByte;
             ctx.singleValue = singleValue;
+            std::string repaired;
+            if (!isValidUtf8(doc)) {
+                repairUtf8Lines(doc, base.origin, firstLine, repaired, sink);
+                doc = repaired;
+            }
             Status s = format.parse(doc, ctx, sink);
             if (s)
                 return {};

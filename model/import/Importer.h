@@ -58,6 +58,7 @@ struct ImportFileResult {
     Outcome outcome = Outcome::Imported;
     WriteStats stats;   // what was stored (zero unless Imported)
     int64_t rejected = 0;
+    int64_t warnings = 0; // records kept with a warning (listed in `errors` as "warning: …")
     std::string note;   // why skipped / failed, in one line
     std::vector<ImportError> errors; // the first rejections, and the fatal error if any
 };

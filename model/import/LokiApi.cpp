@@ -1,6 +1,7 @@
 #include "LokiApi.h"
 
 #include "CheckedIterate.h"
+#include "core/Utf8.h"
 
 #include <simdjson.h>
 
@@ -291,6 +292,14 @@ Result<double> parseLokiSampleValue(std::string_view text)
 Result<LokiResponse> decodeLokiResponse(std::string_view body, const std::string& origin)
 {
     LokiResponse response;
+    // One byte that is not UTF-8 would fail the whole page (simdjson validates the document):
+    // keep every line, the byte as U+FFFD, and say so beside the server's own warnings.
+    std::string repaired;
+    if (const size_t replaced = isValidUtf8(body) ? 0 : appendRepairedUtf8(repaired, body)) {
+        body = repaired;
+        response.warnings.push_back(origin + ": " + std::to_string(replaced)
+                                    + (replaced == 1 ? " byte" : " bytes") + " not valid UTF-8, kept as U+FFFD");
+    }
     simdjson::padded_string padded(body);
     od::parser parser;
     od::document doc;

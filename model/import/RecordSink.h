@@ -21,6 +21,13 @@ public:
     virtual Status batch(TelemetryBatch&& batch) = 0;
     // A record that could not be read: `location` is "file:line", "file@byte" or "endpoint#index".
     virtual void reject(std::string location, std::string message, std::string snippet) = 0;
+    // A record kept, but changed or doubtful (bytes that were not UTF-8 replaced by U+FFFD): said,
+    // never silent. Sinks that store records store these beside their rejections; the default,
+    // for sinks that only count or convert records, lets it pass.
+    virtual void warn(std::string location, std::string message, std::string snippet)
+    {
+        (void)location, (void)message, (void)snippet;
+    }
 };
 
 // What a parser needs to know besides the bytes.
@@ -73,8 +80,13 @@ public:
     {
         rejections.push_back({std::move(location), std::move(message), std::move(snippet)});
     }
+    void warn(std::string location, std::string message, std::string snippet) override
+    {
+        warnings.push_back({std::move(location), std::move(message), std::move(snippet)});
+    }
     TelemetryBatch collected;
     std::vector<Rejection> rejections;
+    std::vector<Rejection> warnings;
     int batches = 0;
 };
 

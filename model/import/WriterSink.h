@@ -22,9 +22,15 @@ public:
         ++rejected;
         m_unit.reject(std::move(location), std::move(message), std::move(snippet));
     }
+    void warn(std::string location, std::string message, std::string snippet) override
+    {
+        ++warnings;
+        m_unit.reject(std::move(location), std::move(message), std::move(snippet), ProblemLevel::Warning);
+    }
 
     int64_t records = 0;
     int64_t rejected = 0;
+    int64_t warnings = 0;
 
 private:
     WriteUnit& m_unit;
