@@ -88,6 +88,10 @@ private slots:
         QCOMPARE(order.strength("search", "notification"), 0.0);
         QVERIFY(order.role("search").first);
         QVERIFY(!order.role("notification").first);
+        // The later one says it started after, unlinked: not a symptom, not hidden.
+        QVERIFY2(order.role("notification").afterText.find("notification's trouble started 60 s after search's, with nothing linking the two") == 0,
+                 order.role("notification").afterText.c_str());
+        QVERIFY(order.role("search").afterText.empty());
         QVERIFY2(order.role("search").firstText.find("1.0 min") != std::string::npos
                      || order.role("search").firstText.find("60 s") != std::string::npos,
                  order.role("search").firstText.c_str());

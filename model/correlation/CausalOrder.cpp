@@ -42,6 +42,8 @@ Duration tolerance(const ServiceOnset& a, const ServiceOnset& b)
 
 } // namespace
 
+std::string possessive(const std::string& name) { return name + (!name.empty() && name.back() == 's' ? "'" : "'s"); }
+
 std::string durationText(Duration d)
 {
     const double s = std::fabs(d.toSeconds());
@@ -100,7 +102,7 @@ CausalLink evaluatePair(const ServiceSignal& s, const Words& sWords, const Servi
     if (!sNamesT.empty() && tNamesS.empty()) {
         net += 1;
         linked = true;
-        link.reasons.push_back(s.service + "'s errors name " + t.service + " (" + sNamesT + ")");
+        link.reasons.push_back(possessive(s.service) + " errors name " + t.service + " (" + sNamesT + ")");
     } else if (!tNamesS.empty() && sNamesT.empty()) {
         net -= 1;
         linked = true;
@@ -128,7 +130,7 @@ CausalLink evaluatePair(const ServiceSignal& s, const Words& sWords, const Servi
                                       : s.service + " depends on " + t.service + " through " + pathText(down));
         if (sNamesT.empty() && !sBlames.empty()) {
             net += 0.5; // it blames a dependency, and T is one
-            link.reasons.push_back(s.service + "'s errors blame a dependency (" + sBlames + ")");
+            link.reasons.push_back(possessive(s.service) + " errors blame a dependency (" + sBlames + ")");
         }
     } else if (!up.empty() && down.empty()) {
         linked = true;
@@ -148,7 +150,7 @@ CausalLink evaluatePair(const ServiceSignal& s, const Words& sWords, const Servi
         const double vote = clamp01((std::fabs(double(lead.count())) - double(tol.count())) / double(tol.count()));
         if (vote > 0 && lead.count() > 0) {
             net += vote;
-            link.reasons.push_back(t.service + "'s trouble started " + durationText(lead) + " before " + s.service + "'s (" + to.time.toRfc3339()
+            link.reasons.push_back(possessive(t.service) + " trouble started " + durationText(lead) + " before " + possessive(s.service) + " (" + to.time.toRfc3339()
                                    + ", " + to.what + "; onsets known to within " + durationText(Duration::nanos(tol.count() / 2)) + ")");
         } else if (vote > 0) {
             net -= vote;
@@ -164,8 +166,8 @@ CausalLink evaluatePair(const ServiceSignal& s, const Words& sWords, const Servi
         const Duration step = std::max(s.metricOnset->resolution, t.metricOnset->resolution);
         if (step.count() > 0 && lead >= step) {
             net += 0.5;
-            link.reasons.push_back(t.service + "'s " + t.metricOnset->what + " moved first, alone for " + durationText(lead) + " before "
-                                   + s.service + "'s " + s.metricOnset->what);
+            link.reasons.push_back(possessive(t.service) + " " + t.metricOnset->what + " moved first, alone for " + durationText(lead) + " before "
+                                   + possessive(s.service) + " " + s.metricOnset->what);
         } else if (step.count() > 0 && Duration::nanos(-lead.count()) >= step) {
             net -= 0.5;
         } else {
@@ -238,8 +240,23 @@ CausalOrder CausalOrder::order(std::vector<ServiceSignal> signals, const Service
         if (first && !next.empty()) {
             CausalRole& r = out.m_roles[s.service];
             r.first = true;
-            r.firstText = s.service + "'s trouble started first, " + durationText(smallestLead) + " before " + next + "'s (" + so->what + " at "
+            r.firstText = possessive(s.service) + " trouble started first, " + durationText(smallestLead) + " before " + possessive(next) + " (" + so->what + " at "
                 + so->time.toRfc3339() + ")";
+        }
+    }
+    // Whoever started after the first one, with nothing linking them, says so: a separate fault,
+    // or a link the data does not show — either way not hidden behind the first.
+    for (const auto& s : out.m_signals) {
+        CausalRole& r = out.m_roles[s.service];
+        if (r.first || r.asSymptom > 0)
+            continue;
+        for (const auto& f : out.m_signals) {
+            const CausalRole& fr = out.m_roles[f.service];
+            const auto pair = comparable(s, f);
+            if (!fr.first || !pair)
+                continue;
+            r.afterText = possessive(s.service) + " trouble started " + durationText(pair->first.time - pair->second.time) + " after "
+                + possessive(f.service) + ", with nothing linking the two: a separate fault, or a link the data does not show";
         }
     }
     return out;

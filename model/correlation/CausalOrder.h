@@ -59,6 +59,7 @@ struct CausalRole {
     std::vector<std::string> causeReasons; // the strongest such link's reasons
     bool first = false;   // its trouble started decisively before every other signal's
     std::string firstText;
+    std::string afterText; // it started after the first one, with no link to it: said, not hidden
 };
 
 class CausalOrder {
@@ -81,6 +82,8 @@ private:
 
 // The earliest of a signal's onsets (log or metric); nullopt when it has neither.
 std::optional<ServiceOnset> earliestOnset(const ServiceSignal& signal);
+// "accounts'", "billing's".
+std::string possessive(const std::string& name);
 // "30 s", "1.2 s", "350 ms": a lead or a resolution, as the explanations say it.
 std::string durationText(Duration d);
 

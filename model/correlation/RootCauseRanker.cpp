@@ -798,7 +798,7 @@ void Ranker::orderTraceless(RootCauseCandidate& c) const
         const SeriesDeparture& d = strongest->departure;
         const std::string moved = strongest->seriesKey + (strongest->kind == SignalKind::Error ? " (errors)" : " (saturation)") + " left its baseline at "
             + d.onset.toRfc3339() + ": " + level(d.baselineLevel) + " → " + level(d.incidentLevel) + " (resolution " + durationText(d.resolution) + ")";
-        text = text.empty() ? c.service + "'s " + moved : text + "; " + moved;
+        text = text.empty() ? possessive(c.service) + " " + moved : text + "; " + moved;
         for (const auto& ms : m_metrics.byService.at(c.service))
             if (c.evidence.series.size() < 3)
                 c.evidence.series.push_back(ms.seriesKey);
@@ -819,6 +819,8 @@ void Ranker::orderTraceless(RootCauseCandidate& c) const
     }
     if (role.first && symptom < 0.5)
         text += "; " + role.firstText;
+    if (!role.afterText.empty())
+        text += "; " + role.afterText;
     c.explanation = std::move(text);
 }
 
