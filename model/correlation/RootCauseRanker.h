@@ -15,11 +15,15 @@
 // says whose; a cause says what it explains; a pair the evidence cannot order is a tie: both
 // keep one rank and say "equally likely", with what would separate them.
 // Each kind scores 0..1; the score combines them as independent pieces of evidence
-// (1 − Π(1 − wᵢ·sᵢ)), and the kind named is the strongest. Every candidate carries the evidence
-// that opens it: trace ids, span ids, log row ids, series keys, differing attribute values.
+// (1 − Π(1 − wᵢ·sᵢ)), and the kind named is the strongest. A traceless candidate scores
+// b·(0.5 + 0.3·cause)·(1 − 0.7·symptom), b = 1 − (1 − log)(1 − 0.8·metric): alone it keeps the
+// old 0.5·log, a settled cause reaches 0.8·b, a settled symptom falls to 0.15·b. Every candidate
+// carries the evidence that opens it: trace ids, span ids, log row ids, series keys, differing
+// attribute values, and for a traceless one its onset, what it explains or is a symptom of.
 //
 // Bounded work whatever the cache size: traces are sampled (failing and slowest first, plus an
-// even sample), logs are read up to a cap (and a window cut short is said in `limits`), and every
+// even sample), logs are read up to a cap (and a window cut short is said in `limits`), the
+// topology from at most maxTopologySpans spans, at most maxMetricSeries series, and every
 // stage's time is reported.
 
 #include "ClockSkew.h"
