@@ -1,6 +1,7 @@
 #include "JaegerConnector.h"
 
 #include "core/Clock.h"
+#include "http/ErrorText.h"
 #include "http/HttpClient.h"
 #include "import/JaegerJson.h"
 #include "import/OtlpJson.h"
@@ -561,7 +562,7 @@ Result<std::vector<std::string>> JaegerConnector::complete(const CompletionReque
     const auto doc = nlohmann::json::parse(x.response.body, nullptr, false);
     const char* key = v3 ? (request.what == CompletionRequest::What::Services ? "services" : "operations") : "data";
     if (!doc.is_object() || !doc.contains(key))
-        return Error{req.where + " GET " + path, "unexpected answer: " + trimmed(x.response.body, 120), {}};
+        return Error{req.where + " GET " + path, "unexpected answer: " + http::errorSnippet(req, x.response.body, 120), {}};
     std::vector<std::string> out;
     const auto& list = doc[key];
     if (list.is_array())

@@ -3,6 +3,7 @@
 #include "LokiPager.h"
 #include "LokiWindowPlanner.h"
 #include "core/Clock.h"
+#include "http/ErrorText.h"
 #include "http/HttpClient.h"
 #include "import/LokiApi.h"
 #include "sources/SourceRequest.h"
@@ -275,7 +276,7 @@ Result<ConnectionInfo> LokiConnector::testConnection()
     }
     info.reachable = true;
     info.version = "unknown";
-    info.detail = "ready: " + trimmed(r.response.body, 80);
+    info.detail = "ready: " + http::errorSnippet(ready, r.response.body, 80); // quoted to the user: scrubbed like an error
     info.latency = elapsed();
     return info;
 }
