@@ -169,11 +169,11 @@ private slots:
         QVERIFY2(e.message().find("hunter2") == std::string::npos, "a secret leaked into an error");
     }
 
-    // Known keys are accepted in any case, as the same keys.
+    // Known keys (and the kind and auth type) are accepted in any case, as the same keys.
     void keysMatchInAnyCase()
     {
-        auto s = parseSources("sources:\n  - {Name: a, KIND: loki, Url: 'http://loki:3100/', Tenant: t1,\n"
-                              "     Auth: {Type: bearer, Token_Env: LOKI_TOKEN}, Options: {Timeout: 5s, Headers: {X-Team: sre}}}\n");
+        auto s = parseSources("sources:\n  - {Name: a, KIND: Loki, Url: 'http://loki:3100/', Tenant: t1,\n"
+                              "     Auth: {Type: Bearer, Token_Env: LOKI_TOKEN}, Options: {Timeout: 5s, Headers: {X-Team: sre}}}\n");
         QVERIFY2(s.ok(), s.ok() ? "" : s.error().message().c_str());
         const Source& l = s->front();
         QCOMPARE(l.name, std::string("a"));

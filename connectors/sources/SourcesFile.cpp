@@ -154,7 +154,7 @@ Result<Source> parseEntry(const YAML::Node& original, const std::string& origin)
     std::string kind = text(entry, "kind");
     if (kind.empty())
         kind = text(entry, "type");
-    const auto type = sourceTypeFromName(kind);
+    const auto type = sourceTypeFromName(lowered(kind)); // values, like keys, in any case
     if (!type)
         return fileError(where, "source '" + src.name + "': unknown kind '" + kind + "'", "kind is one of prometheus, loki, jaeger, cloudwatch");
     src.type = *type;
@@ -177,7 +177,7 @@ Result<Source> parseEntry(const YAML::Node& original, const std::string& origin)
         auth = m;
     }
     const YAML::Node a = auth && auth.IsMap() ? auth : entry;
-    std::string authType = text(a, "type");
+    std::string authType = lowered(text(a, "type"));
     src.auth.username = text(a, "username");
     src.auth.passwordEnv = text(a, "password_env");
     src.auth.tokenEnv = text(a, "token_env");
