@@ -824,8 +824,8 @@ void Ranker::orderTraceless(RootCauseCandidate& c) const
     c.explanation = std::move(text);
 }
 
-// Candidates of different services whose scores are within 0.03 and that the causal evidence
-// does not order are a tie, and say so: "equally likely", with what would separate them.
+// Candidates of different services whose scores are within 0.03, neither a symptom, that the
+// causal evidence does not order are a tie, and say so: "equally likely", with what would separate them.
 void Ranker::markTies(std::vector<RootCauseCandidate>& out) const
 {
     for (size_t i = 0; i < out.size(); ++i) {
@@ -833,6 +833,9 @@ void Ranker::markTies(std::vector<RootCauseCandidate>& out) const
             RootCauseCandidate& a = out[i];
             RootCauseCandidate& b = out[j];
             if (a.service == b.service || b.score < 0.1 || std::find(a.tiedWith.begin(), a.tiedWith.end(), b.service) != a.tiedWith.end())
+                continue;
+            // Two symptoms of the same (or another) cause are not rivals for "the cause".
+            if (!a.symptomOf.empty() || !b.symptomOf.empty())
                 continue;
             if (m_order.strength(a.service, b.service) >= 0.5 || m_order.strength(b.service, a.service) >= 0.5)
                 continue;
