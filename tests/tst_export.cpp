@@ -347,8 +347,9 @@ private slots:
     }
 
     // Issue 13: each form of secret, planted in log bodies and in string, nested and secret-named
-    // attributes, is gone after `rootline-cli export --redact` — from the bundle's bytes, not
-    // just from its rows — with the mask in its place; ordinary lines come out unchanged.
+    // attributes (and in a span's status, attributes and event), is gone after `rootline-cli
+    // export --redact` — from the bundle's bytes, not just from its rows — with the mask in its
+    // place; ordinary lines come out unchanged.
     void redactRemovesEveryPlantedSecret()
     {
         const QString cache = path(QStringLiteral("planted.rootline"));
@@ -377,6 +378,21 @@ private slots:
             secrets.insert(secrets.end(), {"AttrPw-3141", "AttrTok-2718"});
             for (size_t i = 0; i < std::size(test::kOrdinaryLines); ++i)
                 plant("ordinary " + std::to_string(i), test::kOrdinaryLines[i], {});
+            // A span that failed on an upstream's 401, with the echo in its status and an event.
+            Span span;
+            span.traceId = *parseTraceId("4bf92f3577b34da6a3ce929d0e0e4736");
+            span.spanId = *parseSpanId("00f067aa0ba902b7");
+            span.name = "POST /charge";
+            span.start = story::kGatewayTimeouts;
+            span.duration = Duration::millis(12);
+            span.status = StatusCode::Error;
+            span.statusMessage = "401 from gateway: Authorization: Bearer SpanTok-1618";
+            span.attributes = Attributes{{"http.request.header.x-api-key", std::string("SpanKey-1414")}};
+            span.events.push_back({story::kGatewayTimeouts, "exception", Attributes{{"exception.message", std::string("bad password=SpanPw-1732")}}});
+            span.resource = makeResource({{"service.name", std::string("payment")}});
+            batch.spans.push_back(std::move(span));
+            secrets.insert(secrets.end(), {"SpanTok-1618", "SpanKey-1414", "SpanPw-1732"});
+
             FetchRecord fetch;
             fetch.source = "planted";
             fetch.kind = "logs";
@@ -402,6 +418,9 @@ private slots:
         auto logs = dst->logPage({}, std::nullopt, 1000);
         QVERIFY(logs.ok());
         QCOMPARE(logs->size(), std::size(test::kSecretForms) + 1 + std::size(test::kOrdinaryLines));
+        auto spans = dst->traceSpans(*parseTraceId("4bf92f3577b34da6a3ce929d0e0e4736"));
+        QVERIFY(spans.ok() && spans->size() == 1);
+        QCOMPARE(spans->front().statusMessage, std::string("401 from gateway: Authorization: [REDACTED]"));
         for (const LogRecord& log : *logs) {
             const std::string form = log.attributes.text("form").value_or("?");
             const std::string detail = log.attributes.text("detail").value_or("");

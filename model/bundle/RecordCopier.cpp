@@ -130,6 +130,7 @@ private:
                 for (Span& span : *spans) {
                     span.rowId = 0;
                     mask(span.attributes);
+                    mask(span.statusMessage); // often an upstream's error text: "401 … Authorization: …"
                     for (SpanEvent& event : span.events)
                         mask(event.attributes);
                     m_batch.spans.push_back(std::move(span));
