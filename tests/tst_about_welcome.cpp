@@ -37,6 +37,13 @@ std::unique_ptr<QTemporaryDir> g_home;
 class TestAboutWelcome : public QObject {
     Q_OBJECT
 
+    // For looking at them: with ROOTLINE_SCREENSHOT_DIR set, the widgets checked are also saved there.
+    static void keep(QWidget* widget, const QString& name)
+    {
+        if (qEnvironmentVariableIsSet("ROOTLINE_SCREENSHOT_DIR"))
+            widget->grab().save(QDir(qEnvironmentVariable("ROOTLINE_SCREENSHOT_DIR")).filePath(name + QStringLiteral(".png")));
+    }
+
     static QString touch(const QString& name)
     {
         const QString path = QDir(g_home->path()).filePath(name);
@@ -75,6 +82,8 @@ private slots:
             QVERIFY2(shown.contains(version), qPrintable(version));
         }
         QVERIFY(shown.contains(QStringLiteral("/somewhere/rootline.conf")));
+        dialog.show();
+        keep(&dialog, QStringLiteral("about"));
         QVERIFY(AboutDialog::componentsText().contains(QStringLiteral("SQLite: ") + QString::fromLatin1(sqlite3_libversion())));
     }
 
@@ -88,6 +97,7 @@ private slots:
         QVERIFY(window.isShowingWelcome());
         QVERIFY(window.welcomePage()->sampleButton()->isVisible());
         QVERIFY(window.welcomePage()->recentList()->isHidden()); // nothing opened yet
+        keep(&window, QStringLiteral("start-page"));
 
         QSignalSpy loaded(&window, &MainWindow::loaded);
         QTest::mouseClick(window.welcomePage()->sampleButton(), Qt::LeftButton);

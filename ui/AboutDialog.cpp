@@ -25,6 +25,13 @@ namespace {
 #define ROOTLINE_STRINGIFY_(x) #x
 #define ROOTLINE_STRINGIFY(x) ROOTLINE_STRINGIFY_(x)
 
+QLabel* header(const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(text), parent);
+    label->setContentsMargins(0, 10, 0, 2);
+    return label;
+}
+
 QLabel* selectable(const QString& text, QWidget* parent)
 {
     auto* label = new QLabel(text, parent);
@@ -81,13 +88,13 @@ AboutDialog::AboutDialog(std::vector<Place> places, QWidget* parent)
     auto* grid = new QGridLayout;
     grid->setHorizontalSpacing(16);
     int row = 0;
-    grid->addWidget(new QLabel(tr("<b>Built with</b>"), this), row++, 0, 1, 2);
+    grid->addWidget(header(tr("Built with"), this), row++, 0, 1, 2);
     for (const Component& c : components()) {
         grid->addWidget(new QLabel(c.name, this), row, 0);
         grid->addWidget(selectable(c.version, this), row++, 1);
     }
     if (!places.empty()) {
-        grid->addWidget(new QLabel(tr("<b>Files</b>"), this), row++, 0, 1, 2);
+        grid->addWidget(header(tr("Files"), this), row++, 0, 1, 2);
         for (const Place& p : places) {
             grid->addWidget(new QLabel(p.what, this), row, 0);
             grid->addWidget(selectable(QDir::toNativeSeparators(p.path), this), row++, 1);

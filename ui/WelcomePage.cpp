@@ -94,11 +94,13 @@ WelcomePage::WelcomePage(QWidget* parent)
     auto* recentLayout = new QVBoxLayout(recent);
     recentLayout->addWidget(heading(tr("Recent investigations"), 1.25, recent));
     m_recent->setFrameShape(QFrame::NoFrame);
-    m_recent->setMinimumHeight(160);
-    recentLayout->addWidget(m_recent, 1);
+    m_recent->setMinimumHeight(120);
+    m_recent->setMaximumHeight(240);
+    recentLayout->addWidget(m_recent);
     m_noRecent->setForegroundRole(QPalette::PlaceholderText);
     recentLayout->addWidget(m_noRecent);
-    column->addWidget(recent, 1);
+    column->addWidget(recent);
+    column->addStretch(1);
 
     // A readable column in the middle of a wide window.
     auto* outer = new QHBoxLayout(this);
