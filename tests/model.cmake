@@ -4,3 +4,8 @@ rootline_test(tst_ids LIBS rootline_model)
 rootline_test(tst_resource LIBS rootline_model)
 rootline_test(tst_cache_store LIBS rootline_model)
 rootline_test(tst_cache_open LIBS rootline_model)
+# Issue 13 item 5: caches on a read-only mount open immutable (a real read-only bind mount in the
+# test's own mount namespace, driven through rootline-cli).
+rootline_test(tst_readonly_place LIBS rootline_model)
+add_dependencies(tst_readonly_place rootline-cli)
+target_compile_definitions(tst_readonly_place PRIVATE ROOTLINE_CLI="$<TARGET_FILE:rootline-cli>")

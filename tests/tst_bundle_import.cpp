@@ -9,6 +9,7 @@
 #include "sample/SampleCache.h"
 
 #include <QFile>
+#include <sqlite3.h>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,14 +35,14 @@ CacheOverview overviewOf(const QString& path)
     return o ? *o : CacheOverview{};
 }
 
-ImportSummary importInto(const QString& cache, const QString& input)
+ImportSummary importInto(const QString& cache, const QString& input, ImportOptions options = {})
 {
     auto writer = CacheWriter::open(cache.toStdString());
     if (!writer) {
         qWarning("%s", writer.error().message().c_str());
         return {};
     }
-    Importer importer(**writer);
+    Importer importer(**writer, options);
     return importer.run({input.toStdString()});
 }
 
@@ -152,6 +153,36 @@ private slots:
         const CacheOverview before = overviewOf(m_target);
         QCOMPARE(importInto(m_target, cut).files.front().outcome, ImportFileResult::Outcome::Failed);
         QVERIFY(sameCounts(overviewOf(m_target), before));
+    }
+
+    // A bundle edited after export (here with SQLite, as a person would with sqlite3) no longer
+    // matches the content hash in its manifest: refused, unless the user says --trust.
+    void editedBundleIsRefusedUnlessTrusted()
+    {
+        const QString edited = path(QStringLiteral("edited.rootline"));
+        QVERIFY(QFile::copy(m_bundle, edited));
+        QFile::setPermissions(edited, QFile::ReadOwner | QFile::WriteOwner);
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open(edited.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, "UPDATE logs SET body = 'nothing to see here' WHERE id = (SELECT min(id) FROM logs)",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        QCOMPARE(sqlite3_changes(db), 1);
+        sqlite3_close(db);
+
+        const QString fresh = path(QStringLiteral("fresh-edited.rootline"));
+        const ImportSummary refused = importInto(fresh, edited);
+        QCOMPARE(refused.files.size(), size_t(1));
+        QVERIFY2(refused.files.front().outcome == ImportFileResult::Outcome::Failed, refused.files.front().note.c_str());
+        QVERIFY2(refused.files.front().note.find("does not match its manifest") != std::string::npos,
+                 refused.files.front().note.c_str());
+        QVERIFY(sameCounts(overviewOf(fresh), CacheOverview{}));
+
+        ImportOptions trusting;
+        trusting.trust = true;
+        const ImportSummary trusted = importInto(fresh, edited, trusting);
+        QVERIFY2(trusted.files.front().outcome == ImportFileResult::Outcome::Imported, trusted.files.front().note.c_str());
+        QCOMPARE(overviewOf(fresh).logs, overviewOf(m_bundle).logs);
     }
 
     void foreignSqliteIsUnrecognised()

@@ -36,6 +36,7 @@ int runImport(const Args& args)
 
     ImportOptions options;
     options.strict = args.flag("--strict");
+    options.trust = args.flag("--trust");
     if (auto format = args.value("--format"))
         options.format = *format;
     if (auto pattern = args.value("--pattern")) // plain-text-logs: an anchored RE2 with (?P<time>…) etc.
@@ -111,10 +112,12 @@ int runImport(const Args& args)
 
 const bool registered = registerCommand(
     {"import", "import telemetry files, directories and archives into a cache",
-     "import --cache FILE [--json] [--strict] [--format NAME] [--pattern REGEX] INPUT...",
+     "import --cache FILE [--json] [--strict] [--trust] [--format NAME] [--pattern REGEX] INPUT...",
      {{"--cache", "FILE", "The cache to import into; created when it does not exist."},
       {"--json", "", "Print one entry per input (format, outcome, counts, rejections) and the totals as JSON."},
       {"--strict", "", "Reject a whole file when any of its records is malformed, instead of importing the rest."},
+      {"--trust", "", "Import a .rootline bundle even when its content no longer matches the hash its manifest was "
+                      "exported with (it was changed after export)."},
       {"--format", "NAME", "Read every input as this format instead of detecting it by content (for example otlp-json, "
                            "jaeger-json, prometheus-api, loki-api)."},
       {"--pattern", "REGEX", "How to read unstructured log lines: an anchored RE2 pattern with named captures such as "

@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 namespace rootline::cache {
 namespace {
 
@@ -208,6 +211,36 @@ Status applyMigrations(sql::Database& db, int from)
     return txn.commit();
 }
 
+// True when this process cannot create files beside `path`: a read-only mount (which even root
+// cannot write), or a folder it has no write permission for.
+bool placeIsReadOnly(const std::string& path)
+{
+    struct statvfs fs {};
+    if (statvfs(path.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY))
+        return true;
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    return access(parent.empty() ? "." : parent.c_str(), W_OK) != 0;
+}
+
+// "file:/abs/path?immutable=1", with the characters a URI gives meaning to escaped.
+std::string immutableUri(const std::string& path)
+{
+    std::error_code ec;
+    const std::string absolute = std::filesystem::absolute(path, ec).string();
+    std::string uri = "file:";
+    static const char* hex = "0123456789ABCDEF";
+    for (unsigned char c : ec ? path : absolute) {
+        if (c == '%' || c == '?' || c == '#' || c < 0x20 || c == 0x7f) {
+            uri += '%';
+            uri += hex[c >> 4];
+            uri += hex[c & 0xF];
+        } else {
+            uri += char(c);
+        }
+    }
+    return uri + "?immutable=1";
+}
+
 } // namespace
 
 std::string schemaAtVersion(int version)
@@ -245,8 +278,21 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
                 return s.error();
         }
     }
-    const int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    auto db = sql::Database::open(path, flags);
+    int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    std::string target = path;
+    if (mode == OpenMode::ReadOnly && placeIsReadOnly(path)) {
+        // A WAL-mode file needs a -shm beside it even to be read, and SQLite cannot create one on a
+        // read-only mount or in a folder it may not write ("unable to open database file"): bundles
+        // received from colleagues often sit in such places. Immutable mode reads the file alone,
+        // with no locks and no -wal or -shm, which is right for a file nobody can be writing.
+        const auto walSize = std::filesystem::file_size(path + "-wal", ec);
+        if (!ec && walSize > 0)
+            return fileError(path, "has changes in its -wal file that were never written into it, and lies where they cannot be",
+                             "copy the file together with its -wal somewhere writable and open the copy");
+        target = immutableUri(path);
+        flags |= SQLITE_OPEN_URI;
+    }
+    auto db = sql::Database::open(target, flags);
     if (!db)
         return db.error();
     if (mode == OpenMode::ReadWrite && sqlite3_db_readonly(db->handle(), "main") == 1)

@@ -790,6 +790,8 @@ struct Importer::Impl {
         auto hash = contentHash(**reader);
         if (!hash) {
             fail(result, renamed(hash.error(), file, display));
+        } else if (Status s = checkManifestHash(**reader, *hash, display); !s) {
+            fail(result, s.error());
         } else if (auto seen = writer.hasContentHash(*hash); !seen) {
             fail(result, seen.error());
         } else if (*seen) {
@@ -800,6 +802,26 @@ struct Importer::Impl {
         }
         doneBase += size;
         summary.files.push_back(std::move(result));
+    }
+
+    // An exported bundle names the hash of its content in its manifest. Content that no longer
+    // matches was changed after export (edited with sqlite3, damaged on the way): refused, unless
+    // the user vouches for it with --trust. A cache that was never exported has no such entry.
+    Status checkManifestHash(CacheReader& reader, const std::string& hash, const std::string& display)
+    {
+        auto manifest = reader.manifest();
+        if (!manifest)
+            return Error{display, "cannot read the bundle's manifest: " + manifest.error().what, {}};
+        for (const auto& [key, value] : *manifest) {
+            if (key != "content_hash" || value == hash)
+                continue;
+            if (options.trust)
+                return {};
+            return Error{display, "the bundle's content does not match its manifest (sha256 " + value.substr(0, 12) + "… exported, "
+                             + hash.substr(0, 12) + "… now): it was changed after export",
+                         "import it with --trust if you know why it changed"};
+        }
+        return {};
     }
 
     void copyBundle(CacheReader& reader, const std::string& hash, ImportFileResult& result)

@@ -31,6 +31,7 @@ struct Format;
 
 struct ImportOptions {
     bool strict = false;               // the first bad record fails its file
+    bool trust = false;                // import a bundle whose content no longer matches its manifest's hash
     std::string format;                // force a format by name instead of detecting it
     const std::vector<Format>* formats = nullptr; // the candidates (tests, restricted imports); null: all
     size_t batchSize = 5000;           // records per batch handed to the cache writer
