@@ -388,9 +388,7 @@ Result<std::vector<Source>> parseGrafanaProvisioning(const std::string& yamlText
                         continue;
                     const std::string valueKey = "httpHeaderValue" + std::to_string(i);
                     const std::string value = secure ? text(secure, valueKey.c_str()) : std::string();
-                    std::string lower;
-                    for (char c : header)
-                        lower.push_back(char(std::tolower(uint8_t(c))));
+                    const std::string lower = lowered(header);
                     if (lower == "x-scope-orgid") {
                         src.auth.tenant = value;
                     } else if (lower == "authorization") {
