@@ -50,7 +50,7 @@ struct RetryPolicy {
 
 struct HttpRequest {
     std::string method = "GET"; // GET, POST, ...
-    std::string url;            // full URL incl. query string; never put credentials in it
+    std::string url;            // full URL incl. query string; never put credentials in it (user@ is refused)
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;           // sent as POSTFIELDS when non-empty or when method is POST
     std::string contentType;    // set explicitly for POST bodies (curl otherwise says form-urlencoded)
@@ -103,7 +103,9 @@ enum class HttpFailure {
 const char* httpFailureName(HttpFailure failure);
 
 // What one request came to. `error` is set whenever failure != None, naming method + URL + what
-// happened (+ status and a body snippet for HTTP errors).
+// happened (+ status and a body snippet for HTTP errors). Error text and the body of a non-2xx
+// response are scrubbed of credentials, the request's own included (http/ErrorText.h): they end
+// up in front of users, and some servers echo the request's headers back.
 struct HttpOutcome {
     HttpFailure failure = HttpFailure::None;
     HttpResponse response; // filled as far as it got (status/headers even on TooLarge)
