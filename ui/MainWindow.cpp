@@ -193,6 +193,7 @@ void MainWindow::createActions()
         m_rangeLabel->setText(tr("No cache open"));
         m_countsLabel->clear();
         setWindowTitle(tr("Rootline"));
+        showWelcome(); // nothing open: back to the ways to begin
     });
     closeCache->setShortcut(QKeySequence::Close);
     file->addSeparator();

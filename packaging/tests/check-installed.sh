@@ -82,4 +82,16 @@ text=$(MANWIDTH=200 LC_ALL=C.UTF-8 man -l "$root/usr/share/man/man1/rootline-cli
 for command in import fetch investigate export sample stats; do
     grep -qx "${command^^}" <<<"$text" || fail "rootline-cli(1) has no section for $command"
 done
+# The manual documents exactly what --help prints: every option of every command is in its section.
+section() { awk -v h="$1" '$0 == h {on = 1; next} on && /^[A-Z][A-Z ]+$/ {exit} on' <<<"$text"; }
+for command in import fetch investigate export sample stats; do
+    body=$(section "${command^^}")
+    for option in $("$root/usr/bin/rootline-cli" "$command" --help | grep -oE '^  --[a-z-]+'); do
+        grep -q -- "$option" <<<"$body" || fail "rootline-cli(1) section ${command^^} lacks $option, which rootline-cli $command --help lists"
+    done
+done
+gui=$(MANWIDTH=200 LC_ALL=C.UTF-8 man -l "$root/usr/share/man/man1/rootline.1.gz" 2>/dev/null | col -b)
+for option in $("$root/usr/bin/rootline" --help | grep -oE '^  --[a-z-]+' | grep -v -- --help-all); do
+    grep -q -- "$option" <<<"$gui" || fail "rootline(1) lacks $option, which rootline --help lists"
+done
 echo "package $deb installs and runs from a scratch root"
