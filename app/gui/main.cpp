@@ -17,10 +17,12 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QIcon>
 #include <QPixmap>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTimer>
 
 #include <cstdio>
@@ -73,6 +75,12 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("Rootline"));
     QApplication::setApplicationVersion(QStringLiteral(ROOTLINE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("rootline")); // Wayland: the icon and name of rootline.desktop
+    // Builds before 0.1.0 kept the settings in $XDG_CONFIG_HOME/Rootline/Rootline.conf: carry them
+    // over once (recent investigations, query histories), before anything reads the settings.
+    const QDir config(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation));
+    if (!QFileInfo::exists(config.filePath(QStringLiteral("rootline/rootline.conf")))
+        && QFileInfo::exists(config.filePath(QStringLiteral("Rootline/Rootline.conf"))) && config.mkpath(QStringLiteral("rootline")))
+        QFile::copy(config.filePath(QStringLiteral("Rootline/Rootline.conf")), config.filePath(QStringLiteral("rootline/rootline.conf")));
     QIcon icon = QIcon::fromTheme(QStringLiteral("rootline"));
     if (icon.isNull())
         for (int size : {48, 64, 128, 256})
