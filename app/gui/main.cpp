@@ -167,7 +167,9 @@ int main(int argc, char** argv)
     if (!bundlePath.isEmpty()) {
         // Interactive runs show the error in a dialog; a screenshot run has nobody to click it.
         if (shotPath.isEmpty()) {
-            window.openCacheInteractive(bundlePath);
+            // After saying why, offer the ways to begin rather than an empty window.
+            if (!window.openCacheInteractive(bundlePath))
+                window.showWelcome();
         } else if (auto status = window.openCache(bundlePath); !status) {
             std::fprintf(stderr, "rootline: %s\n", status.error().message().c_str());
             return 2;
