@@ -3,6 +3,7 @@
 // The command-line framework: argument parsing shared by every subcommand, JSON output, exit
 // codes (design.md §6: 0 success, 1 partial, 2 usage or fatal error), and self-registration.
 
+#include "cache/CacheWriter.h"
 #include "core/Result.h"
 #include "core/Time.h"
 
@@ -52,6 +53,10 @@ struct Command {
     // empty when the two agree (checked when the manual is written, so a mismatch fails the build).
     std::vector<std::string> synopsisMismatches() const;
 };
+
+// Writer options for every subcommand that writes a cache: says on stderr when it waits its turn
+// behind another writer of the same cache (the GUI fetching, another import).
+WriterOptions cliWriterOptions();
 
 bool registerCommand(Command command);
 const std::map<std::string, Command>& commands();

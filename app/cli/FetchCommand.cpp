@@ -126,7 +126,7 @@ int runFetch(const Args& args)
         return usageError(self, std::string("source '") + source.name + "' (" + sourceTypeName(source.type) + ") cannot fetch "
                                     + fetchKindName(request.kind));
 
-    auto writer = CacheWriter::open(*cachePath);
+    auto writer = CacheWriter::open(*cachePath, cliWriterOptions());
     if (!writer)
         return fail(kName, writer.error());
     std::vector<FetchRecord> history;

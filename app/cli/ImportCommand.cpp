@@ -43,7 +43,7 @@ int runImport(const Args& args)
         if (Status set = setPlainLogPattern({*pattern}); !set)
             return usageError(self, set.error().message());
 
-    auto writer = CacheWriter::open(*cache);
+    auto writer = CacheWriter::open(*cache, cliWriterOptions());
     if (!writer)
         return fail("import", writer.error());
     Importer importer(**writer, options);

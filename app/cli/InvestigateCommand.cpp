@@ -81,7 +81,7 @@ int runInvestigate(const Args& args)
 
     if (args.flag("--save")) {
         reader->reset(); // the writer opens the file on its own connection
-        auto writer = CacheWriter::open(*path);
+        auto writer = CacheWriter::open(*path, cliWriterOptions());
         if (!writer)
             return fail(kName, writer.error());
         auto id = investigation->save(**writer);

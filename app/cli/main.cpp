@@ -2,6 +2,7 @@
 #include "Help.h"
 #include "core/Clock.h"
 
+#include <cstdio>
 #include <iostream>
 
 namespace rootline::cli {
@@ -52,6 +53,18 @@ bool registerCommand(Command command)
     auto name = command.name;
     registry().emplace(std::move(name), std::move(command));
     return true;
+}
+
+WriterOptions cliWriterOptions()
+{
+    WriterOptions options;
+    options.onWaitingForWriter = [](long pid) {
+        if (pid > 0)
+            std::fprintf(stderr, "rootline-cli: waiting for another Rootline writing this cache: PID %ld\n", pid);
+        else
+            std::fprintf(stderr, "rootline-cli: waiting for another Rootline writing this cache\n");
+    };
+    return options;
 }
 
 const std::map<std::string, Command>& commands() { return registry(); }

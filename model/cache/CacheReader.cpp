@@ -174,6 +174,10 @@ std::optional<TraceId> CacheReader::traceIdOf(int64_t traceRowId) {
     return id;
 }
 
+Result<std::string> CacheReader::integrityProblems() {
+    return cache::quickCheck(m_db);
+}
+
 Result<CacheOverview> CacheReader::overview() {
     CacheOverview o;
     struct Count {

@@ -95,6 +95,10 @@ public:
     static Result<std::unique_ptr<CacheReader>> open(const std::string& path);
 
     Result<CacheOverview> overview();
+    // SQLite's quick_check over the whole file (about a second a gigabyte): empty when the cache is
+    // sound, else the first problems found. A damaged cache can still be read; it is never written
+    // (CacheWriter::open refuses it).
+    Result<std::string> integrityProblems();
 
     // Logs after (Forward) or before (Backward) `after`, ordered by (time, row id) in that
     // direction; without a cursor, from the window's start (Forward) or end (Backward).

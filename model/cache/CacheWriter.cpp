@@ -7,6 +7,7 @@
 #include "correlation/TraceContextExtractor.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -103,6 +104,7 @@ struct WriterState {
     std::deque<std::shared_ptr<UnitState>> units;
     std::deque<std::function<void()>> tasks;
     bool stopping = false;
+    std::atomic_bool closing{false}; // `stopping` for the busy handler, which runs without the mutex
     std::string path;
     WriterConnection conn;
     std::thread thread;
@@ -165,9 +167,24 @@ Status WriterConnection::prepareAll()
 
 Status WriterConnection::begin(UnitState& unit)
 {
+    // Waits here while another writer (another process, or another CacheWriter) has a unit open.
     if (auto s = db.exec("BEGIN IMMEDIATE"); !s)
         return s;
     unit.started = true;
+    // The same content imported twice is skipped. Importers ask hasContentHash() first, to skip
+    // early; this check, inside the write transaction, is the one that holds when two processes
+    // import the same file at once (both asked before either committed).
+    if (!unit.fetch.contentHash.empty()) {
+        auto seen = db.prepare("SELECT 1 FROM fetches WHERE content_hash = ? LIMIT 1");
+        if (!seen)
+            return seen.error();
+        seen->bindText(1, unit.fetch.contentHash);
+        auto row = seen->step();
+        if (!row)
+            return row.error();
+        if (*row)
+            return Error{"cache " + db.path(), kAlreadyImported, {}};
+    }
     auto& f = unit.fetch;
     insertFetch.bindText(1, f.source);
     insertFetch.bindText(2, f.kind);
@@ -815,10 +832,19 @@ Result<std::unique_ptr<CacheWriter>> CacheWriter::open(const std::string& path, 
     auto db = cache::openCache(path, cache::OpenMode::ReadWrite);
     if (!db)
         return db.error();
+    // Writing into a damaged file spreads the damage (SQLite trusts its b-trees): refuse, and say
+    // that the file can still be read. About a second a gigabyte, once per writer.
+    auto problems = cache::quickCheck(*db);
+    if (!problems)
+        return problems.error();
+    if (!problems->empty())
+        return Error{"cache " + path, "the file is damaged (SQLite's quick_check: " + *problems + "): Rootline reads it but will not write to it",
+                     "export what it holds into a new cache (rootline-cli export), or restore a copy"};
     auto state = std::make_shared<WriterState>();
     state->path = path;
     state->conn.db = std::move(*db);
     state->conn.options = options;
+    state->conn.db.waitForOtherWriters(options.onWaitingForWriter, &state->closing);
     if (auto s = state->conn.prepareAll(); !s)
         return s.error();
     // The connection moves to the writer thread here and is used by no other thread after this.
@@ -831,6 +857,7 @@ CacheWriter::~CacheWriter()
     {
         std::lock_guard lock(m_state->mutex);
         m_state->stopping = true;
+        m_state->closing = true;
         m_state->changed.notify_all();
     }
     m_state->thread.join();

@@ -9,6 +9,7 @@
 #include "core/Records.h"
 #include "core/ProblemLevel.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,7 +28,15 @@ struct WriterOptions {
     // Logs without a trace id get one from their fields or body at ingest (TraceContextExtractor);
     // these rules add the user's derived fields. Null: built-in field names only.
     std::shared_ptr<const CorrelationRules> correlationRules;
+    // Called (on the writer thread) when a unit has waited a second for another writer of the same
+    // cache, with that process's PID (0 when unknown or this process). Writers take turns, one unit
+    // at a time, however long the other's unit lasts.
+    std::function<void(long pid)> onWaitingForWriter;
 };
+
+// A unit's error when its content hash was committed by another unit first (sql: the check is
+// inside the unit's transaction): the importer reports the file as a duplicate, not a failure.
+inline constexpr const char* kAlreadyImported = "already imported (same content)";
 
 // A transaction in progress. Not thread-safe: one producer appends to a unit.
 class WriteUnit {

@@ -137,12 +137,16 @@ Error fileError(const std::string& path, std::string what, std::string hint = {}
 // file that is not ours is never touched. With a non-empty `-wal` beside it, the newest page 1
 // (application id, schema version, page count) may still be in the WAL — a writer that has not
 // checkpointed yet — so those checks are left to SQLite after opening (see checkOpened).
-Status checkHeader(const std::string& path)
+Status checkHeader(const std::string& path, OpenMode mode)
 {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec)
         return fileError(path, "cannot read the file size: " + ec.message());
+    // An empty file is what another writer's first open leaves until its schema commits: a writer
+    // waits for that and takes the cache over (checkOpened); a reader has nothing to read yet.
+    if (size == 0 && mode == OpenMode::ReadWrite)
+        return {};
     if (size == 0)
         return fileError(path, "the file is empty, not a Rootline cache");
     std::ifstream in(path, std::ios::binary);
@@ -154,9 +158,14 @@ Status checkHeader(const std::string& path)
     const auto walSize = std::filesystem::file_size(path + "-wal", ec);
     if (!ec && walSize > 0)
         return {};
-    if (int32_t(bigEndian32(header + 68)) != kApplicationId)
-        return fileError(path, "a SQLite database, but not a Rootline cache (application id differs)");
     const uint32_t version = bigEndian32(header + 60);
+    if (int32_t(bigEndian32(header + 68)) != kApplicationId) {
+        // No id and no schema yet: maybe a cache another writer is creating right now. A writer
+        // leaves that to checkOpened, which takes it over only if it holds no table at all.
+        if (mode == OpenMode::ReadWrite && bigEndian32(header + 68) == 0 && version == 0)
+            return {};
+        return fileError(path, "a SQLite database, but not a Rootline cache (application id differs)");
+    }
     if (version > uint32_t(kSchemaVersion))
         return fileError(path, "made by a newer Rootline (schema " + std::to_string(version) + "; this build reads up to "
                                + std::to_string(kSchemaVersion) + ")", "upgrade Rootline to open it");
@@ -195,12 +204,19 @@ Status checkOpened(sql::Database& db, const std::string& path, bool existed, Ope
     return {};
 }
 
-Status applyMigrations(sql::Database& db, int from)
+Status applyMigrations(sql::Database& db)
 {
     sql::Transaction txn(db);
     if (auto s = txn.begin(); !s)
         return s;
-    for (int v = from + 1; v <= kSchemaVersion; ++v) {
+    // Read again inside the write transaction: another process may have migrated the file (or
+    // created the schema of a new one) while this one waited for the lock.
+    auto from = db.queryInt("PRAGMA user_version");
+    if (!from)
+        return from.error();
+    if (*from >= kSchemaVersion)
+        return txn.commit();
+    for (int v = int(*from) + 1; v <= kSchemaVersion; ++v) {
         if (auto s = db.exec(kMigrations[v - 1]); !s)
             return s.error().within("migrating to schema " + std::to_string(v));
     }
@@ -243,6 +259,22 @@ std::string immutableUri(const std::string& path)
 
 } // namespace
 
+Result<std::string> quickCheck(sql::Database& db)
+{
+    auto stmt = db.prepare("PRAGMA quick_check(5)");
+    if (!stmt)
+        return stmt.error();
+    std::string problems;
+    auto rows = stmt->forEach([&] {
+        const std::string line(stmt->text(0));
+        if (line != "ok")
+            problems += (problems.empty() ? "" : "; ") + line;
+    });
+    if (!rows) // a file damaged enough makes the check itself fail: that is its answer
+        return rows.error().what;
+    return problems;
+}
+
 std::string schemaAtVersion(int version)
 {
     std::string ddl;
@@ -261,7 +293,7 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
     if (exists) {
         if (std::filesystem::is_directory(path, ec))
             return fileError(path, "is a directory, not a Rootline cache");
-        if (auto s = checkHeader(path); !s)
+        if (auto s = checkHeader(path, mode); !s)
             return s.error();
         // Root writes to a 0444 file regardless, so look at the mode bits rather than ask the kernel.
         using std::filesystem::perms;
@@ -297,6 +329,8 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
         return db.error();
     if (mode == OpenMode::ReadWrite && sqlite3_db_readonly(db->handle(), "main") == 1)
         return fileError(path, "the file is read-only", "open it for reading only, or copy it somewhere writable");
+    if (mode == OpenMode::ReadWrite)
+        db->waitForOtherWriters({}, nullptr); // another writer creating or migrating the file: wait for it
 
     if (mode == OpenMode::ReadOnly) {
         if (auto s = checkOpened(*db, path, exists, mode); !s)
@@ -323,7 +357,7 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
         !s)
         return s.error();
     if (*version < kSchemaVersion) {
-        if (auto s = applyMigrations(*db, int(*version)); !s)
+        if (auto s = applyMigrations(*db); !s)
             return s.error();
     }
     return db;

@@ -19,6 +19,9 @@ std::string schemaAtVersion(int version);
 
 enum class OpenMode { ReadOnly, ReadWrite };
 
+// PRAGMA quick_check: "" when the file is sound, else its first few problems on one line.
+Result<std::string> quickCheck(sql::Database& db);
+
 // Opens a cache after checking, without writing, that the file is a Rootline cache this build can
 // read: not a SQLite file, another application's database, a newer schema, a truncated file and a
 // read-only file (for ReadWrite) are refused with an error naming the file and what is wrong.

@@ -1,8 +1,61 @@
 #include "Sqlite.h"
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace rootline::sql {
+
+struct Database::BusyWait {
+    std::function<void(long pid)> onLongWait;
+    const std::atomic_bool* stop = nullptr;
+    std::string shmPath;
+};
+
+namespace {
+
+// The process holding the WAL write lock: SQLite takes it as a POSIX lock on byte 120 of the -shm
+// file (os_unix.c: UNIX_SHM_BASE + WAL_WRITE_LOCK), and F_GETLK names the holder. 0 when it is
+// this process (POSIX locks are per process), nobody, or cannot be asked.
+long writeLockHolder(const std::string& shmPath)
+{
+    const int fd = ::open(shmPath.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct flock probe {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = 120;
+    probe.l_len = 1;
+    const bool asked = fcntl(fd, F_GETLK, &probe) == 0;
+    ::close(fd);
+    return asked && probe.l_type != F_UNLCK ? long(probe.l_pid) : 0;
+}
+
+int waitWhileBusy(void* arg, int attempt)
+{
+    auto* wait = static_cast<Database::BusyWait*>(arg);
+    if (wait->stop && wait->stop->load(std::memory_order_relaxed))
+        return 0;
+    constexpr int kStepMs = 20;
+    if (attempt == 1000 / kStepMs && wait->onLongWait)
+        wait->onLongWait(writeLockHolder(wait->shmPath));
+    std::this_thread::sleep_for(std::chrono::milliseconds(kStepMs));
+    return 1;
+}
+
+} // namespace
+
+void Database::waitForOtherWriters(std::function<void(long pid)> onLongWait, const std::atomic_bool* stop)
+{
+    m_busyWait = std::make_unique<BusyWait>(BusyWait{std::move(onLongWait), stop, m_path + "-shm"});
+    sqlite3_busy_handler(m_db, &waitWhileBusy, m_busyWait.get());
+}
+
+Database::Database() = default;
 
 Database::~Database()
 {
@@ -10,7 +63,10 @@ Database::~Database()
         sqlite3_close_v2(m_db);
 }
 
-Database::Database(Database&& o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)) {}
+Database::Database(Database&& o) noexcept
+    : m_db(std::exchange(o.m_db, nullptr)), m_path(std::move(o.m_path)), m_busyWait(std::move(o.m_busyWait))
+{
+}
 
 Database& Database::operator=(Database&& o) noexcept
 {
@@ -19,6 +75,7 @@ Database& Database::operator=(Database&& o) noexcept
             sqlite3_close_v2(m_db);
         m_db = std::exchange(o.m_db, nullptr);
         m_path = std::move(o.m_path);
+        m_busyWait = std::move(o.m_busyWait);
     }
     return *this;
 }

@@ -7,7 +7,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,7 +20,7 @@ class Statement;
 
 class Database {
 public:
-    Database() = default;
+    Database();
     ~Database();
     Database(Database&& o) noexcept;
     Database& operator=(Database&& o) noexcept;
@@ -32,14 +35,24 @@ public:
     Result<Statement> prepare(std::string_view sql);
     Result<int64_t> queryInt(std::string_view sql); // first column of the first row; 0 when no row
 
+    // For writers: wait for another writer's transaction as long as it lasts (SQLite's default here
+    // is to give up after 5 s with "database is locked", which cost a whole imported file when two
+    // processes wrote one cache). `onLongWait` is called once a wait has lasted a second, with the
+    // PID of the process holding the write lock when it is another one (0 when unknown); the wait
+    // ends early, with SQLITE_BUSY, once `stop` is set.
+    void waitForOtherWriters(std::function<void(long pid)> onLongWait, const std::atomic_bool* stop);
+
     sqlite3* handle() const { return m_db; }
     const std::string& path() const { return m_path; }
     Error error(std::string_view doing) const; // the connection's last error, with context
     int64_t lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
 
+    struct BusyWait; // waitForOtherWriters' state, for SQLite's busy handler
+
 private:
     sqlite3* m_db = nullptr;
     std::string m_path;
+    std::unique_ptr<BusyWait> m_busyWait; // stable address for SQLite's busy handler
 };
 
 class Statement {

@@ -427,6 +427,11 @@ struct Importer::Impl {
             status = sink.flush();
         if (!status.ok()) {
             unit->rollback();
+            if (status.error().what == kAlreadyImported) {
+                fail(result, status.error()); // a duplicate, committed by another import meanwhile
+                result.stats = WriteStats();
+                return;
+            }
             const bool wasCancelled = cancelled();
             result.outcome = wasCancelled ? ImportFileResult::Outcome::Cancelled : ImportFileResult::Outcome::Failed;
             result.note = wasCancelled ? std::string("cancelled; nothing of this file was stored")
@@ -459,6 +464,16 @@ struct Importer::Impl {
 
     void fail(ImportFileResult& result, const Error& error)
     {
+        if (error.what == kAlreadyImported) {
+            // Another import of the same content committed first (another process, at the same
+            // time): what this one read was rolled back, and the file is there once.
+            result.outcome = ImportFileResult::Outcome::Duplicate;
+            result.note = "already imported (same content, committed by another import meanwhile); skipped";
+            result.errors.clear();
+            result.rejected = 0;
+            result.warnings = 0;
+            return;
+        }
         result.outcome = cancelled() ? ImportFileResult::Outcome::Cancelled : ImportFileResult::Outcome::Failed;
         result.note = error.message();
         result.errors.push_back({result.path, error.where == result.path ? std::string() : error.where, error.what});
