@@ -32,6 +32,15 @@ Status CacheSession::open(const QString& path)
             m_overview = std::move(*overview);
             emit overviewReady(*m_overview);
         });
+    // Reads the whole file, so on a worker too; a damaged cache says so in a banner (MainWindow).
+    run<std::string>(
+        this, [](CacheReader& r, const std::atomic_bool&) { return r.integrityProblems(); },
+        [this](Result<std::string> problems) {
+            if (!problems || problems->empty())
+                return;
+            m_damage = QString::fromStdString(*problems);
+            emit damaged(m_damage);
+        });
     return {};
 }
 
@@ -45,6 +54,7 @@ void CacheSession::close()
     const bool wasBusy = m_pending > 0;
     m_pending = 0;
     m_overview.reset();
+    m_damage.clear();
     if (wasBusy)
         emit busyChanged(false);
     if (m_reader) {

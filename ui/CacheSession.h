@@ -43,6 +43,10 @@ public:
     // Counts, services and time range; empty until overviewReady().
     const std::optional<CacheOverview>& overview() const { return m_overview; }
 
+    // What SQLite's quick_check found wrong with the file ("" when sound or not yet checked). A
+    // damaged cache is shown as far as it can be read; CacheWriter refuses to write it.
+    const QString& damage() const { return m_damage; }
+
     // True between open() and the moment every job started since then has finished.
     bool isLoading() const { return m_pending > 0; }
     bool isLoaded() const { return isOpen() && m_pending == 0 && m_overview.has_value(); }
@@ -57,6 +61,8 @@ signals:
     void opened(const QString& path);
     void closed();
     void overviewReady(const rootline::CacheOverview& overview);
+    // The file failed quick_check (checked on a worker after open: about a second a gigabyte).
+    void damaged(const QString& problems);
     // Every job started since open() has delivered (or been dropped): the panes show their data.
     void loaded();
     void busyChanged(bool busy);
@@ -70,6 +76,7 @@ private:
     QString m_path;
     std::unique_ptr<CacheReader> m_reader;
     std::optional<CacheOverview> m_overview;
+    QString m_damage;
     QThreadPool m_pool;
     std::vector<std::weak_ptr<std::atomic_bool>> m_flags;
     quint64 m_generation = 0;

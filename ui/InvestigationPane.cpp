@@ -140,6 +140,9 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
 {
     m_header->setWordWrap(true);
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Always rich text: its messages are escaped for HTML, and Qt's guess would show a message
+    // without tags as plain text, entities and all ("&quot;").
+    m_header->setTextFormat(Qt::RichText);
     m_header->setText(tr("No cache open."));
     m_rerun->setToolTip(tr("Run the investigation again: the firing alert, or the selected service and time window"));
 

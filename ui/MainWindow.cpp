@@ -31,6 +31,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QVBoxLayout>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -118,9 +119,22 @@ MainWindow::MainWindow(QWidget* parent)
     // page); showWelcome() switches to it, and opening a cache switches back.
     m_welcome = new WelcomePage(this);
     m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_vertical);
+    // A damaged cache is still shown, under a banner that says what is wrong and that nothing
+    // will be written to it (CacheWriter refuses it; fetches and imports fail with that reason).
+    m_damageBanner = new QLabel(this);
+    m_damageBanner->setWordWrap(true);
+    m_damageBanner->setMargin(8);
+    m_damageBanner->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #8a1c15; border-bottom: 1px solid #e0a09b; }"));
+    m_damageBanner->hide();
+    m_panes = new QWidget(this);
+    auto* panesLayout = new QVBoxLayout(m_panes);
+    panesLayout->setContentsMargins(0, 0, 0, 0);
+    panesLayout->setSpacing(0);
+    panesLayout->addWidget(m_damageBanner);
+    panesLayout->addWidget(m_vertical, 1);
+    m_stack->addWidget(m_panes);
     m_stack->addWidget(m_welcome);
-    m_stack->setCurrentWidget(m_vertical);
+    m_stack->setCurrentWidget(m_panes);
     setCentralWidget(m_stack);
     connect(m_welcome, &WelcomePage::sampleRequested, this, [this] {
         if (auto s = openSampleIncident(); !s)
@@ -131,7 +145,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_welcome, &WelcomePage::recentRequested, this, [this](const QString& path) { openCacheInteractive(path); });
     connect(m_welcome, &WelcomePage::fetchAlertsRequested, this, [this] {
         // The alerts land in the investigation pane, so show the panes first.
-        m_stack->setCurrentWidget(m_vertical);
+        m_stack->setCurrentWidget(m_panes);
         fetchAlerts();
     });
     m_welcome->setSampleAvailable(false);
@@ -148,6 +162,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_rangeLabel->setText(tr("No cache open — File → Open, or drop a .rootline file"));
 
     connect(m_session, &CacheSession::overviewReady, this, &MainWindow::onOverview);
+    connect(m_session, &CacheSession::damaged, this, [this](const QString& problems) {
+        m_damageBanner->setText(tr("<b>This cache is damaged</b> (SQLite's quick_check: %1). Rootline shows what it can "
+                                   "read and will not write to it: export what it holds into a new cache "
+                                   "(<tt>rootline-cli export</tt>), or restore a copy.")
+                                    .arg(problems.toHtmlEscaped()));
+        m_damageBanner->show();
+    });
+    connect(m_session, &CacheSession::opened, m_damageBanner, &QLabel::hide);
     connect(m_session, &CacheSession::busyChanged, this, [this](bool busy) { m_busyLabel->setText(busy ? tr("loading…") : QString()); });
     connect(m_session, &CacheSession::jobFailed, this, &MainWindow::showError);
     connect(m_session, &CacheSession::loaded, this, [this] {
@@ -257,7 +279,7 @@ Status MainWindow::openCache(const QString& path)
     m_rangeLabel->setText(tr("%1 · reading…").arg(QFileInfo(path).fileName()));
     RecentInvestigations::add(path);
     rebuildRecentMenu();
-    m_stack->setCurrentWidget(m_vertical);
+    m_stack->setCurrentWidget(m_panes);
     return status;
 }
 

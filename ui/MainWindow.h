@@ -44,6 +44,8 @@ public:
 
     // Opens a cache and returns why it could not (no dialog): for the command line and tests.
     Status openCache(const QString& path);
+    // Shown while the open cache is damaged (tests read it).
+    const QLabel* damageBanner() const { return m_damageBanner; }
     // Opens a cache and shows a dialog with the error's message if it fails (menus, drops).
     bool openCacheInteractive(const QString& path);
 
@@ -130,6 +132,8 @@ private:
     QLabel* m_focusLabel;
     QLabel* m_busyLabel;
     QLabel* m_errorLabel;
+    QWidget* m_panes;       // the banner and the panes: the central page while a cache is open
+    QLabel* m_damageBanner; // above the panes while the open cache fails quick_check
     bool m_loadedOnce = false;
     FetchController* m_fetch;
     CompletionService* m_completions;
