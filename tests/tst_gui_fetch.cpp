@@ -16,6 +16,7 @@
 #include "TracePane.h"
 #include "UiTestCache.h"
 #include "cache/CacheReader.h"
+#include "cache/CacheWriter.h"
 #include "cache/Sqlite.h"
 #include "support/FakeJaegerServer.h"
 #include "support/FakeLokiServer.h"
@@ -173,6 +174,45 @@ private slots:
         next.setSourcesPath(path);
         QCOMPARE(next.queryBar(QueryPane::Metrics)->currentSource(), QStringLiteral("loki"));
         QSettings().remove(QStringLiteral("queryBar"));
+    }
+
+    // The window fetching while another writer (here this test, as a terminal's import would) has
+    // a unit open on the same cache: the fetch waits its turn, past SQLite's old 5 s give-up, and
+    // then stores everything (issue 13, item 3).
+    void fetchWaitsItsTurnBehindAnotherWriter() {
+        FakeLokiServer server;
+        addStreams(server);
+        QVERIFY(server.start());
+        const QString cache = m_home.filePath(QStringLiteral("turns.rootline"));
+        MainWindow window;
+        prepare(window, writeSources(server.url()), cache);
+
+        auto other = CacheWriter::open(cache.toStdString());
+        QVERIFY2(other.ok(), other.ok() ? "" : other.error().message().c_str());
+        FetchRecord fetch;
+        fetch.source = "terminal";
+        fetch.kind = "import";
+        auto unit = (*other)->begin(fetch);
+        TelemetryBatch batch;
+        LogRecord held;
+        held.time = Timestamp::fromSeconds(1'795'168'800);
+        held.body = "imported from a terminal";
+        batch.logs.push_back(held);
+        QVERIFY(unit->append(std::move(batch)));
+        QTest::qWait(300); // the unit's transaction begins when its batch is stored
+
+        QSignalSpy finished(window.fetchController(), &FetchController::finished);
+        QueryBar* bar = window.queryBar(QueryPane::Logs);
+        bar->setQuery(QStringLiteral("{env=\"prod\"}"));
+        bar->run();
+        QVERIFY(window.fetchController()->isRunning());
+        QVERIFY(!finished.wait(6000)); // still waiting its turn, not failed
+        QVERIFY(bar->isFetching());
+        QVERIFY(unit->commit());
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(bar->statusLevel(), std::optional(FetchMessage::Level::Complete));
+        other->reset();
+        QCOMPARE(logCount(cache), kLines + 1);
     }
 
     void fetchesLogsIntoTheCache() {
