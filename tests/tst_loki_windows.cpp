@@ -188,7 +188,11 @@ private slots:
         // Exactly the `limit` nearest lines: all lines strictly nearer than the farthest one taken,
         // and some of those at its timestamp (a crowd may straddle the cut).
         const auto got = keysOf(sink.collected.logs);
-        const int64_t farthest = backward ? std::get<1>(*got.begin()) : std::get<1>(*got.rbegin());
+        // (The keys order by app first: the farthest timestamp is the extreme over all of them.)
+        const auto [oldest, newest] = std::minmax_element(got.begin(), got.end(), [](const LineKey& a, const LineKey& b) {
+            return std::get<1>(a) < std::get<1>(b);
+        });
+        const int64_t farthest = backward ? std::get<1>(*oldest) : std::get<1>(*newest);
         for (const auto& line : data.lines) {
             const int64_t ns = std::get<1>(line);
             if (backward ? ns > farthest : ns < farthest)

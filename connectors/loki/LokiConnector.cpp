@@ -1,5 +1,8 @@
 #include "LokiConnector.h"
 
+#include "LokiCompleteness.h"
+#include "LokiCountQuery.h"
+#include "LokiEntryKey.h"
 #include "LokiPager.h"
 #include "LokiWindowPlanner.h"
 #include "core/Clock.h"
@@ -14,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -333,6 +337,119 @@ void passOn(LokiResponse& response, RecordSink& sink, FetchOutcome& outcome)
             outcome.warnings.push_back(std::move(w));
 }
 
+// Where the lines of one log fetch go: the sink, one resource per stream label set, and the count
+// against the fetch's line limit.
+struct LogOutput {
+    RecordSink& sink;
+    FetchOutcome& outcome;
+    std::map<std::string, ResourcePtr>& resources;
+    int64_t& emitted;
+    int64_t limit;
+
+    const ResourcePtr& resource(const std::string& streamKey, const LokiLabels& labels)
+    {
+        ResourcePtr& r = resources[streamKey];
+        if (!r)
+            r = lokiResource(labels);
+        return r;
+    }
+};
+
+using RequestBuilder = std::function<http::HttpRequest(const std::string& path,
+                                                       const std::vector<std::pair<std::string, std::string>>& params)>;
+
+// The server side of LokiCompleteness for one log fetch: count queries (instant, see LokiCountQuery.h)
+// and sequential re-fetches of a window with LokiPager, whose missing lines go to `out`.
+struct CompletenessServer {
+    const FetchRequest& request;
+    const RequestBuilder& build;
+    http::HttpClient& client;
+    LogOutput& out;
+    int64_t pageSize;
+    int64_t maxPage;
+    TelemetryBatch pending; // lines store() accepted, written after each page
+
+    LokiCompleteness::Server bind()
+    {
+        LokiCompleteness::Server s;
+        s.count = [this](TimeWindow w) { return count(w); };
+        s.fetch = [this](TimeWindow w, const std::function<void(const LokiStream&, const LokiEntry&)>& line) {
+            return fetch(w, line);
+        };
+        s.store = [this](const LokiStream& stream, const LokiEntry& entry) {
+            if (out.emitted >= out.limit)
+                return false;
+            pending.logs.push_back(lokiLogRecord(entry, stream.labels, out.resource(lokiStreamKey(stream.labels), stream.labels)));
+            ++out.emitted;
+            return true;
+        };
+        return s;
+    }
+
+    Result<int64_t> count(TimeWindow w)
+    {
+        http::HttpRequest req = build(kQuery, {{"query", lokiCountQuery(request.query, w)}, {"time", nsText(lokiCountTime(w))}});
+        Exchange x = exchange(client, req, kQuery, &out.outcome);
+        if (!x.ok())
+            return x.error;
+        auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQuery);
+        if (!decoded)
+            return decodeError(decoded.error(), req, kQuery);
+        return lokiCountFromResponse(*decoded, req.where + " GET " + kQuery);
+    }
+
+    Result<bool> fetch(TimeWindow w, const std::function<void(const LokiStream&, const LokiEntry&)>& line)
+    {
+        LokiPager pager(w, request.backward);
+        int64_t size = pageSize;
+        while (pager.nextWindow().isValid()) {
+            const int64_t want = std::min(maxPage, size + pager.overlap());
+            http::HttpRequest req = build(kQueryRange, {{"query", request.query},
+                                                        {"start", nsText(pager.nextWindow().from)},
+                                                        {"end", nsText(pager.nextWindow().to)},
+                                                        {"limit", std::to_string(want)},
+                                                        {"direction", request.backward ? "backward" : "forward"}});
+            Exchange x = exchange(client, req, kQueryRange, &out.outcome);
+            if (x.failure == http::HttpFailure::TooLarge && size > 1) {
+                size = std::max<int64_t>(1, size / 4); // lines are large: ask for fewer per page
+                continue;
+            }
+            if (!x.ok())
+                return x.error;
+            auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQueryRange);
+            if (!decoded)
+                return decodeError(decoded.error(), req, kQueryRange);
+            passOn(*decoded, out.sink, out.outcome);
+            const LokiPager::Page p = pager.accept(*decoded, want);
+            for (const auto& [s, e] : p.fresh)
+                line(decoded->streams[s], decoded->streams[s].entries[e]);
+            if (!pending.empty()) {
+                out.outcome.records += int64_t(pending.logs.size());
+                if (auto st = out.sink.batch(std::move(pending)); !st)
+                    return st.error();
+                pending = {};
+            }
+            if (p.exhausted)
+                return true;
+            if (p.stuck)
+                return false;
+        }
+        return true;
+    }
+};
+
+// Report of what LokiCompleteness could not repair, for FetchOutcome::partialReason.
+std::string mismatchText(const std::vector<LokiCompleteness::Mismatch>& mismatches)
+{
+    constexpr size_t kShown = 3;
+    std::string text;
+    for (size_t i = 0; i < mismatches.size() && i < kShown; ++i)
+        text += (i ? "; " : "") + LokiCompleteness::describe(mismatches[i]);
+    if (mismatches.size() > kShown)
+        text += "; and " + std::to_string(mismatches.size() - kShown) + " more windows";
+    return text;
+}
+
 } // namespace
 
 Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, RecordSink& sink, const std::atomic_bool* cancelled,
@@ -354,6 +471,15 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
     // newest (backward) or oldest (forward) lines, as with one window.
     LokiPager pager(request.window, request.backward);
     LokiWindowPlanner planner(request.window, request.backward);
+    // Every window is checked against Loki's count once it is used up (LokiCompleteness.h).
+    LokiCompleteness completeness;
+    bool verifying = m_verifyCompleteness;
+    TimeWindow windowNow = request.window; // the pager's window, its pages already taken included
+    std::vector<LokiCompleteness::Mismatch> mismatches;
+    LogOutput out{sink, outcome, resources, emitted, limit};
+    const RequestBuilder build = [&](const std::string& path, const std::vector<std::pair<std::string, std::string>>& params) {
+        return this->request(path, params, cancelled);
+    };
     bool firstOfWindow = false; // the page at hand is the first page of a window the planner cut
     http::HttpRequest base = this->request(kQueryRange, {}, cancelled);
     PagesInFlight pages(m_client, base.where + " GET " + kQueryRange);
@@ -393,6 +519,8 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
                 pages.current = std::move(pages.ahead.front());
                 pages.ahead.pop_front();
                 pager = LokiPager(pages.current.window, request.backward);
+                windowNow = pages.current.window;
+                completeness.reset();
                 firstOfWindow = true;
             }
         }
@@ -443,14 +571,17 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
         const bool more = emitted + freshThisPage < limit;
         if (firstOfWindow)
             planner.observe(fetch.window, int64_t(p.fresh.size()), p.exhausted, pageSize);
-        else if (!planner.started() && page == 1 && more && !p.exhausted && !p.stuck)
-            planner.start(pager, int64_t(p.fresh.size()), pageSize);
+        else if (!planner.started() && page == 1 && more && !p.exhausted && !p.stuck
+                 && planner.start(pager, int64_t(p.fresh.size()), pageSize))
+            windowNow = request.backward ? TimeWindow{pager.nextWindow().from, windowNow.to}
+                                         : TimeWindow{windowNow.from, pager.nextWindow().to};
         if (more && !p.exhausted && !p.stuck && pager.nextWindow().isValid())
             pages.current = send(pager.nextWindow(), std::min(pageSize, limit - emitted - freshThisPage + pager.overlap()));
         if (more)
             sendAhead(emitted + freshThisPage);
 
-        // The stream's resource, resolved once per stream and page (not per line).
+        // The stream's key and resource, resolved once per stream and page (not per line).
+        std::vector<std::string> streamKeys(response.streams.size());
         std::vector<const ResourcePtr*> streamResource(response.streams.size(), nullptr);
         TelemetryBatch batch;
         batch.logs.reserve(size_t(freshThisPage));
@@ -459,19 +590,12 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
                 break;
             const LokiStream& stream = response.streams[s];
             if (!streamResource[s]) {
-                std::string key;
-                for (const auto& [k, v] : stream.labels) {
-                    key += k;
-                    key += '\x1f';
-                    key += v;
-                    key += '\x1e';
-                }
-                ResourcePtr& resource = resources[key];
-                if (!resource)
-                    resource = lokiResource(stream.labels);
-                streamResource[s] = &resource;
+                streamKeys[s] = lokiStreamKey(stream.labels);
+                streamResource[s] = &out.resource(streamKeys[s], stream.labels);
             }
             batch.logs.push_back(lokiLogRecord(stream.entries[e], stream.labels, *streamResource[s]));
+            if (verifying)
+                completeness.record(streamKeys[s], stream.entries[e]);
             ++emitted;
         }
         const int64_t emittedThisPage = int64_t(batch.logs.size());
@@ -486,6 +610,37 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
             fp.records = outcome.records;
             fp.stage = "page " + std::to_string(page);
             progress(fp);
+        }
+        if (verifying && p.exhausted && emittedThisPage == int64_t(p.fresh.size())) {
+            // The window is used up with every line stored: check it against Loki's count.
+            CompletenessServer server{request, build, m_client, out, pageSize, maxPage, {}};
+            LokiCompleteness::Server bound = server.bind();
+            auto verdict = completeness.verify(windowNow, bound, pageSize, cancelled);
+            if (!verdict && cancelled && cancelled->load()) {
+                outcome.complete = false;
+                outcome.partialReason = "cancelled";
+                break;
+            }
+            if (!verdict) {
+                // A Loki that cannot count (a gateway passing only query_range, an old version) still
+                // gave its lines: say they were not checked, and stop asking.
+                outcome.warnings.push_back("lines not checked against Loki's count: " + verdict.error().what);
+                verifying = false;
+            } else {
+                if (verdict->cancelled) {
+                    outcome.complete = false;
+                    outcome.partialReason = "cancelled";
+                    break;
+                }
+                mismatches.insert(mismatches.end(), verdict->mismatches.begin(), verdict->mismatches.end());
+                if (!verdict->unverified.empty())
+                    outcome.warnings.push_back(verdict->unverified);
+                if (verdict->limited) {
+                    outcome.complete = false;
+                    outcome.partialReason = "limit of " + std::to_string(limit) + " lines reached";
+                    break;
+                }
+            }
         }
         if (emitted >= limit) {
             // Complete only if nothing is left: not in this window, and no later windows.
@@ -511,6 +666,11 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
         }
     }
     pages.clear();
+    if (!mismatches.empty()) {
+        outcome.complete = false;
+        const std::string text = mismatchText(mismatches);
+        outcome.partialReason = outcome.partialReason.empty() ? text : outcome.partialReason + "; " + text;
+    }
     return outcome;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // Grafana Loki (wire-formats.md §1): log queries through query_range, paginated past the server's
-// entry limit with LokiPager; metric queries into series (split so no request exceeds Loki's 11,000
+// entry limit with LokiPager and checked window by window against a LogQL count (LokiCompleteness);
+// metric queries into series (split so no request exceeds Loki's 11,000
 // points per series); instant metric queries; label names and values for completion; the tenant
 // header from the source; structured metadata via `X-Loki-Response-Encoding-Flags: categorize-labels`.
 // Times are always sent as 19-digit nanosecond integers (Loki guesses the unit of shorter ones).
@@ -30,6 +31,9 @@ public:
     // automatically when the server's limit is smaller or a page exceeds the response size cap.
     void setPageSize(int64_t lines) { m_pageSize = lines; }
     int64_t pageSize() const { return m_pageSize; }
+    // Log fetches check each window against Loki's own count and re-fetch what a page missed
+    // (LokiCompleteness.h); on by default. Off only to measure what the check costs.
+    void setVerifyCompleteness(bool verify) { m_verifyCompleteness = verify; }
 
     static constexpr int64_t kDefaultLogLimit = 100'000; // lines per fetch when the request says 0
     static constexpr int64_t kMaxPageSize = 5000;
@@ -50,6 +54,7 @@ private:
     Source m_source;
     http::HttpClient& m_client;
     int64_t m_pageSize = kMaxPageSize;
+    bool m_verifyCompleteness = true;
 };
 
 } // namespace rootline

@@ -1,42 +1,10 @@
 #include "LokiPager.h"
 
+#include "LokiEntryKey.h"
+
 #include <algorithm>
 
 namespace rootline {
-
-namespace {
-
-void appendLabels(std::string& key, LokiLabels labels)
-{
-    std::sort(labels.begin(), labels.end());
-    for (const auto& [k, v] : labels) {
-        key += k;
-        key += '\x1f';
-        key += v;
-        key += '\x1e';
-    }
-}
-
-std::string streamKey(const LokiStream& stream)
-{
-    std::string key;
-    appendLabels(key, stream.labels);
-    return key;
-}
-
-std::string entryKey(const std::string& stream, const LokiEntry& entry)
-{
-    std::string key = stream;
-    key += '\x1d';
-    key += entry.line;
-    key += '\x1d';
-    appendLabels(key, entry.structuredMetadata);
-    key += '\x1d';
-    appendLabels(key, entry.parsed);
-    return key;
-}
-
-} // namespace
 
 LokiPager::LokiPager(TimeWindow window, bool backward) : m_window(window), m_backward(backward) {}
 
@@ -70,7 +38,7 @@ LokiPager::Page LokiPager::accept(const LokiResponse& response, int64_t requeste
     std::vector<std::string> streamKeys;
     streamKeys.reserve(response.streams.size());
     for (size_t s = 0; s < response.streams.size(); ++s) {
-        streamKeys.push_back(streamKey(response.streams[s]));
+        streamKeys.push_back(lokiStreamKey(response.streams[s].labels));
         for (size_t e = 0; e < response.streams[s].entries.size(); ++e)
             items.push_back({response.streams[s].entries[e].time, s, e});
     }
@@ -94,7 +62,7 @@ LokiPager::Page LokiPager::accept(const LokiResponse& response, int64_t requeste
         if (m_haveBoundary && (m_backward ? item.time > m_boundary : item.time < m_boundary))
             continue;
         if (m_haveBoundary && item.time == m_boundary) {
-            const std::string key = entryKey(streamKeys[item.stream], entry);
+            const std::string key = lokiEntryKey(streamKeys[item.stream], entry);
             auto it = alreadySeen.find(key);
             if (it != alreadySeen.end() && it->second > 0) {
                 --it->second;
@@ -110,7 +78,7 @@ LokiPager::Page LokiPager::accept(const LokiResponse& response, int64_t requeste
         // A new boundary: remember every entry of this page at that timestamp (all of them were returned).
         m_seenAtBoundary.clear();
         for (auto it = items.rbegin(); it != items.rend() && it->time == last; ++it)
-            ++m_seenAtBoundary[entryKey(streamKeys[it->stream], response.streams[it->stream].entries[it->entry])];
+            ++m_seenAtBoundary[lokiEntryKey(streamKeys[it->stream], response.streams[it->stream].entries[it->entry])];
         m_boundary = last;
         m_haveBoundary = true;
     }

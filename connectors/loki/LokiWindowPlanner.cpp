@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace rootline {
 
@@ -22,7 +23,19 @@ bool LokiWindowPlanner::start(LokiPager& pager, int64_t lines, int64_t pageSize)
     m_rest = rest;
     // The pager keeps the nearest window (and its boundary state); the rest is handed out by next().
     const TimeWindow first = next();
-    pager.narrowTo(m_backward ? first.from : first.to);
+    // That window also holds the first page, so its far edge is put a whole number of milliseconds
+    // from the near end of the query (rounded outwards): its length stays countable by LogQL.
+    constexpr int64_t milli = 1'000'000;
+    auto roundUp = [](int64_t ns) { return (ns + milli - 1) / milli * milli; };
+    const Timestamp far = m_backward ? m_whole.to - Duration::nanos(roundUp((m_whole.to - first.from).count()))
+                                     : m_whole.from + Duration::nanos(roundUp((first.to - m_whole.from).count()));
+    m_rest = m_backward ? TimeWindow{rest.from, far} : TimeWindow{far, rest.to};
+    if (!m_rest.isValid()) {
+        m_started = false;
+        m_rest = {};
+        return false;
+    }
+    pager.narrowTo(far);
     return true;
 }
 
@@ -32,7 +45,12 @@ TimeWindow LokiWindowPlanner::next()
         return {};
     const int64_t length = m_rest.length().count();
     // Take it all when the remainder is not much more than one window (no sliver of a window last).
-    const int64_t width = double(length) <= m_width * 1.5 ? length : int64_t(std::max(1.0, std::floor(m_width)));
+    // Otherwise whole milliseconds: LogQL can count lines exactly only over such windows (LokiCountQuery.h).
+    constexpr int64_t milli = 1'000'000;
+    const int64_t width = double(length) <= m_width * 1.5 ? length
+                                                           : milli * int64_t(std::max(1.0, std::floor(m_width / double(milli))));
+    if (width >= length)
+        return std::exchange(m_rest, TimeWindow{}); // all that is left
     TimeWindow w;
     if (m_backward) {
         w = {m_rest.to - Duration::nanos(width), m_rest.to};

@@ -6,7 +6,8 @@
 // first pages are fetched ahead while the current window is paged through. Lines are not spread
 // evenly (bursts, quiet spells), so each window is sized from the density its predecessors showed,
 // growing or shrinking at most fourfold per window: a burst in the first page cannot turn into
-// thousands of near-empty requests, nor a quiet start into one huge window.
+// thousands of near-empty requests, nor a quiet start into one huge window. Windows are cut at whole
+// milliseconds from the near end, so each one's length can be counted exactly by LogQL.
 
 #include "core/Time.h"
 

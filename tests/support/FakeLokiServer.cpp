@@ -223,11 +223,17 @@ std::optional<std::string> parseLogQuery(std::string_view q, LogQuery& out)
 struct MetricQuery {
     LogQuery logs;
     int64_t rangeNs = 0;
+    bool summed = false; // sum(count_over_time(…)): one series without labels
 };
 
-// count_over_time(<log query>[<range>])
+// count_over_time(<log query>[<range>]), or sum(…) of it
 std::optional<std::string> parseMetricQuery(std::string_view q, MetricQuery& out)
 {
+    const std::string_view sum = "sum(";
+    if (q.substr(0, sum.size()) == sum && !q.empty() && q.back() == ')') {
+        out.summed = true;
+        q = q.substr(sum.size(), q.size() - sum.size() - 1);
+    }
     const std::string_view fn = "count_over_time(";
     if (q.substr(0, fn.size()) != fn || q.back() != ')')
         return std::string("parse error at line 1, col 1: syntax error: unexpected IDENTIFIER");
@@ -240,6 +246,35 @@ std::optional<std::string> parseMetricQuery(std::string_view q, MetricQuery& out
         return std::string("parse error: bad range");
     out.rangeNs = *range;
     return parseLogQuery(inner.substr(0, open), out.logs);
+}
+
+std::vector<std::pair<FakeLabels, std::vector<int64_t>>> countSeries(const std::vector<FakeLokiStream>& streams,
+                                                                     const MetricQuery& mq, const std::vector<int64_t>& at)
+{
+    // The truth, whatever page fault is set: Loki's range vectors cover (t − range, t], the lower
+    // bound exclusive (grafana/loki pkg/logql/range_vector.go), one series per stream, or one
+    // unlabelled series under sum() (left out when nothing matched, as Loki does).
+    std::vector<std::pair<FakeLabels, std::vector<int64_t>>> out;
+    std::vector<int64_t> total(at.size(), 0);
+    bool any = false;
+    for (const auto& s : streams) {
+        if (!std::all_of(mq.logs.matchers.begin(), mq.logs.matchers.end(), [&](const Matcher& m) { return m.matches(s.labels); }))
+            continue;
+        std::vector<int64_t> counts(at.size(), 0);
+        for (size_t i = 0; i < at.size(); ++i)
+            for (const auto& e : s.entries)
+                if (e.ns > at[i] - mq.rangeNs && e.ns <= at[i] && mq.logs.matchesLine(e.line))
+                    ++counts[i];
+        for (size_t i = 0; i < at.size(); ++i) {
+            total[i] += counts[i];
+            any = any || counts[i] > 0;
+        }
+        if (!mq.summed)
+            out.emplace_back(s.labels, std::move(counts));
+    }
+    if (mq.summed && any)
+        out.emplace_back(FakeLabels{}, std::move(total));
+    return out;
 }
 
 } // namespace
@@ -305,6 +340,18 @@ void FakeLokiServer::setShuffleTies(bool shuffle)
 {
     std::lock_guard lock(m_mutex);
     m_shuffleTies = shuffle;
+}
+
+void FakeLokiServer::setPageFault(LokiPageFault fault)
+{
+    std::lock_guard lock(m_mutex);
+    m_pageFault = fault;
+}
+
+int FakeLokiServer::pageFaultsCommitted() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_pageFaults;
 }
 
 std::vector<FakeRequest> FakeLokiServer::queryRequests() const
@@ -416,7 +463,7 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
         return FakeResponse::text("invalid direction \"" + direction + "\"\n", 400);
     const bool backward = direction == "backward";
 
-    if (query.rfind("count_over_time(", 0) == 0) {
+    if (query.rfind("count_over_time(", 0) == 0 || query.rfind("sum(count_over_time(", 0) == 0) {
         MetricQuery mq;
         if (auto err = parseMetricQuery(query, mq))
             return FakeResponse::text(*err + "\n", 400);
@@ -429,28 +476,25 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
             return FakeResponse::text("zero or negative query resolution step widths are not accepted. Try a positive integer\n", 400);
         if ((end - start) / *step + 1 > 11000)
             return FakeResponse::text("exceeded maximum resolution of 11,000 points per time series. Try increasing the value of the step parameter\n", 400);
+        std::vector<int64_t> steps;
+        for (int64_t t = start; t <= end; t += *step)
+            steps.push_back(t);
+        std::lock_guard lock(m_mutex);
         std::string body = R"({"status":"success","data":{"resultType":"matrix","result":[)";
         bool firstSeries = true;
-        std::lock_guard lock(m_mutex);
-        for (const auto& s : m_streams) {
-            if (!std::all_of(mq.logs.matchers.begin(), mq.logs.matchers.end(), [&](const Matcher& m) { return m.matches(s.labels); }))
-                continue;
+        for (const auto& [labels, counts] : countSeries(m_streams, mq, steps)) {
             std::string values;
-            for (int64_t t = start; t <= end; t += *step) {
-                int64_t count = 0;
-                for (const auto& e : s.entries)
-                    if (e.ns > t - mq.rangeNs && e.ns <= t && mq.logs.matchesLine(e.line))
-                        ++count;
-                if (count == 0)
+            for (size_t i = 0; i < steps.size(); ++i) {
+                if (counts[i] == 0)
                     continue; // Loki leaves out steps with no samples
-                values += (values.empty() ? "" : ",") + std::string("[") + secondsText(t) + ",\"" + std::to_string(count) + "\"]";
+                values += (values.empty() ? "" : ",") + std::string("[") + secondsText(steps[i]) + ",\"" + std::to_string(counts[i]) + "\"]";
             }
             if (values.empty())
                 continue;
             body += firstSeries ? "" : ",";
             firstSeries = false;
             body += R"({"metric":)";
-            appendLabels(body, s.labels);
+            appendLabels(body, labels);
             body += R"(,"values":[)" + values + "]}";
         }
         return FakeResponse::json(body + R"(],"stats":)" + kStats + "}}");
@@ -509,8 +553,21 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
             return backward ? a.ns > b.ns : a.ns < b.ns;
         return tieRank(a) < tieRank(b);
     });
-    if (int64_t(hits.size()) > limit)
+    if (int64_t(hits.size()) > limit) {
+        const size_t middle = size_t(limit / 2);
+        if (m_pageFault == LokiPageFault::SwapOnFullPage && limit >= 2 && hits[middle].ns != hits[size_t(limit)].ns) {
+            // grafana/loki#10658: the full page leaves out an entry newer than its oldest and takes
+            // the next older one instead (backward; mirrored forward). Seen on Loki 2.7: of 12,460
+            // lines the first backward page of 5000 missed the one at 1770718319.857236992.
+            hits.erase(hits.begin() + std::ptrdiff_t(middle));
+            ++m_pageFaults;
+        }
         hits.resize(size_t(limit));
+    }
+    if (m_pageFault == LokiPageFault::DropAlways && !hits.empty()) {
+        hits.erase(hits.begin() + std::ptrdiff_t(hits.size() / 2));
+        ++m_pageFaults;
+    }
 
     std::vector<std::pair<FakeLabels, std::vector<const Hit*>>> streams;
     for (const auto& h : hits) {
@@ -552,6 +609,7 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
     return FakeResponse::json(body + R"(],"stats":)" + kStats + "}}");
 }
 
+
 FakeResponse FakeLokiServer::instantQuery(const FakeRequest& request)
 {
     const std::string query = request.param("query").value_or("");
@@ -569,20 +627,14 @@ FakeResponse FakeLokiServer::instantQuery(const FakeRequest& request)
     std::string body = R"({"status":"success","data":{"resultType":"vector","result":[)";
     bool first = true;
     std::lock_guard lock(m_mutex);
-    for (const auto& s : m_streams) {
-        if (!std::all_of(mq.logs.matchers.begin(), mq.logs.matchers.end(), [&](const Matcher& m) { return m.matches(s.labels); }))
-            continue;
-        int64_t count = 0;
-        for (const auto& e : s.entries)
-            if (e.ns > at - mq.rangeNs && e.ns <= at && mq.logs.matchesLine(e.line))
-                ++count;
-        if (!count)
+    for (const auto& [labels, counts] : countSeries(m_streams, mq, {at})) {
+        if (!counts[0])
             continue;
         body += first ? "" : ",";
         first = false;
         body += R"({"metric":)";
-        appendLabels(body, s.labels);
-        body += R"(,"value":[)" + secondsText(at) + ",\"" + std::to_string(count) + "\"]}";
+        appendLabels(body, labels);
+        body += R"(,"value":[)" + secondsText(at) + ",\"" + std::to_string(counts[0]) + "\"]}";
     }
     return FakeResponse::json(body + R"(],"stats":)" + kStats + "}}");
 }

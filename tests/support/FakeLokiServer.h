@@ -7,6 +7,9 @@
 // `X-Loki-Response-Encoding-Flags: categorize-labels` is sent (otherwise structured metadata is folded
 // into the stream labels, splitting streams), HTML-escaped lines, a `stats` block, plain-text errors,
 // 401 `no org id` without the tenant header, 400 for a limit above max_entries_limit_per_query.
+// Metric queries: `count_over_time(<selector and filters>[range])`, optionally inside `sum(…)`, as an
+// instant query or a query_range, counted truthfully over (t − range, t] like Loki's range vectors,
+// whatever page fault is set.
 // It CHECKS every request and lists what a real client should not have sent in problems().
 // Faults are injected per query_range / query request on command.
 
@@ -37,6 +40,20 @@ struct FakeLokiStream {
 
 using LokiFault = ServerFault;
 
+// How log answers (query_range over a stream selector) differ from the true top-N.
+enum class LokiPageFault {
+    None,
+    // What a real Loki 2.7 did (grafana/loki#10658, "queries with wide time ranges tend to miss
+    // logs"): a full page leaves out one entry from its middle, newer than its oldest (backward; older
+    // than its newest forward), and returns the next entry beyond the page instead. The client's
+    // cursor moves past the left-out entry, so paging alone never sees it. Pages that are not full
+    // are answered truly.
+    SwapOnFullPage,
+    // Every answer with lines leaves out its middle one, full page or not, so a client can never
+    // fetch every line it counts (the case where the counts cannot be made to agree).
+    DropAlways,
+};
+
 class FakeLokiServer : public FakeBackend {
 public:
     FakeLokiServer();
@@ -52,6 +69,8 @@ public:
     // Loki does not promise an order among lines of one timestamp: shuffle them differently on every
     // request, so a client that relies on the order at page boundaries is caught.
     void setShuffleTies(bool shuffle);
+    void setPageFault(LokiPageFault fault);
+    int pageFaultsCommitted() const; // log answers the page fault changed so far
     // injectFault, setFaultDelay, setHugeBytes and problems() come from FakeBackend; the requests
     // that count for faults are the query requests (query_range and query).
 
@@ -71,6 +90,8 @@ private:
     int64_t m_maxEntries = 5000;
     bool m_buildInfo = true;
     bool m_shuffleTies = false;
+    LokiPageFault m_pageFault = LokiPageFault::None;
+    int m_pageFaults = 0;
 };
 
 // Loki's timestamp rule (pkg/loghttp/params.go): integer > 1e10 → ns, ≤ 1e10 → seconds, with '.' →
