@@ -38,6 +38,28 @@ inline std::unique_ptr<CacheReader> openReader(const std::string& path)
     return std::move(*r);
 }
 
+// `count` log lines one second apart from 2026-11-20T10:00:00Z, bodies "<prefix> <i>".
+inline TelemetryBatch numberedLogs(int count, const std::string& prefix = "line")
+{
+    TelemetryBatch batch;
+    for (int i = 0; i < count; ++i) {
+        LogRecord r;
+        r.time = Timestamp::fromSeconds(1'795'168'800 + i);
+        r.body = prefix + " " + std::to_string(i);
+        batch.logs.push_back(std::move(r));
+    }
+    return batch;
+}
+
+// A unit for tests, with plain provenance.
+inline std::unique_ptr<WriteUnit> beginTestUnit(CacheWriter& writer)
+{
+    FetchRecord fetch;
+    fetch.source = "test";
+    fetch.kind = "import";
+    return writer.begin(fetch);
+}
+
 // Every row of every table as text, sorted: equal dumps mean equal content, whatever the pages.
 inline std::vector<std::string> contentDump(const std::string& path)
 {

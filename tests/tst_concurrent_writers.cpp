@@ -84,15 +84,8 @@ private slots:
         const std::string input = writeLogs(QStringLiteral("c.jsonl"), 100, "gamma");
         auto writer = testutil::openWriter(cache);
         QVERIFY(writer);
-        FetchRecord fetch;
-        fetch.source = "test";
-        fetch.kind = "import";
-        auto unit = writer->begin(fetch);
-        TelemetryBatch batch;
-        LogRecord r;
-        r.time = Timestamp::fromSeconds(1'795'168'800);
-        r.body = "held";
-        batch.logs.push_back(r);
+        auto unit = testutil::beginTestUnit(*writer);
+        TelemetryBatch batch = testutil::numberedLogs(1, "held");
         QVERIFY(unit->append(std::move(batch)));
         // The unit's transaction begins when its first batch is stored: give the writer thread that.
         QTest::qWait(300);

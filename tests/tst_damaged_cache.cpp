@@ -19,16 +19,10 @@ class TestDamagedCache : public QObject {
         auto writer = testutil::openWriter(path);
         if (!writer)
             return {};
-        TelemetryBatch batch;
-        for (int i = 0; i < logs; ++i) {
-            LogRecord r;
-            r.time = Timestamp::fromSeconds(1'795'168'800 + i);
-            r.body = "a log line long enough to fill pages " + std::to_string(i);
-            batch.logs.push_back(std::move(r));
-        }
         FetchRecord fetch;
         fetch.source = "test";
         fetch.kind = "import";
+        TelemetryBatch batch = testutil::numberedLogs(logs, "a log line long enough to fill pages");
         if (!writer->write(std::move(batch), fetch))
             return {};
         return path;

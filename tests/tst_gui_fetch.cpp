@@ -4,6 +4,7 @@
 // during a slow answer ends promptly with the cache's rows as they were and the bar saying so;
 // completion is fed by Loki's labels endpoints and cached; with no cache open a fetch creates one.
 #include "CacheSession.h"
+#include "CacheTestUtil.h"
 #include "CompletionService.h"
 #include "FetchController.h"
 #include "Focus.h"
@@ -189,15 +190,8 @@ private slots:
 
         auto other = CacheWriter::open(cache.toStdString());
         QVERIFY2(other.ok(), other.ok() ? "" : other.error().message().c_str());
-        FetchRecord fetch;
-        fetch.source = "terminal";
-        fetch.kind = "import";
-        auto unit = (*other)->begin(fetch);
-        TelemetryBatch batch;
-        LogRecord held;
-        held.time = Timestamp::fromSeconds(1'795'168'800);
-        held.body = "imported from a terminal";
-        batch.logs.push_back(held);
+        auto unit = testutil::beginTestUnit(**other);
+        TelemetryBatch batch = testutil::numberedLogs(1, "imported from a terminal");
         QVERIFY(unit->append(std::move(batch)));
         QTest::qWait(300); // the unit's transaction begins when its batch is stored
 

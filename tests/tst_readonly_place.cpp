@@ -38,17 +38,8 @@ class TestReadOnlyPlace : public QObject {
     {
         auto writer = testutil::openWriter(path);
         QVERIFY(writer);
-        FetchRecord fetch;
-        fetch.source = "test";
-        fetch.kind = "import";
-        auto unit = writer->begin(fetch);
-        TelemetryBatch batch;
-        for (int i = 0; i < logs; ++i) {
-            LogRecord r;
-            r.time = Timestamp::fromSeconds(1'795'168'800 + i);
-            r.body = "line " + std::to_string(i);
-            batch.logs.push_back(std::move(r));
-        }
+        auto unit = testutil::beginTestUnit(*writer);
+        TelemetryBatch batch = testutil::numberedLogs(logs);
         QVERIFY(unit->append(std::move(batch)));
         QVERIFY(unit->commit());
         if (keepWal) {

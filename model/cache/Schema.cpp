@@ -266,8 +266,11 @@ Result<std::string> quickCheck(sql::Database& db)
         return stmt.error();
     std::string problems;
     auto rows = stmt->forEach([&] {
-        const std::string line(stmt->text(0));
-        if (line != "ok" && line.rfind("*** in database", 0) != 0) // a heading, not a problem
+        std::string line(stmt->text(0));
+        // The first problem comes after a heading in the same row: "*** in database main ***\n…".
+        if (line.rfind("*** in database", 0) == 0)
+            line.erase(0, line.find('\n') == std::string::npos ? line.size() : line.find('\n') + 1);
+        if (line != "ok" && !line.empty())
             problems += (problems.empty() ? "" : "; ") + line;
     });
     if (!rows) // a file damaged enough makes the check itself fail: that is its answer
