@@ -73,6 +73,9 @@ private slots:
     void badIdsAreRejected();
     void strictFailsOnFirstBadRecord();
     void metricsOfEveryKind();
+    void temporalityAndStream_data();
+    void temporalityAndStream();
+    void badTemporalityRejectsTheMetric();
     void errorResponse();
     void detection_data();
     void detection();
@@ -400,6 +403,60 @@ void TestImportOtlp::metricsOfEveryKind()
 
     QVERIFY(!find("bad"));
     QCOMPARE(p->sink.rejections.size(), size_t(1)); // the point without a time
+}
+
+void TestImportOtlp::temporalityAndStream_data()
+{
+    QTest::addColumn<QString>("data");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("temporality");
+    const QString sum = QStringLiteral(R"("sum":{"isMonotonic":true,%1"dataPoints":[{"timeUnixNano":"1","asInt":"1"}]})");
+    const QString hist = QStringLiteral(R"("histogram":{%1"dataPoints":[{"timeUnixNano":"1","count":"1","bucketCounts":["1"],"explicitBounds":[]}]})");
+    const QString expo = QStringLiteral(R"("exponentialHistogram":{%1"dataPoints":[{"timeUnixNano":"1","count":"1","scale":0,"positive":{"offset":0,"bucketCounts":["1"]}}]})");
+    const int counter = int(MetricKind::Counter), histogram = int(MetricKind::Histogram);
+    const int cumulative = int(Temporality::Cumulative), delta = int(Temporality::Delta);
+    QTest::newRow("sum delta") << sum.arg(QStringLiteral(R"("aggregationTemporality":1,)")) << counter << delta;
+    QTest::newRow("sum cumulative") << sum.arg(QStringLiteral(R"("aggregationTemporality":2,)")) << counter << cumulative;
+    QTest::newRow("sum delta by name") << sum.arg(QStringLiteral(R"("aggregationTemporality":"AGGREGATION_TEMPORALITY_DELTA",)")) << counter << delta;
+    QTest::newRow("sum unspecified") << sum.arg(QStringLiteral(R"("aggregationTemporality":0,)")) << counter << cumulative;
+    QTest::newRow("sum absent") << sum.arg(QString()) << counter << cumulative;
+    QTest::newRow("histogram delta") << hist.arg(QStringLiteral(R"("aggregationTemporality":1,)")) << histogram << delta;
+    QTest::newRow("histogram cumulative") << hist.arg(QStringLiteral(R"("aggregationTemporality":2,)")) << histogram << cumulative;
+    QTest::newRow("exponential delta") << expo.arg(QStringLiteral(R"("aggregationTemporality":1,)")) << histogram << delta;
+}
+
+void TestImportOtlp::temporalityAndStream()
+{
+    QFETCH(QString, data);
+    QFETCH(int, kind);
+    QFETCH(int, temporality);
+    const std::string doc = R"({"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"pay"}},)"
+                            R"({"key":"service.version","value":{"stringValue":"1.2"}},{"key":"service.instance.id","value":{"stringValue":"i-1"}}]},)"
+                            R"("scopeMetrics":[{"scope":{"name":"lib","version":"0.9"},"metrics":[{"name":"m",)"
+        + data.toStdString() + "}]}]}]}";
+    auto p = parse(doc);
+    QVERIFY(p->status.ok());
+    QCOMPARE(p->sink.rejections.size(), size_t(0));
+    QCOMPARE(p->sink.collected.series.size(), size_t(1));
+    const Series& s = p->sink.collected.series[0].series;
+    QCOMPARE(int(s.kind), kind);
+    QCOMPARE(int(s.temporality), temporality);
+    // The stream names the service, its instance and the scope — not the versions.
+    QCOMPARE(s.stream, std::string(R"(service="pay",service.instance.id="i-1",scope="lib")"));
+    QCOMPARE(s.key(), std::string(R"(m{}@{service="pay",service.instance.id="i-1",scope="lib"})"));
+}
+
+void TestImportOtlp::badTemporalityRejectsTheMetric()
+{
+    const std::string doc = R"({"resourceMetrics":[{"resource":{"attributes":[]},"scopeMetrics":[{"metrics":[)"
+                            R"({"name":"bad","sum":{"aggregationTemporality":7,"dataPoints":[{"timeUnixNano":"1","asInt":"1"}]}},)"
+                            R"({"name":"good","sum":{"aggregationTemporality":1,"dataPoints":[{"timeUnixNano":"1","asInt":"1"}]}}]}]}]})";
+    auto p = parse(doc);
+    QVERIFY(p->status.ok());
+    QCOMPARE(p->sink.rejections.size(), size_t(1));
+    QVERIFY(p->sink.rejections[0].message.find("aggregationTemporality") != std::string::npos);
+    QCOMPARE(p->sink.collected.series.size(), size_t(1));
+    QCOMPARE(p->sink.collected.series[0].series.name, std::string("good"));
 }
 
 void TestImportOtlp::errorResponse()

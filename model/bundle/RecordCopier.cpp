@@ -189,10 +189,11 @@ private:
                 continue;
             const int64_t id = info.series.rowId;
             SeriesData data;
-            auto samples = m_reader.samples(id, m_options.window);
+            // As stored: the copy keeps the series' temporality (delta points stay deltas).
+            auto samples = m_reader.samples(id, m_options.window, CacheReader::Points::AsStored);
             if (!samples)
                 return samples.error();
-            auto histograms = m_reader.histograms(id, m_options.window);
+            auto histograms = m_reader.histograms(id, m_options.window, CacheReader::Points::AsStored);
             if (!histograms)
                 return histograms.error();
             auto exemplars = m_reader.exemplars(id, m_options.window);

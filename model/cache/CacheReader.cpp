@@ -1,5 +1,6 @@
 #include "CacheReader.h"
 
+#include "DeltaTotals.h"
 #include "Downsample.h"
 #include "RecordCodec.h"
 #include "Schema.h"
@@ -534,7 +535,7 @@ Result<std::optional<TraceSummary>> CacheReader::traceSummary(const TraceId& tra
 
 Result<std::vector<SeriesInfo>> CacheReader::listSeries() {
     auto stmt =
-        m_db.prepare("SELECT s.id, s.name, s.labels, s.kind, s.unit, s.resource,"
+        m_db.prepare("SELECT s.id, s.name, s.labels, s.kind, s.unit, s.resource, s.stream, s.temporality,"
                      " (SELECT coalesce(sum(count), 0) FROM sample_chunks c WHERE c.series = s.id),"
                      " (SELECT min(start_ts) FROM sample_chunks c WHERE c.series = s.id),"
                      " (SELECT max(end_ts) FROM sample_chunks c WHERE c.series = s.id)"
@@ -550,10 +551,12 @@ Result<std::vector<SeriesInfo>> CacheReader::listSeries() {
             info.series.kind = MetricKind(stmt->int64(3));
             info.series.unit = stmt->text(4);
             info.series.resource = resource(stmt->int64(5));
-            info.sampleCount = stmt->int64(6);
-            if (!stmt->isNull(7))
-                info.range = TimeWindow{Timestamp::fromNanos(stmt->int64(7)),
-                                        Timestamp::fromNanos(stmt->int64(8) + 1)};
+            info.series.stream = stmt->text(6);
+            info.series.temporality = Temporality(stmt->int64(7));
+            info.sampleCount = stmt->int64(8);
+            if (!stmt->isNull(9))
+                info.range = TimeWindow{Timestamp::fromNanos(stmt->int64(9)),
+                                        Timestamp::fromNanos(stmt->int64(10) + 1)};
             out.push_back(std::move(info));
         });
         !rows)
@@ -563,7 +566,7 @@ Result<std::vector<SeriesInfo>> CacheReader::listSeries() {
 
 Result<std::optional<Series>> CacheReader::seriesById(int64_t rowId) {
     auto stmt =
-        m_db.prepare("SELECT id, name, labels, kind, unit, resource FROM series WHERE id = ?");
+        m_db.prepare("SELECT id, name, labels, kind, unit, resource, stream, temporality FROM series WHERE id = ?");
     if (!stmt)
         return stmt.error();
     stmt->bind(1, rowId);
@@ -579,10 +582,42 @@ Result<std::optional<Series>> CacheReader::seriesById(int64_t rowId) {
     s.kind = MetricKind(stmt->int64(3));
     s.unit = stmt->text(4);
     s.resource = resource(stmt->int64(5));
+    s.stream = stmt->text(6);
+    s.temporality = Temporality(stmt->int64(7));
     return std::optional<Series>(std::move(s));
 }
 
+Result<Temporality> CacheReader::temporality(int64_t seriesRowId) {
+    auto stmt = m_db.prepare("SELECT temporality FROM series WHERE id = ?");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, seriesRowId);
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    return *row && stmt->int64(0) == int64_t(Temporality::Delta) ? Temporality::Delta : Temporality::Cumulative;
+}
+
+namespace {
+// A delta series' points as running totals (DeltaTotals.h); any other series' as stored.
+template <class Point>
+Result<std::vector<Point>> readable(CacheReader& reader, int64_t seriesRowId, Result<std::vector<Point>> stored) {
+    if (!stored)
+        return stored;
+    auto kind = reader.temporality(seriesRowId);
+    if (!kind)
+        return kind.error();
+    if (*kind == Temporality::Delta)
+        runningTotals(*stored);
+    return stored;
+}
+} // namespace
+
 Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow window) {
+    return readable(*this, seriesRowId, samples(seriesRowId, window, Points::AsStored));
+}
+
+Result<std::vector<Sample>> CacheReader::samples(int64_t seriesRowId, TimeWindow window, Points) {
     // In the order stored, so "last wins" below means the newest fetch wins where fetches overlap.
     // The rowids are picked through the (series, start_ts) index first: ordering the rows
     // themselves by rowid would push every blob through a temporary sorter (4x slower at 1M
@@ -658,6 +693,11 @@ Result<std::vector<Sample>> CacheReader::downsampled(int64_t seriesRowId, TimeWi
 
 Result<std::vector<HistogramSample>> CacheReader::histograms(int64_t seriesRowId,
                                                              TimeWindow window) {
+    return readable(*this, seriesRowId, histograms(seriesRowId, window, Points::AsStored));
+}
+
+Result<std::vector<HistogramSample>> CacheReader::histograms(int64_t seriesRowId, TimeWindow window,
+                                                             Points) {
     auto stmt = m_db.prepare("SELECT ts, count, sum, buckets FROM histogram_samples WHERE series = "
                              "? AND ts >= ? AND ts < ? ORDER BY ts");
     if (!stmt)

@@ -114,10 +114,19 @@ public:
     Result<std::vector<SeriesInfo>> listSeries();
     Result<std::optional<Series>> seriesById(int64_t rowId);
     // Every sample in the window, sorted by time, duplicates of one timestamp collapsed (last wins).
+    // A delta series' samples come as running totals from the window's first point on
+    // (DeltaTotals.h), so every consumer reads counters one way: the increase between two points
+    // is the same as from cumulative points. `Points::AsStored` gives them as they came instead
+    // (for copying a series into another cache with its temporality).
+    enum class Points { AsStored };
     Result<std::vector<Sample>> samples(int64_t seriesRowId, TimeWindow window);
+    Result<std::vector<Sample>> samples(int64_t seriesRowId, TimeWindow window, Points);
     // At most `maxPoints` points that keep each bucket's minimum and maximum (see Downsample.h).
     Result<std::vector<Sample>> downsampled(int64_t seriesRowId, TimeWindow window, int maxPoints);
+    // Histogram rows in the window by time; a delta series' as running totals, like samples().
     Result<std::vector<HistogramSample>> histograms(int64_t seriesRowId, TimeWindow window);
+    Result<std::vector<HistogramSample>> histograms(int64_t seriesRowId, TimeWindow window, Points);
+    Result<Temporality> temporality(int64_t seriesRowId);
     // seriesRowId 0: exemplars of every series.
     Result<std::vector<Exemplar>> exemplars(int64_t seriesRowId, TimeWindow window);
 

@@ -147,7 +147,7 @@ Status WriterConnection::prepareAll()
                       " attributes, events, links, resource, fetch) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                       " ON CONFLICT(trace, span_id) DO NOTHING"},
         {&findSeries, "SELECT id FROM series WHERE key = ?"},
-        {&insertSeries, "INSERT INTO series(key, name, labels, kind, unit, resource) VALUES(?,?,?,?,?,?)"},
+        {&insertSeries, "INSERT INTO series(key, name, labels, kind, unit, resource, stream, temporality) VALUES(?,?,?,?,?,?,?,?)"},
         {&insertChunk, "INSERT INTO sample_chunks(series, start_ts, end_ts, count, times, vals, fetch) VALUES(?,?,?,?,?,?,?)"},
         {&insertHistogram, "INSERT OR REPLACE INTO histogram_samples(series, ts, count, sum, buckets) VALUES(?,?,?,?,?)"},
         {&findExemplar, "SELECT 1 FROM exemplars WHERE series = ?1 AND ts = ?2 AND value IS ?3 AND trace IS ?4 AND span_id IS ?5"
@@ -261,6 +261,9 @@ Result<int64_t> WriterConnection::traceRowId(const TraceId& id)
     return rowId;
 }
 
+// A series is its key: name, labels and, for OTLP, its stream (Series::key). A stream whose
+// resource changed only in describing attributes (a deploy's service.version) finds its row here
+// and keeps the resource that row was first stored with.
 Result<int64_t> WriterConnection::seriesRowId(const Series& series, int64_t resource)
 {
     const std::string key = series.key();
@@ -281,6 +284,8 @@ Result<int64_t> WriterConnection::seriesRowId(const Series& series, int64_t reso
         insertSeries.bindText(5, series.unit);
         if (resource)
             insertSeries.bind(6, resource);
+        insertSeries.bindText(7, series.stream);
+        insertSeries.bind(8, int(series.temporality));
         auto s = insertSeries.run();
         insertSeries.reset();
         if (!s)

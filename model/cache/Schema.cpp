@@ -124,7 +124,18 @@ constexpr const char* kVersion4 = R"sql(
 ALTER TABLE rejections ADD COLUMN level INTEGER NOT NULL DEFAULT 2;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: OTLP metric stream identity and temporality (issue 12 items 1 and 5).
+// - `stream`: what tells a series from another of the same name and labels (Series::stream: for
+//   OTLP the identifying resource attributes and the scope); it is part of `key` too. Series stored
+//   before keep '' — those of several OTLP services stay merged until imported again.
+// - `temporality`: 0 cumulative, 1 delta (core/Records.h). Delta points are stored as they came;
+//   the reader hands them out as running totals.
+constexpr const char* kVersion5 = R"sql(
+ALTER TABLE series ADD COLUMN stream TEXT NOT NULL DEFAULT '';
+ALTER TABLE series ADD COLUMN temporality INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 uint32_t bigEndian32(const unsigned char* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 

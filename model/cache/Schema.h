@@ -10,7 +10,7 @@
 
 namespace rootline::cache {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 constexpr int32_t kApplicationId = 0x526f6f74; // "Root"
 
 // The statements that create schema `version` from nothing. Every past version stays here so

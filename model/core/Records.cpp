@@ -77,6 +77,11 @@ std::string Series::key() const
         appendJsonString(k, value);
     }
     k.push_back('}');
+    if (!stream.empty()) {
+        k += "@{";
+        k += stream;
+        k.push_back('}');
+    }
     return k;
 }
 

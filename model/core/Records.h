@@ -76,6 +76,12 @@ struct Span {
 
 enum class MetricKind : int { Gauge = 0, Counter = 1, Histogram = 2, Summary = 3, Unknown = 4 };
 
+// How a counter or histogram's points count (OTLP `aggregationTemporality`): Cumulative points
+// count since a start and only grow (Prometheus always, OTLP 2); Delta points each count only
+// their own interval (OTLP 1). The cache stores a delta stream's points as they came and its
+// reader hands them out as running totals (CacheReader::samples), so every consumer reads one kind.
+enum class Temporality : int { Cumulative = 0, Delta = 1 };
+
 // A time series: a metric name and its labels (sorted by name), attributed to a resource.
 struct Series {
     int64_t rowId = 0;
@@ -84,8 +90,14 @@ struct Series {
     MetricKind kind = MetricKind::Unknown;
     std::string unit;
     ResourcePtr resource;
+    // What else tells this stream from another of the same name and labels, as text: for OTLP the
+    // resource's identifying attributes and the scope (import/OtlpStreamIdentity.h). Empty where
+    // the labels already say whose the series is (Prometheus' job and instance).
+    std::string stream;
+    Temporality temporality = Temporality::Cumulative;
 
-    // name{k="v",...} — stable, and the series' identity in the cache.
+    // name{k="v",...}, then @{stream} when there is one — stable, and the series' identity in the
+    // cache.
     std::string key() const;
     const std::string* label(std::string_view key) const;
     void setLabel(std::string key, std::string value); // keeps the labels sorted

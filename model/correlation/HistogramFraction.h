@@ -17,7 +17,8 @@
 // cumulative temporality, which Prometheus-compatible pipelines export): a window's events are the
 // difference of two rows. A drop in the count, or in any bucket present in both rows, is a counter
 // reset (the process restarted) and the new row counts whole, as for counters (CounterHistory.h).
-// The importers do not record OTLP delta temporality, so delta histograms would be misread.
+// OTLP delta histograms are recorded as such and read as running totals (cache/DeltaTotals.h), so
+// they arrive here cumulative too.
 
 #include "CounterHistory.h"
 #include "core/Records.h"
@@ -43,7 +44,8 @@ struct LatencyCounters {
     int resets = 0; // counter resets seen
     int rows = 0;   // rows read
     // Resets in half the steps or more: more like OTLP delta temporality (each row its own
-    // interval) than restarts. The importers do not record temporality, so this is only said.
+    // interval) than restarts — in a series stored without its temporality (before cache schema
+    // 5, or from a source that does not say), so this is only said.
     bool looksDelta() const { return rows >= 4 && 2 * resets >= rows - 1; }
 };
 

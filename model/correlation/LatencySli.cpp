@@ -75,7 +75,7 @@ Result<LatencySliCounters> loadLatencySli(CacheReader& reader, const SloDefiniti
 
     // Native and OTLP histograms: the HistogramSample rows of the series named after the metric.
     std::set<HistogramKey> native;
-    int nativeSeries = 0, resets = 0, deltaLike = 0;
+    int nativeSeries = 0, resets = 0, deltaLike = 0, delta = 0;
     for (const SeriesInfo& info : series) {
         const Series& s = info.series;
         if (s.name != base || s.kind != MetricKind::Histogram || !matches(s))
@@ -87,7 +87,10 @@ Result<LatencySliCounters> loadLatencySli(CacheReader& reader, const SloDefiniti
             continue;
         LatencyCounters c = latencyCounters(std::move(*rows), secondsInUnit(slo.thresholdSeconds, s.unit));
         resets += c.resets;
-        deltaLike += c.looksDelta();
+        // A series recorded as delta reads as running totals (CacheReader::histograms), so only
+        // one whose temporality was not recorded can still look like deltas.
+        delta += s.temporality == Temporality::Delta;
+        deltaLike += s.temporality != Temporality::Delta && c.looksDelta();
         out.total.add(std::move(c.total));
         out.good.add(std::move(c.good));
         out.seriesKeys.push_back(s.key());
@@ -97,10 +100,12 @@ Result<LatencySliCounters> loadLatencySli(CacheReader& reader, const SloDefiniti
     if (nativeSeries)
         out.sources.push_back("native/OTLP histogram " + base + ": " + std::to_string(nativeSeries) + " series, requests slower than "
                               + threshold + " by interpolating in the bucket that holds it"
-                              + (resets ? " (" + std::to_string(resets) + " counter resets)" : std::string()));
+                              + (resets ? " (" + std::to_string(resets) + " counter resets)" : std::string())
+                              + (delta ? " (" + std::to_string(delta) + " of them OTLP delta temporality, summed in time order)" : std::string()));
     if (deltaLike)
         out.sources.push_back(std::to_string(deltaLike) + " histogram series look like OTLP delta temporality (a counter reset in half"
-                              " the steps or more), which the cache does not record: read as cumulative, their requests are undercounted");
+                              " the steps or more) but were stored without it (imported before cache schema 5, or from a source"
+                              " that does not say): read as cumulative, their requests are undercounted — import them again");
 
     // Classic buckets, one group per histogram.
     std::map<HistogramKey, ClassicGroup> groups;

@@ -2,6 +2,7 @@
 
 #include "JsonSplitter.h"
 #include "JsonValues.h"
+#include "OtlpStreamIdentity.h"
 #include "core/Ids.h"
 #include "core/JsonDepth.h"
 
@@ -66,6 +67,27 @@ int statusCodeFrom(od::value v)
     if (c < 0 || c > 2)
         throw BadRecord{"\"status.code\": " + std::to_string(c) + " is not 0–2"};
     return int(c);
+}
+
+// OTLP AggregationTemporality: 1 delta, 2 cumulative; 0 (unspecified) or absent is read as
+// cumulative, as the importers always read it and as Prometheus-compatible pipelines send.
+Temporality temporalityFrom(od::value v)
+{
+    int64_t t = 0;
+    if (v.type() == od::json_type::string) {
+        const std::string_view s = v.get_string();
+        if (s == "AGGREGATION_TEMPORALITY_DELTA")
+            t = 1;
+        else if (s == "AGGREGATION_TEMPORALITY_CUMULATIVE")
+            t = 2;
+        else if (s != "AGGREGATION_TEMPORALITY_UNSPECIFIED")
+            throw BadRecord{"\"aggregationTemporality\": unknown value \"" + std::string(s) + "\""};
+    } else {
+        t = getInt64(v, "aggregationTemporality");
+        if (t < 0 || t > 2)
+            throw BadRecord{"\"aggregationTemporality\": " + std::to_string(t) + " is not 0–2"};
+    }
+    return t == 1 ? Temporality::Delta : Temporality::Cumulative;
 }
 
 int severityFrom(od::value v)
@@ -632,11 +654,13 @@ private:
     void readResourceMetrics(od::object block)
     {
         const ResourcePtr resource = readResource(block);
-        forEachScope(block, "scopeMetrics", "instrumentationLibraryMetrics", "metrics", [&](const Scope&, od::array metrics) {
+        forEachScope(block, "scopeMetrics", "instrumentationLibraryMetrics", "metrics", [&](const Scope& scope, od::array metrics) {
+            // Once per scope block, not per point: the series' stream identity beyond its labels.
+            const std::string stream = otlpStreamIdentity(*resource, scope.name);
             for (od::value v : metrics) {
                 const char* start = tokenStart(v);
                 try {
-                    readMetric(v, resource, start);
+                    readMetric(v, resource, stream);
                 } catch (BadRecord& e) {
                     reject(locate(start), "metric: " + e.what, snippetAt(start, m_end));
                 }
@@ -644,13 +668,14 @@ private:
         });
     }
 
-    void readMetric(od::value v, const ResourcePtr& resource, const char*)
+    void readMetric(od::value v, const ResourcePtr& resource, const std::string& stream)
     {
         if (v.type() != od::json_type::object)
             throw BadRecord{"expected a metric object"};
         std::string name, unit;
         std::string_view dataKind;
         bool monotonic = false;
+        Temporality temporality = Temporality::Cumulative;
         std::vector<MetricPoint> points;
         for (auto f : v.get_object()) {
             const std::string_view k = f.unescaped_key();
@@ -667,6 +692,8 @@ private:
                     const std::string_view dk = g.unescaped_key();
                     if (dk == "isMonotonic")
                         monotonic = getBool(g.value(), "isMonotonic");
+                    else if (dk == "aggregationTemporality")
+                        temporality = temporalityFrom(g.value());
                     else if (dk == "dataPoints")
                         readPoints(g.value(), dataKind, points);
                 }
@@ -691,6 +718,10 @@ private:
             s.kind = seriesKind;
             s.unit = unit;
             s.resource = resource;
+            s.stream = stream;
+            // Gauges and summaries have no temporality on the wire (their points are values).
+            if (dataKind == "sum" || dataKind == "histogram" || dataKind == "exponentialHistogram")
+                s.temporality = temporality;
             std::string key = s.key();
             auto it = index.find(key);
             if (it != index.end())

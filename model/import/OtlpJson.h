@@ -8,8 +8,10 @@
 // Tolerant where the wire is: ids hex of any case or base64; 64-bit ints and times as strings or
 // numbers; kind, status and severity as integers or enum names; attribute values of every type
 // (arrays and kvlists are kept as JSON text, bytes as their base64 text). Metrics become series
-// named after the metric with the data point attributes as labels; histograms keep their buckets
-// (explicit ones as [previous bound, bound], exponential ones flattened to [lower, upper]).
+// named after the metric with the data point attributes as labels, told apart from the same metric
+// of another service or scope by their stream identity (OtlpStreamIdentity.h); histograms keep
+// their buckets (explicit ones as [previous bound, bound], exponential ones flattened to
+// [lower, upper]). Sums and histograms record their aggregationTemporality (Series::temporality).
 // A record that cannot be read is rejected with its line; a malformed JSON value costs that value.
 
 #include "Format.h"
