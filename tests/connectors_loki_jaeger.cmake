@@ -13,3 +13,6 @@ rootline_test(tst_jaeger_connector LIBS rootline_connectors rootline_test_lokija
 rootline_test(tst_cli_fetch_loki_jaeger LIBS rootline_model rootline_test_lokijaeger)
 add_dependencies(tst_cli_fetch_loki_jaeger rootline-cli)
 target_compile_definitions(tst_cli_fetch_loki_jaeger PRIVATE ROOTLINE_CLI="$<TARGET_FILE:rootline-cli>")
+
+# Each fetched Loki window checked against a count_over_time count, and repaired (issue 12, item 2).
+rootline_test(tst_loki_completeness LIBS rootline_connectors rootline_test_lokijaeger)

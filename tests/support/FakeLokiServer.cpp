@@ -354,6 +354,18 @@ int FakeLokiServer::pageFaultsCommitted() const
     return m_pageFaults;
 }
 
+void FakeLokiServer::setUnreturnable(int64_t ns)
+{
+    std::lock_guard lock(m_mutex);
+    m_unreturnable = ns;
+}
+
+std::vector<std::pair<int64_t, int64_t>> FakeLokiServer::countWindows() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_countWindows;
+}
+
 std::vector<FakeRequest> FakeLokiServer::queryRequests() const
 {
     auto out = m_http.requests();
@@ -528,7 +540,7 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
             continue;
         for (size_t ei = 0; ei < s.entries.size(); ++ei) {
             const auto& e = s.entries[ei];
-            if (e.ns < start || e.ns >= end || !lq.matchesLine(e.line))
+            if (e.ns < start || e.ns >= end || !lq.matchesLine(e.line) || e.ns == m_unreturnable)
                 continue;
             FakeLabels labels = s.labels;
             if (!categorize) {
@@ -563,10 +575,6 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
             ++m_pageFaults;
         }
         hits.resize(size_t(limit));
-    }
-    if (m_pageFault == LokiPageFault::DropAlways && !hits.empty()) {
-        hits.erase(hits.begin() + std::ptrdiff_t(hits.size() / 2));
-        ++m_pageFaults;
     }
 
     std::vector<std::pair<FakeLabels, std::vector<const Hit*>>> streams;
@@ -627,6 +635,7 @@ FakeResponse FakeLokiServer::instantQuery(const FakeRequest& request)
     std::string body = R"({"status":"success","data":{"resultType":"vector","result":[)";
     bool first = true;
     std::lock_guard lock(m_mutex);
+    m_countWindows.emplace_back(at - mq.rangeNs + 1, at + 1);
     for (const auto& [labels, counts] : countSeries(m_streams, mq, {at})) {
         if (!counts[0])
             continue;

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,9 +50,6 @@ enum class LokiPageFault {
     // cursor moves past the left-out entry, so paging alone never sees it. Pages that are not full
     // are answered truly.
     SwapOnFullPage,
-    // Every answer with lines leaves out its middle one, full page or not, so a client can never
-    // fetch every line it counts (the case where the counts cannot be made to agree).
-    DropAlways,
 };
 
 class FakeLokiServer : public FakeBackend {
@@ -71,6 +69,11 @@ public:
     void setShuffleTies(bool shuffle);
     void setPageFault(LokiPageFault fault);
     int pageFaultsCommitted() const; // log answers the page fault changed so far
+    // Log answers never return the entries at `ns`, while counts include them: a client can never
+    // fetch every line it counts (the case where the counts cannot be made to agree).
+    void setUnreturnable(int64_t ns);
+    // The windows [at − range + 1 ns, at + 1 ns) the instant count_over_time queries covered, in order.
+    std::vector<std::pair<int64_t, int64_t>> countWindows() const;
     // injectFault, setFaultDelay, setHugeBytes and problems() come from FakeBackend; the requests
     // that count for faults are the query requests (query_range and query).
 
@@ -92,6 +95,8 @@ private:
     bool m_shuffleTies = false;
     LokiPageFault m_pageFault = LokiPageFault::None;
     int m_pageFaults = 0;
+    std::optional<int64_t> m_unreturnable;
+    std::vector<std::pair<int64_t, int64_t>> m_countWindows;
 };
 
 // Loki's timestamp rule (pkg/loghttp/params.go): integer > 1e10 → ns, ≤ 1e10 → seconds, with '.' →
