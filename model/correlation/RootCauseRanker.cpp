@@ -700,7 +700,7 @@ std::vector<RootCauseCandidate> Ranker::score()
     }
     // Services whose error or saturation series departed with no trace or log candidate of their own.
     for (const auto& [service, metricSignals] : m_metrics.byService) {
-        if (standalone.count(service) || std::any_of(out.begin(), out.end(), [&](const RootCauseCandidate& c) { return c.service == service; }))
+        if (standalone.count(service) || std::any_of(out.begin(), out.end(), [&name = service](const RootCauseCandidate& c) { return c.service == name; }))
             continue;
         const MetricSignal* strongest = nullptr;
         for (const auto& ms : metricSignals)
