@@ -4,6 +4,7 @@
 // sums and histograms feed SLIs that match a hand computation from their points.
 
 #include "OtlpStreamFixtures.h"
+#include "bundle/BundleExporter.h"
 #include "core/Clock.h"
 #include "correlation/SloEvaluator.h"
 
@@ -47,6 +48,7 @@ private slots:
     void versionChangeKeepsOneStream();
     void deltaHistogramLatencySli();
     void deltaSumAvailabilityInAnyImportOrder();
+    void exportKeepsStreamsAndTemporality();
 };
 
 void TestOtlpStreams::fourServicesAreEightSeries()
@@ -225,6 +227,11 @@ void TestOtlpStreams::deltaHistogramLatencySli()
     w = slo->window(at(180), Duration::seconds(60));
     QCOMPARE(w.total, 10.0);
     QCOMPARE(w.good, 2.0);
+    // The SLI's description says how the series counted.
+    bool said = false;
+    for (const std::string& line : slo->sources())
+        said = said || line.find("1 of them OTLP delta temporality") != std::string::npos;
+    QVERIFY(said);
 }
 
 void TestOtlpStreams::deltaSumAvailabilityInAnyImportOrder()
@@ -256,6 +263,40 @@ void TestOtlpStreams::deltaSumAvailabilityInAnyImportOrder()
     w = eval->window(at(180), Duration::seconds(60));
     QCOMPARE(w.total, 33.0);
     QCOMPARE(w.errorRatio, 3.0 / 33.0);
+}
+
+void TestOtlpStreams::exportKeepsStreamsAndTemporality()
+{
+    // A bundle copies points as stored: the four services stay eight series, delta stays delta
+    // (copied as running totals and marked delta, they would be summed twice).
+    Cache cache;
+    QVERIFY(cache.load({fourServiceDocument(), deltaHistogramDocument()}));
+    const std::string out = cache.dir.filePath(QStringLiteral("out.rootline")).toStdString();
+    auto exported = exportBundle(cache.path, out, ExportOptions{});
+    QVERIFY2(exported, exported ? "" : exported.error().message().c_str());
+    auto reader = testutil::openReader(out);
+    QVERIFY(reader);
+    auto list = reader->listSeries();
+    QVERIFY(list);
+    QCOMPARE(list->size(), size_t(9));
+    std::set<std::string> keys;
+    for (const auto& info : *list) {
+        keys.insert(info.series.key());
+        if (info.series.resource->serviceName != "pay")
+            continue;
+        QCOMPARE(info.series.temporality, Temporality::Delta);
+        auto stored = reader->histograms(info.series.rowId, TimeWindow::all(), CacheReader::Points::AsStored);
+        QVERIFY(stored);
+        QCOMPARE(stored->size(), size_t(3));
+        QCOMPARE((*stored)[1].count, 20.0);
+        auto totals = reader->histograms(info.series.rowId, TimeWindow::all());
+        QVERIFY(totals);
+        QCOMPARE(totals->back().count, 40.0);
+    }
+    std::set<std::string> original;
+    for (const auto& info : cache.series)
+        original.insert(info.series.key());
+    QCOMPARE(keys, original);
 }
 
 QTEST_GUILESS_MAIN(TestOtlpStreams)

@@ -14,6 +14,10 @@
 // points (all that counters are read for) are the same either way, and a window's read stays
 // bounded by the window. As with a cumulative series, the first point read is the baseline: its
 // own interval, which ended at it, is not an increase within the window.
+//
+// Buckets are summed by their exact bounds. An exponential histogram whose scale changed between
+// rows (an SDK rescales when the range grows) keeps both scales' buckets side by side: counts at
+// or below a threshold (HistogramFraction.h) stay exact sums; a quantile walks them by upper bound.
 
 #include "core/Records.h"
 
