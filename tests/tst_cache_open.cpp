@@ -338,6 +338,33 @@ private slots:
         QCOMPARE(*r->database().queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'logs_fts_docsize'"), int64_t(0));
     }
 
+    void migrationFromSchema4()
+    {
+        // Version 5 gives series a stream and a temporality (issue 12): series stored before have
+        // neither, and read as they always did — cumulative, their key unchanged.
+        const QString path = file(QStringLiteral("v4.rootline"));
+        QVERIFY(execSql(path, cache::schemaAtVersion(4).c_str()));
+        QVERIFY(execSql(path, "INSERT INTO series VALUES(1, 'reqs{}', 'reqs', '{}', 1, '', NULL);"
+                              "INSERT INTO histogram_samples VALUES(1, 60, 10, 1, '[]'), (1, 120, 30, 3, '[]');"));
+        {
+            auto w = openWriter(path.toStdString());
+            QVERIFY(w);
+        }
+        auto r = openReader(path.toStdString());
+        QVERIFY(r);
+        QCOMPARE(*r->database().queryInt("PRAGMA user_version"), int64_t(cache::kSchemaVersion));
+        auto list = r->listSeries();
+        QVERIFY(list.ok());
+        QCOMPARE(list->size(), size_t(1));
+        const Series& s = list->front().series;
+        QCOMPARE(s.temporality, Temporality::Cumulative);
+        QCOMPARE(s.key(), std::string("reqs{}"));
+        auto rows = r->histograms(s.rowId, TimeWindow::all());
+        QVERIFY(rows.ok());
+        QCOMPARE(rows->size(), size_t(2));
+        QCOMPARE(rows->back().count, 30.0); // as stored, not summed
+    }
+
     void schemaAtVersionMatchesMigration()
     {
         // A file made fresh and a file migrated from version 1 end with the same schema.
