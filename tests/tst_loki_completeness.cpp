@@ -8,10 +8,10 @@
 #include "core/Clock.h"
 #include "http/HttpClient.h"
 #include "import/RecordSink.h"
-#include "import/WriterSink.h"
 #include "loki/LokiCompleteness.h"
 #include "loki/LokiConnector.h"
 #include "support/FakeLokiServer.h"
+#include "support/LokiTestUtil.h"
 
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -33,7 +33,7 @@ constexpr int64_t kSpan = 600'000'000'000;   // ten minutes
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-using LineKey = std::tuple<std::string, int64_t, std::string>; // app, ns, line
+using LineKey = LokiLineKey;
 
 struct Data {
     std::vector<FakeLokiStream> streams;
@@ -69,14 +69,6 @@ Data shopData(int count, uint64_t seed)
     return d;
 }
 
-std::multiset<LineKey> keysOf(const std::vector<LogRecord>& logs)
-{
-    std::multiset<LineKey> out;
-    for (const auto& r : logs)
-        out.insert({r.resource ? *r.resource->raw.text("app") : std::string(), r.time.nanos(), r.body});
-    return out;
-}
-
 Source lokiSource(const FakeLokiServer& server)
 {
     Source s;
@@ -99,12 +91,22 @@ FetchRequest logRequest(bool backward, TimeWindow window = {Timestamp::fromNanos
     return r;
 }
 
-std::string problemsText(const FakeLokiServer& server)
+void bothDirections()
 {
-    std::string out;
-    for (const auto& p : server.problems())
-        out += p + "\n";
-    return out;
+    QTest::addColumn<bool>("backward");
+    QTest::newRow("backward") << true;
+    QTest::newRow("forward") << false;
+}
+
+// The fake answers from `data`, after `fault` is set.
+bool serve(FakeLokiServer& server, const Data& data, LokiPageFault fault = LokiPageFault::None)
+{
+    if (!server.start())
+        return false;
+    server.setPageFault(fault);
+    for (const auto& s : data.streams)
+        server.addStream(s);
+    return true;
 }
 
 std::vector<FakeRequest> byPath(const FakeLokiServer& server, const std::string& path)
@@ -116,31 +118,6 @@ std::vector<FakeRequest> byPath(const FakeLokiServer& server, const std::string&
 
 const std::string kRange = "/loki/api/v1/query_range";
 const std::string kInstant = "/loki/api/v1/query";
-
-// A WriteUnit per fetch, as FetchService does; the fetch time comes from the test's clock.
-Result<FetchOutcome> fetchIntoCache(Connector& connector, const FetchRequest& request, const std::string& cachePath)
-{
-    auto writer = CacheWriter::open(cachePath);
-    if (!writer)
-        return writer.error();
-    FetchRecord record;
-    record.source = request.source;
-    record.kind = fetchRecordKind(request.kind);
-    record.query = request.provenanceQuery();
-    record.window = request.window;
-    record.fetchedAt = Clock::current().now();
-    auto unit = (*writer)->begin(record);
-    WriterSink sink(*unit);
-    auto outcome = connector.fetch(request, sink);
-    if (!outcome) {
-        unit->rollback();
-        return outcome;
-    }
-    auto stats = unit->commit(outcome->complete, outcome->partialReason);
-    if (!stats)
-        return stats.error();
-    return outcome;
-}
 
 } // namespace
 
@@ -156,9 +133,7 @@ private slots:
     // The case of the issue: 12,460 lines, pages of 5000, a Loki whose full pages leave one line out.
     void fullPageFaultIsRepaired_data()
     {
-        QTest::addColumn<bool>("backward");
-        QTest::newRow("backward") << true;
-        QTest::newRow("forward") << false;
+        bothDirections();
     }
 
     void fullPageFaultIsRepaired()
@@ -167,10 +142,7 @@ private slots:
         const Data data = shopData(12'460, 12);
         QCOMPARE(data.lines.size(), size_t(12'460));
         FakeLokiServer server;
-        QVERIFY(server.start());
-        server.setPageFault(LokiPageFault::SwapOnFullPage);
-        for (const auto& s : data.streams)
-            server.addStream(s);
+        QVERIFY(serve(server, data, LokiPageFault::SwapOnFullPage));
 
         // Without the check the fault loses lines and nobody notices: this is what the check is for.
         {
@@ -195,7 +167,7 @@ private slots:
         QCOMPARE(outcome->records, int64_t(data.lines.size()));
         // Every line exactly once, true duplicates twice.
         QCOMPARE(sink.collected.logs.size(), data.lines.size());
-        QVERIFY(keysOf(sink.collected.logs) == data.lines);
+        QVERIFY(lokiLineKeys(sink.collected.logs) == data.lines);
         QVERIFY(!byPath(server, kInstant).empty());
         qInfo("%d pages changed by the fault; %zu query_range requests, %zu count queries",
               server.pageFaultsCommitted() - faultsBefore, byPath(server, kRange).size(), byPath(server, kInstant).size());
@@ -207,10 +179,7 @@ private slots:
     {
         const Data data = shopData(12'460, 5);
         FakeLokiServer server;
-        QVERIFY(server.start());
-        server.setPageFault(LokiPageFault::SwapOnFullPage);
-        for (const auto& s : data.streams)
-            server.addStream(s);
+        QVERIFY(serve(server, data, LokiPageFault::SwapOnFullPage));
         LokiConnector connector(lokiSource(server), m_client);
         QTemporaryDir dir;
         const std::string cache = dir.filePath(QStringLiteral("c.rootline")).toStdString();
@@ -231,9 +200,7 @@ private slots:
     // A Loki that counts a line it never returns: the counts cannot agree, the fetch says so.
     void countsThatNeverAgreeArePartial_data()
     {
-        QTest::addColumn<bool>("backward");
-        QTest::newRow("backward") << true;
-        QTest::newRow("forward") << false;
+        bothDirections();
     }
 
     void countsThatNeverAgreeArePartial()
@@ -246,10 +213,8 @@ private slots:
         for (const auto& l : data.lines)
             atLostNs += std::get<1>(l) == lostNs ? 1 : 0;
         FakeLokiServer server;
-        QVERIFY(server.start());
+        QVERIFY(serve(server, data));
         server.setUnreturnable(lostNs);
-        for (const auto& s : data.streams)
-            server.addStream(s);
         LokiConnector connector(lokiSource(server), m_client);
         connector.setPageSize(400);
         CollectingSink sink;
@@ -269,7 +234,7 @@ private slots:
         // Nothing stored twice while trying: exactly the lines the server would return.
         std::multiset<LineKey> returnable = data.lines;
         std::erase_if(returnable, [&](const LineKey& l) { return std::get<1>(l) == lostNs; });
-        QVERIFY(keysOf(sink.collected.logs) == returnable);
+        QVERIFY(lokiLineKeys(sink.collected.logs) == returnable);
 
         // The halving stopped at its cap: bounded count queries, no endless re-fetching.
         const auto counts = byPath(server, kInstant).size();
@@ -282,9 +247,7 @@ private slots:
     // and those windows tile the fetched window exactly.
     void correctServerCostsOnlyTheCounts_data()
     {
-        QTest::addColumn<bool>("backward");
-        QTest::newRow("backward") << true;
-        QTest::newRow("forward") << false;
+        bothDirections();
     }
 
     void correctServerCostsOnlyTheCounts()
@@ -292,9 +255,7 @@ private slots:
         QFETCH(bool, backward);
         const Data data = shopData(3'000, 7);
         FakeLokiServer server;
-        QVERIFY(server.start());
-        for (const auto& s : data.streams)
-            server.addStream(s);
+        QVERIFY(serve(server, data));
         auto targets = [&] {
             std::vector<std::string> out;
             for (const auto& r : byPath(server, kRange))
@@ -314,16 +275,14 @@ private slots:
         QVERIFY(baseTargets.size() > 10);
 
         FakeLokiServer again; // a fresh request log
-        QVERIFY(again.start());
-        for (const auto& s : data.streams)
-            again.addStream(s);
+        QVERIFY(serve(again, data));
         LokiConnector checked(lokiSource(again), m_client);
         checked.setPageSize(100);
         CollectingSink sink;
         auto outcome = checked.fetch(logRequest(backward), sink);
         QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().message().c_str());
         QVERIFY2(outcome->complete, outcome->partialReason.c_str());
-        QVERIFY(keysOf(sink.collected.logs) == data.lines);
+        QVERIFY(lokiLineKeys(sink.collected.logs) == data.lines);
 
         std::vector<std::string> checkedTargets;
         for (const auto& r : byPath(again, kRange))
@@ -407,10 +366,7 @@ private slots:
         QFETCH(int, kind);
         const Data data = shopData(2'000, 3);
         FakeLokiServer server;
-        QVERIFY(server.start());
-        server.setPageFault(LokiPageFault::SwapOnFullPage);
-        for (const auto& s : data.streams)
-            server.addStream(s);
+        QVERIFY(serve(server, data, LokiPageFault::SwapOnFullPage));
         LokiConnector connector(lokiSource(server), m_client);
         FetchRequest req = logRequest(true);
         req.kind = FetchKind(kind);

@@ -10,6 +10,7 @@
 #include "loki/LokiConnector.h"
 #include "loki/LokiPager.h"
 #include "support/FakeLokiServer.h"
+#include "support/LokiTestUtil.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -28,14 +29,6 @@ namespace {
 constexpr int64_t kT0 = 1763908000000000000; // 2025-11-23T14:26:40Z
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
-
-std::string problemsText(const FakeLokiServer& server)
-{
-    std::string out;
-    for (const auto& p : server.problems())
-        out += p + "\n";
-    return out;
-}
 
 // (service label, ns, line, structured metadata as text) — what identifies a fetched line.
 using LineKey = std::tuple<std::string, int64_t, std::string, std::string>;
@@ -122,30 +115,6 @@ FetchRequest logRequest(std::string query, TimeWindow window, bool backward, int
 
 // What `rootline-cli fetch` does: one write unit per fetch, committed when the fetch succeeds and
 // rolled back when it fails.
-Result<FetchOutcome> fetchIntoCache(Connector& connector, const FetchRequest& request, const std::string& cachePath)
-{
-    auto writer = CacheWriter::open(cachePath);
-    if (!writer)
-        return writer.error();
-    FetchRecord record;
-    record.source = request.source;
-    record.kind = fetchRecordKind(request.kind);
-    record.query = request.provenanceQuery();
-    record.window = request.window;
-    record.fetchedAt = Clock::current().now();
-    auto unit = (*writer)->begin(record);
-    WriterSink sink(*unit);
-    auto outcome = connector.fetch(request, sink);
-    if (!outcome) {
-        unit->rollback();
-        return outcome;
-    }
-    auto stats = unit->commit(outcome->complete, outcome->partialReason);
-    if (!stats)
-        return stats.error();
-    return outcome;
-}
-
 } // namespace
 
 class TestLokiConnector : public QObject {

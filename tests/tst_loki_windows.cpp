@@ -9,6 +9,7 @@
 #include "import/RecordSink.h"
 #include "loki/LokiConnector.h"
 #include "support/FakeLokiServer.h"
+#include "support/LokiTestUtil.h"
 
 #include <QTest>
 
@@ -26,7 +27,7 @@ namespace {
 constexpr int64_t kT0 = 1763908000000000000;
 constexpr int64_t kSpan = 60'000'000'000; // one minute of logs
 
-using LineKey = std::tuple<std::string, int64_t, std::string>; // app, ns, line
+using LineKey = LokiLineKey;
 
 struct Data {
     std::vector<FakeLokiStream> streams;
@@ -63,14 +64,6 @@ Data burstyData()
     return d;
 }
 
-std::multiset<LineKey> keysOf(const std::vector<LogRecord>& logs)
-{
-    std::multiset<LineKey> out;
-    for (const auto& r : logs)
-        out.insert({r.resource ? *r.resource->raw.text("app") : std::string(), r.time.nanos(), r.body});
-    return out;
-}
-
 Source lokiSource(const FakeLokiServer& server)
 {
     Source s;
@@ -91,14 +84,6 @@ FetchRequest logRequest(bool backward, int64_t limit = 0)
     r.backward = backward;
     r.limit = limit;
     return r;
-}
-
-std::string problemsText(const FakeLokiServer& server)
-{
-    std::string out;
-    for (const auto& p : server.problems())
-        out += p + "\n";
-    return out;
 }
 
 } // namespace
@@ -142,7 +127,7 @@ private slots:
 
         const std::multiset<LineKey> expected(data.lines.begin(), data.lines.end());
         QCOMPARE(sink.collected.logs.size(), data.lines.size());
-        QVERIFY(keysOf(sink.collected.logs) == expected);
+        QVERIFY(lokiLineKeys(sink.collected.logs) == expected);
         const auto& logs = sink.collected.logs;
         for (size_t i = 1; i < logs.size(); ++i)
             QVERIFY(backward ? logs[i - 1].time >= logs[i].time : logs[i - 1].time <= logs[i].time);
@@ -187,7 +172,7 @@ private slots:
 
         // Exactly the `limit` nearest lines: all lines strictly nearer than the farthest one taken,
         // and some of those at its timestamp (a crowd may straddle the cut).
-        const auto got = keysOf(sink.collected.logs);
+        const auto got = lokiLineKeys(sink.collected.logs);
         // (The keys order by app first: the farthest timestamp is the extreme over all of them.)
         const auto [oldest, newest] = std::minmax_element(got.begin(), got.end(), [](const LineKey& a, const LineKey& b) {
             return std::get<1>(a) < std::get<1>(b);
@@ -225,7 +210,7 @@ private slots:
         QVERIFY(!outcome->complete);
         QCOMPARE(QString::fromStdString(outcome->partialReason), QStringLiteral("cancelled"));
         // What came, came once and newest first.
-        const auto got = keysOf(sink.collected.logs);
+        const auto got = lokiLineKeys(sink.collected.logs);
         QCOMPARE(got.size(), sink.collected.logs.size());
         QVERIFY(!got.empty());
         const auto& logs = sink.collected.logs;

@@ -220,6 +220,17 @@ Error decodeError(const Error& e, const http::HttpRequest& req, const std::strin
     return out;
 }
 
+// The decoded answer of a settled exchange, or the error it came to (HTTP, or a body Loki should not send).
+Result<LokiResponse> decodedAnswer(const Exchange& x, const http::HttpRequest& req, const std::string& endpoint)
+{
+    if (!x.ok())
+        return x.error;
+    auto response = decodeLokiResponse(x.response.body, req.where + " GET " + endpoint);
+    if (!response)
+        return decodeError(response.error(), req, endpoint);
+    return response;
+}
+
 } // namespace
 
 LokiConnector::LokiConnector(Source source, http::HttpClient& client) : m_source(std::move(source)), m_client(client) {}
@@ -390,11 +401,9 @@ struct CompletenessServer {
     {
         http::HttpRequest req = build(kQuery, {{"query", lokiCountQuery(request.query, w)}, {"time", nsText(lokiCountTime(w))}});
         Exchange x = exchange(client, req, kQuery, &out.outcome);
-        if (!x.ok())
-            return x.error;
-        auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQuery);
+        auto decoded = decodedAnswer(x, req, kQuery);
         if (!decoded)
-            return decodeError(decoded.error(), req, kQuery);
+            return decoded.error();
         return lokiCountFromResponse(*decoded, req.where + " GET " + kQuery);
     }
 
@@ -414,11 +423,9 @@ struct CompletenessServer {
                 size = std::max<int64_t>(1, size / 4); // lines are large: ask for fewer per page
                 continue;
             }
-            if (!x.ok())
-                return x.error;
-            auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQueryRange);
+            auto decoded = decodedAnswer(x, req, kQueryRange);
             if (!decoded)
-                return decodeError(decoded.error(), req, kQueryRange);
+                return decoded.error();
             passOn(*decoded, out.sink, out.outcome);
             const LokiPager::Page p = pager.accept(*decoded, want);
             for (const auto& [s, e] : p.fresh)
@@ -732,11 +739,9 @@ Result<FetchOutcome> LokiConnector::fetchMetrics(const FetchRequest& request, Re
             chunks.push_front({c.firstPoint, half});
             continue;
         }
-        if (!x.ok())
-            return x.error;
-        auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQueryRange);
+        auto decoded = decodedAnswer(x, req, kQueryRange);
         if (!decoded)
-            return decodeError(decoded.error(), req, kQueryRange);
+            return decoded.error();
         passOn(*decoded, sink, outcome);
         if (!decoded->streams.empty())
             return Error{req.where + " GET " + kQueryRange, "the query returned log lines, not a metric",
@@ -769,11 +774,9 @@ Result<FetchOutcome> LokiConnector::fetchInstant(const FetchRequest& request, Re
         outcome.partialReason = "cancelled";
         return outcome;
     }
-    if (!x.ok())
-        return x.error;
-    auto decoded = decodeLokiResponse(x.response.body, req.where + " GET " + kQuery);
+    auto decoded = decodedAnswer(x, req, kQuery);
     if (!decoded)
-        return decodeError(decoded.error(), req, kQuery);
+        return decoded.error();
     passOn(*decoded, sink, outcome);
     if (auto st = emitSeries(*decoded, request.query, sink, outcome); !st)
         return st.error();
