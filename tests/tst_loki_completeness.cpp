@@ -10,6 +10,7 @@
 #include "import/RecordSink.h"
 #include "loki/LokiCompleteness.h"
 #include "loki/LokiConnector.h"
+#include "loki/LokiEntryKey.h"
 #include "support/FakeLokiServer.h"
 #include "support/LokiTestUtil.h"
 
@@ -351,6 +352,98 @@ private slots:
         QCOMPARE(windows.size(), size_t(1));
         QCOMPARE(windows[0].first, from + 999'750); // the whole milliseconds of the window
         QCOMPARE(windows[0].second, to);
+    }
+
+    // LokiCompleteness alone, against a scripted server: a re-fetch stores only the copies the window
+    // lacks (a true duplicate of which one copy is stored gets exactly one more).
+    void repairStoresOnlyMissingCopies()
+    {
+        const TimeWindow window{Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0 + 10'000'000)};
+        const LokiStream cart{{{"app", "cart"}}, {{Timestamp::fromNanos(kT0 + 5), "twice", {}, {}},
+                                                  {Timestamp::fromNanos(kT0 + 5), "twice", {}, {}},
+                                                  {Timestamp::fromNanos(kT0 + 7), "kept", {}, {}},
+                                                  {Timestamp::fromNanos(kT0 + 9'999'999), "lost", {}, {}}}};
+        const LokiStream other{{{"app", "other"}}, {{Timestamp::fromNanos(kT0 + 5), "twice", {}, {}}}};
+        LokiCompleteness check;
+        const std::string cartKey = lokiStreamKey(cart.labels), otherKey = lokiStreamKey(other.labels);
+        check.record(cartKey, cart.entries[0]); // one copy of "twice"
+        check.record(cartKey, cart.entries[2]);
+        check.record(otherKey, other.entries[0]); // the same line in another stream is another line
+        std::vector<std::string> stored;
+        int counts = 0, fetches = 0;
+        LokiCompleteness::Server server;
+        server.count = [&](TimeWindow) { ++counts; return Result<int64_t>(int64_t(5)); };
+        server.fetch = [&](TimeWindow w, const std::function<void(const LokiStream&, const LokiEntry&)>& line) {
+            ++fetches;
+            for (const auto* s : {&cart, &other})
+                for (const auto& e : s->entries)
+                    if (e.time >= w.from && e.time < w.to)
+                        line(*s, e);
+            return Result<bool>(true);
+        };
+        server.store = [&](const LokiStream& s, const LokiEntry& e) {
+            stored.push_back(s.labels[0].second + ":" + e.line);
+            return true;
+        };
+        auto verdict = check.verify(window, server, 100, nullptr);
+        QVERIFY(verdict.ok());
+        QVERIFY(verdict->mismatches.empty());
+        QCOMPARE(verdict->added, int64_t(2));
+        std::sort(stored.begin(), stored.end());
+        QCOMPARE(stored, (std::vector<std::string>{"cart:lost", "cart:twice"}));
+        QCOMPARE(check.storedIn(window), int64_t(5));
+        QCOMPARE(counts, 1);  // 5 < a page: fetched again at once, no halving
+        QCOMPARE(fetches, 1);
+    }
+
+    // A server whose every window counts one more line than it gives: the halving stops at its cap
+    // (no recursion, bounded requests), and the shortfall is reported.
+    void halvingIsCapped()
+    {
+        const TimeWindow window{Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0) + Duration::hours(1)};
+        LokiCompleteness check;
+        int counts = 0, fetches = 0;
+        LokiCompleteness::Server server;
+        server.count = [&](TimeWindow w) { ++counts; return Result<int64_t>(check.storedIn(w) + 1); };
+        server.fetch = [&](TimeWindow, const std::function<void(const LokiStream&, const LokiEntry&)>&) {
+            ++fetches;
+            return Result<bool>(true);
+        };
+        server.store = [](const LokiStream&, const LokiEntry&) { return true; };
+        auto verdict = check.verify(window, server, 100, nullptr);
+        QVERIFY(verdict.ok());
+        QCOMPARE(verdict->splits, LokiCompleteness::kMaxSplits);
+        QCOMPARE(counts, 1 + 2 * LokiCompleteness::kMaxSplits);
+        QVERIFY(fetches <= counts);
+        QCOMPARE(verdict->mismatches.size(), size_t(1));
+        QCOMPARE(verdict->mismatches[0].received, int64_t(0));
+        QCOMPARE(verdict->mismatches[0].counted, int64_t(1));
+        QCOMPARE(q(LokiCompleteness::describe(verdict->mismatches[0])),
+                 QStringLiteral("Loki returned 0 lines but counts 1 in [2026-02-10T10:06:40Z, 2026-02-10T11:06:40Z)"));
+    }
+
+    // A re-fetch failing once the window is known to be short: the shortfall is still reported.
+    void failingRefetchKeepsTheShortfall()
+    {
+        const TimeWindow window{Timestamp::fromNanos(kT0), Timestamp::fromNanos(kT0) + Duration::seconds(1)};
+        LokiCompleteness check;
+        check.record("s", {Timestamp::fromNanos(kT0 + 1), "one", {}, {}});
+        LokiCompleteness::Server server;
+        server.count = [](TimeWindow) { return Result<int64_t>(int64_t(3)); };
+        server.fetch = [](TimeWindow, const std::function<void(const LokiStream&, const LokiEntry&)>&) {
+            return Result<bool>(Error{"loki test GET /loki/api/v1/query_range", "HTTP 500: rpc error", {}});
+        };
+        server.store = [](const LokiStream&, const LokiEntry&) { return true; };
+        auto verdict = check.verify(window, server, 100, nullptr);
+        QVERIFY(verdict.ok());
+        QCOMPARE(q(verdict->failure), QStringLiteral("HTTP 500: rpc error"));
+        QCOMPARE(verdict->mismatches.size(), size_t(1));
+        QCOMPARE(verdict->mismatches[0].received, int64_t(1));
+        QCOMPARE(verdict->mismatches[0].counted, int64_t(3));
+
+        // Not even countable: an error, so the caller can say "not checked" instead.
+        server.count = [](TimeWindow) { return Result<int64_t>(Error{"loki test GET /loki/api/v1/query", "HTTP 404", {}}); };
+        QVERIFY(!check.verify(window, server, 100, nullptr).ok());
     }
 
     // Metric queries are series, not lines: nothing to count or re-fetch.

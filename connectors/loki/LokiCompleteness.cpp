@@ -103,8 +103,12 @@ Result<LokiCompleteness::Verdict> LokiCompleteness::verify(TimeWindow window, Se
         const Item item = work.back();
         work.pop_back();
         auto count = server.count(item.window);
-        if (!count)
-            return count.error();
+        if (!count && counted < 0)
+            return count.error(); // not even the window could be counted
+        if (!count) {
+            verdict.failure = count.error().what;
+            break;
+        }
         if (item.depth == 0)
             counted = *count;
         if (storedIn(item.window) == *count)
@@ -115,8 +119,10 @@ Result<LokiCompleteness::Verdict> LokiCompleteness::verify(TimeWindow window, Se
         // a bigger one is narrowed down first, by counting its halves.
         if (*count < onePage || !splittable) {
             auto done = refetch(item.window, server, verdict);
-            if (!done)
-                return done.error();
+            if (!done) {
+                verdict.failure = done.error().what;
+                break;
+            }
             if (verdict.limited)
                 break;
             if (storedIn(item.window) == *count)

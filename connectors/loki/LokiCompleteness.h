@@ -58,6 +58,7 @@ public:
         int splits = 0;
         bool limited = false;             // store() refused a missing line
         bool cancelled = false;
+        std::string failure;              // a request failed after the window was found short: why
         std::string unverified;           // a part that could not be counted exactly, and why
     };
 
@@ -69,7 +70,9 @@ public:
     int64_t storedIn(TimeWindow window) const;
 
     // Checks the current window `window` (every line in it recorded) and repairs it. `onePage` is the
-    // page size: a window counting fewer lines is re-fetched rather than halved.
+    // page size: a window counting fewer lines is re-fetched rather than halved. An error means the
+    // window could not be counted at all; a request failing once it is known to be short ends the
+    // repair with `failure` set and the shortfall among the mismatches.
     Result<Verdict> verify(TimeWindow window, Server& server, int64_t onePage, const std::atomic_bool* cancelled);
 
     static constexpr int kMaxSplits = 64;

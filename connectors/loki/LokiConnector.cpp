@@ -623,7 +623,7 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
             CompletenessServer server{request, build, m_client, out, pageSize, maxPage, {}};
             LokiCompleteness::Server bound = server.bind();
             auto verdict = completeness.verify(windowNow, bound, pageSize, cancelled);
-            if (!verdict && cancelled && cancelled->load()) {
+            if (cancelled && cancelled->load()) {
                 outcome.complete = false;
                 outcome.partialReason = "cancelled";
                 break;
@@ -634,12 +634,13 @@ Result<FetchOutcome> LokiConnector::fetchLogs(const FetchRequest& request, Recor
                 outcome.warnings.push_back("lines not checked against Loki's count: " + verdict.error().what);
                 verifying = false;
             } else {
-                if (verdict->cancelled) {
-                    outcome.complete = false;
-                    outcome.partialReason = "cancelled";
-                    break;
-                }
                 mismatches.insert(mismatches.end(), verdict->mismatches.begin(), verdict->mismatches.end());
+                if (!verdict->failure.empty()) {
+                    // The window is known to be short and could not be repaired: the mismatch makes
+                    // the fetch partial; later windows are not checked against a failing server.
+                    outcome.warnings.push_back("re-fetching a window Loki counts more lines in failed: " + verdict->failure);
+                    verifying = false;
+                }
                 if (!verdict->unverified.empty())
                     outcome.warnings.push_back(verdict->unverified);
                 if (verdict->limited) {
