@@ -17,7 +17,8 @@
 // kMaxSplits splits per window, never the stack. A re-fetched line is stored only when the window
 // holds fewer copies of its identity (LokiEntryKey, with the timestamp) than the re-fetch returned, so
 // nothing already stored is stored twice. What still disagrees is reported, per window, as
-// "Loki returned N lines but counts M in [from, to)".
+// "Loki returned N lines but counts M in [from, to)". It holds the identities of the current
+// window's lines only (the planner sizes a window to about a page), and forgets them at reset().
 
 #include "core/Result.h"
 #include "core/Time.h"
