@@ -333,8 +333,9 @@ private slots:
         QCOMPARE(q(*instant.param("query")), QStringLiteral("sum(count_over_time({namespace=\"shop\"}\n[1m]))"));
     }
 
-    // A window whose length is not whole milliseconds: LogQL cannot count its remainder, and says so.
-    void subMillisecondRemainderIsReportedUnchecked()
+    // A window whose length is not whole milliseconds, with no line in the widening to whole
+    // milliseconds: the widened count agrees, and that settles it.
+    void fractionalWindowCountedWidened()
     {
         const int64_t from = kT0 + 250, to = kT0 + 10'000'000'000;
         FakeLokiServer server;
@@ -345,13 +346,35 @@ private slots:
         auto outcome = connector.fetch(logRequest(true, {Timestamp::fromNanos(from), Timestamp::fromNanos(to)}), sink);
         QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().message().c_str());
         QVERIFY2(outcome->complete, outcome->partialReason.c_str());
+        QVERIFY(outcome->warnings.empty());
+        QCOMPARE(sink.collected.logs.size(), size_t(2));
+        const auto windows = server.countWindows();
+        QCOMPARE(windows.size(), size_t(1));
+        QCOMPARE(windows[0].first, kT0); // widened by 250 ns to whole milliseconds
+        QCOMPARE(windows[0].second, to);
+    }
+
+    // The same with a line in the widening: LogQL cannot count the remainder alone, and says so.
+    void subMillisecondRemainderIsReportedUnchecked()
+    {
+        const int64_t from = kT0 + 250, to = kT0 + 10'000'000'000;
+        FakeLokiServer server;
+        QVERIFY(server.start());
+        server.addStream({{{"app", "cart"}, {"namespace", "shop"}},
+                          {{kT0 + 100, "before the window", {}}, {from, "first", {}}, {kT0 + 5'000'000'000, "mid", {}}}});
+        LokiConnector connector(lokiSource(server), m_client);
+        CollectingSink sink;
+        auto outcome = connector.fetch(logRequest(true, {Timestamp::fromNanos(from), Timestamp::fromNanos(to)}), sink);
+        QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().message().c_str());
+        QVERIFY2(outcome->complete, outcome->partialReason.c_str());
         QCOMPARE(sink.collected.logs.size(), size_t(2));
         QCOMPARE(outcome->warnings.size(), size_t(1));
         QVERIFY2(q(outcome->warnings[0]).contains(QStringLiteral("not checked")), outcome->warnings[0].c_str());
         const auto windows = server.countWindows();
-        QCOMPARE(windows.size(), size_t(1));
-        QCOMPARE(windows[0].first, from + 999'750); // the whole milliseconds of the window
-        QCOMPARE(windows[0].second, to);
+        QCOMPARE(windows.size(), size_t(2));
+        QCOMPARE(windows[0].first, kT0); // widened: 3 lines, 2 in the window
+        QCOMPARE(windows[1].first, from + 999'750); // the whole milliseconds of the window
+        QCOMPARE(windows[1].second, to);
     }
 
     // LokiCompleteness alone, against a scripted server: a re-fetch stores only the copies the window

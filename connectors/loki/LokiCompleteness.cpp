@@ -78,9 +78,18 @@ Result<LokiCompleteness::Verdict> LokiCompleteness::verify(TimeWindow window, Se
 {
     Verdict verdict;
     // LogQL ranges are whole milliseconds (LokiCountQuery.h). The planner cuts windows of whole
-    // milliseconds, so only a fetch whose own window has a fractional length gets here with one:
-    // its sub-millisecond remainder at the start cannot be counted, and the report says so.
+    // milliseconds, so only a fetch whose own window has a fractional length gets here with one
+    // (an incremental fetch of what the cache lacks since the last "now", say). First count the
+    // window widened at its start to whole milliseconds: the window's lines are among those
+    // counted, so the same number means none is missing (and none lies in the widening). Otherwise
+    // the sub-millisecond remainder at the start cannot be counted, and the report says so.
     if (const int64_t fraction = window.length().count() % kMilli; fraction != 0) {
+        const TimeWindow widened{window.from - Duration::nanos(kMilli - fraction), window.to};
+        auto count = server.count(widened);
+        if (!count)
+            return count.error();
+        if (*count == storedIn(window))
+            return verdict;
         const TimeWindow sliver{window.from, window.from + Duration::nanos(fraction)};
         verdict.unverified = windowText(sliver) + " was not checked against Loki's count (LogQL ranges are whole milliseconds)";
         window.from = sliver.to;
