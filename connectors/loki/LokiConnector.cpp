@@ -438,6 +438,10 @@ struct CompletenessServer {
             }
             if (p.exhausted)
                 return true;
+            if (p.stuck && size < maxPage) {
+                size = maxPage; // a crowd on one nanosecond fills the page: only a bigger one gets past it
+                continue;
+            }
             if (p.stuck)
                 return false;
         }
