@@ -155,10 +155,11 @@ Result<SearchTerms> readSearch(const FetchRequest& request, const std::string& w
 {
     SearchTerms t;
     for (const auto& [key, value] : request.search) {
-        auto duration = [&](std::optional<Duration>& into) -> Status {
-            auto d = parseDuration(value);
+        // Structured bindings are captured by init-capture: clang 14 (the fuzzing build) refuses them otherwise.
+        auto duration = [&where, &k = key, &v = value](std::optional<Duration>& into) -> Status {
+            auto d = parseDuration(v);
             if (!d)
-                return Error{where, key + " \"" + value + "\" is not a duration", "write it like 1.2s, 100ms or 5us"};
+                return Error{where, k + " \"" + v + "\" is not a duration", "write it like 1.2s, 100ms or 5us"};
             into = *d;
             return {};
         };

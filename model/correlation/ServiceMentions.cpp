@@ -79,7 +79,7 @@ std::vector<std::pair<std::string, std::string>> ServiceMentions::named(std::str
     for (const auto& [name, service] : m_serviceByName) {
         if (service == self)
             continue;
-        if (std::any_of(out.begin(), out.end(), [&](const auto& p) { return p.first == service; }))
+        if (std::any_of(out.begin(), out.end(), [&svc = service](const auto& p) { return p.first == svc; }))
             continue;
         if (containsWord(text, name))
             out.emplace_back(service, name);
