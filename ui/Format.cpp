@@ -21,8 +21,10 @@ QString window(const TimeWindow& w)
     const QDateTime from = utc(w.from), to = utc(w.to);
     const QString toText = from.date() == to.date() ? to.toString(QStringLiteral("HH:mm:ss"))
                                                     : to.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    return from.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" – ") + toText
-           + QStringLiteral(" UTC (") + duration(w.length()) + QLatin1Char(')');
+    // Windows are half-open, [from, to): the sample at `to` belongs to the next window. The
+    // brackets say so wherever a window is shown.
+    return QLatin1Char('[') + from.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" – ") + toText
+           + QStringLiteral(") UTC (") + duration(w.length()) + QLatin1Char(')');
 }
 
 QString duration(Duration d)
