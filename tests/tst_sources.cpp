@@ -111,6 +111,9 @@ private slots:
                                               << "password_env or keyring";
         QTest::newRow("no list") << "datasources: []\n" << "no 'sources:' list";
         QTest::newRow("bad yaml") << "sources: [\n" << "not valid YAML";
+        // Found by fuzzing: a scalar or a list at the top level used to end the program.
+        QTest::newRow("top-level scalar") << "a" << "not a YAML mapping";
+        QTest::newRow("top-level list") << "- sources\n- x\n" << "not a YAML mapping";
         QTest::newRow("bad timeout") << "sources:\n  - {name: a, kind: loki, url: http://x, options: {timeout: soon}}\n" << "unreadable duration";
     }
     void refusals()

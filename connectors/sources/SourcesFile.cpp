@@ -255,7 +255,12 @@ Result<Source> parseEntry(const YAML::Node& original, const std::string& origin)
 Result<YAML::Node> load(const std::string& yamlText, const std::string& origin)
 {
     try {
-        return YAML::Load(yamlText);
+        YAML::Node doc = YAML::Load(yamlText);
+        // Looking a key up in a scalar or a list throws (yaml-cpp's BadSubscript): found by
+        // fuzzing, a file holding just "a" ended the program (tests/fuzz/corpus/sources).
+        if (doc.IsScalar() || doc.IsSequence())
+            return fileError(origin, "the file is not a YAML mapping", "it starts with a key such as 'sources:'");
+        return doc;
     } catch (const YAML::Exception& e) {
         return fileError(origin + ":" + std::to_string(e.mark.line + 1), "not valid YAML: " + e.msg);
     }
