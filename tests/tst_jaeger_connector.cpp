@@ -9,6 +9,7 @@
 #include "http/HttpClient.h"
 #include "import/WriterSink.h"
 #include "jaeger/JaegerConnector.h"
+#include "support/ConnectorTestUtil.h"
 #include "support/FakeJaegerServer.h"
 
 #include <QElapsedTimer>
@@ -89,38 +90,6 @@ std::set<std::string> traceIds(const CollectingSink& sink)
     for (const auto& s : sink.collected.spans)
         out.insert(s.traceId.toHex());
     return out;
-}
-
-std::string problemsText(const FakeJaegerServer& server)
-{
-    std::string out;
-    for (const auto& p : server.problems())
-        out += p + "\n";
-    return out;
-}
-
-Result<FetchOutcome> fetchIntoCache(Connector& connector, const FetchRequest& request, const std::string& cachePath)
-{
-    auto writer = CacheWriter::open(cachePath);
-    if (!writer)
-        return writer.error();
-    FetchRecord record;
-    record.source = request.source;
-    record.kind = fetchRecordKind(request.kind);
-    record.query = request.provenanceQuery();
-    record.window = request.window;
-    record.fetchedAt = Clock::current().now();
-    auto unit = (*writer)->begin(record);
-    WriterSink sink(*unit);
-    auto outcome = connector.fetch(request, sink);
-    if (!outcome) {
-        unit->rollback();
-        return outcome;
-    }
-    auto stats = unit->commit(outcome->complete, outcome->partialReason);
-    if (!stats)
-        return stats.error();
-    return outcome;
 }
 
 } // namespace
