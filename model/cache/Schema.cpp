@@ -1,8 +1,10 @@
 #include "Schema.h"
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -192,25 +194,28 @@ Status checkHeader(const std::string& path, OpenMode mode)
 }
 
 // The same checks as checkHeader, through SQLite, which also reads what is still in the WAL.
+// Id, version and table count come from one statement, so from one snapshot: read one by one,
+// another writer's schema commit between them showed a cache with tables but no id yet.
 Status checkOpened(sql::Database& db, const std::string& path, bool existed, OpenMode mode)
 {
-    auto appId = db.queryInt("PRAGMA application_id");
-    if (!appId)
-        return appId.error();
-    auto version = db.queryInt("PRAGMA user_version");
-    if (!version)
-        return version.error();
-    if (existed && int32_t(*appId) != kApplicationId) {
+    auto stmt = db.prepare("SELECT (SELECT application_id FROM pragma_application_id), "
+                           "(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+    if (!stmt)
+        return stmt.error();
+    auto row = stmt->step();
+    if (!row)
+        return row.error();
+    const int64_t appId = stmt->int64(0);
+    const int64_t version = stmt->int64(1);
+    const int64_t tables = stmt->int64(2);
+    if (existed && int32_t(appId) != kApplicationId) {
         // An empty database with no id is what a first open that stopped before its migration
         // committed leaves behind: it holds nothing, so a writer may take it over.
-        auto tables = db.queryInt("SELECT count(*) FROM sqlite_master");
-        if (!tables)
-            return tables.error();
-        if (!(mode == OpenMode::ReadWrite && *appId == 0 && *version == 0 && *tables == 0))
+        if (!(mode == OpenMode::ReadWrite && appId == 0 && version == 0 && tables == 0))
             return fileError(path, "a SQLite database, but not a Rootline cache (application id differs)");
     }
-    if (*version > kSchemaVersion)
-        return fileError(path, "made by a newer Rootline (schema " + std::to_string(*version) + "; this build reads up to "
+    if (version > kSchemaVersion)
+        return fileError(path, "made by a newer Rootline (schema " + std::to_string(version) + "; this build reads up to "
                                + std::to_string(kSchemaVersion) + ")", "upgrade Rootline to open it");
     return {};
 }
@@ -236,6 +241,29 @@ Status applyMigrations(sql::Database& db)
         !s)
         return s;
     return txn.commit();
+}
+
+// Puts a writer's file in WAL mode (a no-op once it is). Switching a new file needs it alone for a
+// moment, and SQLite answers BUSY at once there, without asking the busy handler (waiting could
+// deadlock with another connection that holds a read lock and also wants to write): that is what
+// several writers creating one cache at the same moment meet. So try again, for a while; the
+// answer is checked too, since a switch that cannot happen returns the old mode, not an error.
+Status enterWalMode(sql::Database& db, const std::string& path)
+{
+    constexpr auto kStep = std::chrono::milliseconds(20);
+    constexpr int kAttempts = 30'000 / 20;
+    for (int attempt = 1;; ++attempt) {
+        auto stmt = db.prepare("PRAGMA journal_mode = WAL");
+        Result<bool> row = stmt ? stmt->step() : Result<bool>(stmt.error());
+        if (row && *row && stmt->text(0) == "wal")
+            return {};
+        const bool busy = (sqlite3_errcode(db.handle()) & 0xff) == SQLITE_BUSY;
+        if (attempt >= kAttempts || !(busy || (row && *row)))
+            return row ? fileError(path, "cannot switch the cache to WAL mode (it stays \""
+                                         + std::string(*row ? stmt->text(0) : "") + "\")")
+                       : row.error();
+        std::this_thread::sleep_for(kStep);
+    }
 }
 
 // True when this process cannot create files beside `path`: a read-only mount (which even root
@@ -366,7 +394,9 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
     // segments on every merge. This file holds nothing its own reader may not see, so the writer
     // leaves freed bytes in place (callgrind: 1.3 % of indexed ingest at 300k rows, more as the
     // index grows).
-    if (auto s = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+    if (auto s = enterWalMode(*db, path); !s)
+        return s.error();
+    if (auto s = db->exec("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
                           "PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF; PRAGMA secure_delete = OFF;");
         !s)
         return s.error();

@@ -112,7 +112,7 @@ Status Database::exec(std::string_view sql)
     char* message = nullptr;
     const std::string text(sql);
     if (sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        Error e{"cache " + m_path, message ? message : "unknown error", {}};
+        Error e{"cache " + m_path, "running \"" + text.substr(0, 60) + "\": " + (message ? message : "unknown error"), {}};
         sqlite3_free(message);
         return e;
     }
