@@ -17,6 +17,8 @@ packages=(
   librsvg2-bin dpkg-dev lintian appstream desktop-file-utils shared-mime-info man-db file bsdextrautils
   # running the GUI headless, screenshots, and the real-Prometheus tests
   xvfb xauth fonts-dejavu-core prometheus
+  # the live-investigation tests: a real Alertmanager (0.25) that the real Prometheus sends to
+  prometheus-alertmanager
   # moving the clock in CI (.ci/run: no test may depend on today's date)
   faketime
 )
