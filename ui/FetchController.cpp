@@ -1,9 +1,6 @@
 #include "FetchController.h"
 
-#include "ConnectorFactory.h"
-#include "cache/CacheReader.h"
-#include "cache/CacheWriter.h"
-#include "sources/SourcesFile.h"
+#include "FetchIntoCache.h"
 
 #include <QTimer>
 #include <algorithm>
@@ -21,54 +18,28 @@ struct FetchController::Job {
     FetchProgress progress; // the latest the connector reported
 };
 
-// The whole fetch, on the worker: nothing here touches a widget or the session.
-Result<FetchReport> FetchController::fetchInto(Job& job, const Source& original,
+// The whole fetch, on the worker: nothing here touches a widget or the session. The chain itself
+// (secrets, connector, provenance, writer, runFetch) is connectors/FetchIntoCache.h, shared with
+// `rootline-cli fetch` and the live investigation.
+Result<FetchReport> FetchController::fetchInto(Job& job, const Source& source,
                                                const FetchRequest& request, const std::string& stage) {
-    Source source = original;
-    if (auto s = resolveSecrets(source); !s)
-        return s.error();
-    auto connector = makeConnector(source);
-    if (!connector)
-        return connector.error();
-    const auto kinds = (*connector)->supportedKinds();
-    if (std::find(kinds.begin(), kinds.end(), request.kind) == kinds.end())
-        return Error{"source " + source.name,
-                     std::string("a ") + sourceTypeName(source.type) + " source cannot fetch " +
-                         fetchKindName(request.kind),
-                     "choose another source for this pane"};
-    std::vector<FetchRecord> history;
-    {
-        // Provenance first, with a short-lived reader of our own (a CacheReader is one thread's).
-        auto reader = CacheReader::open(job.cachePath);
-        if (!reader)
-            return reader.error();
-        auto fetches = (*reader)->fetches();
-        if (!fetches)
-            return fetches.error();
-        history = std::move(*fetches);
-    }
-    auto writer = CacheWriter::open(job.cachePath);
-    if (!writer)
-        return writer.error();
     {
         std::lock_guard lock(job.mutex);
         job.progress = FetchProgress{};
         job.progress.stage = stage;
     }
-    auto report = runFetch(**connector, **writer, history, request, &job.cancel,
-                           [&job, &stage](const FetchProgress& p) {
-                               std::lock_guard lock(job.mutex);
-                               job.progress = p;
-                               // A companion says what it fetches: "exemplars · request 1 of 1".
-                               if (!stage.empty())
-                                   job.progress.stage =
-                                       stage + " · " +
-                                       (p.stage.empty() ? std::string("request ") +
-                                                              std::to_string(p.requestsDone + 1)
-                                                        : p.stage);
-                           });
-    writer->reset(); // finishes what is queued before the panes reload
-    return report;
+    return fetchIntoCache(source, request, job.cachePath, &job.cancel,
+                          [&job, &stage](const FetchProgress& p) {
+                              std::lock_guard lock(job.mutex);
+                              job.progress = p;
+                              // A companion says what it fetches: "exemplars · request 1 of 1".
+                              if (!stage.empty())
+                                  job.progress.stage =
+                                      stage + " · " +
+                                      (p.stage.empty() ? std::string("request ") +
+                                                             std::to_string(p.requestsDone + 1)
+                                                       : p.stage);
+                          });
 }
 
 // The main fetch, then its companions; fills `result` (the worker's whole job).

@@ -1,8 +1,8 @@
 #pragma once
 
 // Runs the query bars' fetches (issue 4 item 8), one at a time, never on the UI thread. A worker
-// resolves the source's secrets, makes its own connector, reads the cache's provenance with its own
-// reader, opens a CacheWriter on the cache file and calls runFetch with a cancel flag. The
+// calls fetchIntoCache (connectors/FetchIntoCache.h: secrets, its own connector, provenance read
+// with its own reader, a CacheWriter on the cache file, runFetch) with a cancel flag. The
 // session's reader keeps reading meanwhile (WAL), and the panes reload once the fetch has
 // committed. Progress is polled from the worker's latest FetchProgress (throttled, 10 per second).
 // A fetch may carry companions that run after it in the same job, each into its own write units

@@ -2,10 +2,7 @@
 // cache already holds, and says what came from where.
 
 #include "Command.h"
-#include "ConnectorFactory.h"
-#include "FetchService.h"
-#include "cache/CacheReader.h"
-#include "cache/CacheWriter.h"
+#include "FetchIntoCache.h"
 #include "core/Clock.h"
 #include "sources/SourcesFile.h"
 
@@ -83,9 +80,13 @@ int runFetch(const Args& args)
             names += (names.empty() ? "" : ", ") + s.name;
         return fail(kName, Error{sourcesPath, "no source named '" + *sourceName + "'", names.empty() ? "the file lists no sources" : "known: " + names});
     }
-    Source source = *found;
-    if (auto s = resolveSecrets(source); !s)
-        return fail(kName, s.error());
+    const Source& source = *found;
+    // Secrets are resolved early so that a missing one fails before anything else is asked.
+    {
+        Source resolved = source;
+        if (auto s = resolveSecrets(resolved); !s)
+            return fail(kName, s.error());
+    }
 
     FetchRequest request;
     request.source = source.name;
@@ -118,28 +119,13 @@ int runFetch(const Args& args)
             return usageError(self, "--limit takes a positive number");
     }
 
-    auto connector = makeConnector(source);
-    if (!connector)
-        return fail(kName, connector.error());
-    const auto supported = (*connector)->supportedKinds();
-    if (std::find(supported.begin(), supported.end(), request.kind) == supported.end())
+    if (auto can = sourceCanFetch(source, request.kind); !can)
         return usageError(self, std::string("source '") + source.name + "' (" + sourceTypeName(source.type) + ") cannot fetch "
                                     + fetchKindName(request.kind));
 
-    auto writer = CacheWriter::open(*cachePath, cliWriterOptions());
-    if (!writer)
-        return fail(kName, writer.error());
-    std::vector<FetchRecord> history;
-    {
-        auto reader = CacheReader::open(*cachePath);
-        if (!reader)
-            return fail(kName, reader.error());
-        auto f = (*reader)->fetches();
-        if (!f)
-            return fail(kName, f.error());
-        history = std::move(*f);
-    }
-    auto report = rootline::runFetch(**connector, **writer, history, request);
+    FetchIntoCacheOptions options;
+    options.writer = cliWriterOptions();
+    auto report = fetchIntoCache(source, request, *cachePath, nullptr, {}, options);
     if (!report)
         return fail(kName, report.error());
 
