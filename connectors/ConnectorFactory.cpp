@@ -1,5 +1,6 @@
 #include "ConnectorFactory.h"
 
+#include "alertmanager/AlertmanagerConnector.h"
 #include "cloudwatch/CloudWatchConnector.h"
 #include "http/HttpClient.h"
 #include "jaeger/JaegerConnector.h"
@@ -16,6 +17,7 @@ Result<std::unique_ptr<Connector>> makeConnector(const Source& source, http::Htt
     case SourceType::CloudWatch: return std::unique_ptr<Connector>(std::make_unique<CloudWatchConnector>(source, http));
     case SourceType::Loki: return std::unique_ptr<Connector>(std::make_unique<LokiConnector>(source, http));
     case SourceType::Jaeger: return std::unique_ptr<Connector>(std::make_unique<JaegerConnector>(source, http));
+    case SourceType::Alertmanager: return std::unique_ptr<Connector>(std::make_unique<AlertmanagerConnector>(source, http));
     // Each backend adds its line here, e.g.:
     // case SourceType::Loki: return std::unique_ptr<Connector>(std::make_unique<LokiConnector>(source, http));
     default: break;

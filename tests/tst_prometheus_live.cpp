@@ -382,7 +382,7 @@ private slots:
         QVERIFY2(report.ok(), report.ok() ? "" : report.error().message().c_str());
         QVERIFY(report->stored.alerts >= 1);
         QVERIFY(report->bytes > 0);
-        QCOMPARE(report->requests, 1);
+        QCOMPARE(report->requests, 2); // /api/v1/alerts, then /api/v1/rules for the expressions
         auto reader = CacheReader::open(cache);
         auto alerts = (*reader)->alerts();
         QVERIFY(alerts.ok());
@@ -395,6 +395,12 @@ private slots:
         QCOMPARE(burn->source, std::string("prometheus:live"));
         QVERIFY(burn->value > 0.0144);
         QVERIFY(burn->activeSince >= m_started - Duration::seconds(5));
+        // The rule's expression rides along (from /api/v1/rules), for the live investigation's plan.
+        std::string expr;
+        for (const auto& [k, v] : burn->annotations)
+            if (k == "rule_expr")
+                expr = v;
+        QVERIFY2(expr.find("checkout_requests_total{code=\"500\"}") != std::string::npos, expr.c_str());
 
         // Prometheus's own view of the same alert.
         const json rawAlerts = raw("/api/v1/alerts");

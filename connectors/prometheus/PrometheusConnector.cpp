@@ -1,5 +1,7 @@
 #include "PrometheusConnector.h"
 
+#include "alertmanager/AlertmanagerConnector.h"
+
 #include "http/HttpClient.h"
 #include "sources/SourceRequest.h"
 
@@ -405,6 +407,21 @@ Result<FetchOutcome> PrometheusConnector::fetch(const FetchRequest& request, Rec
         FetchOutcome o;
         o.requests = 1;
         o.records = int64_t(r->size());
+        // Each alert gains its rule's expression (annotation rule_expr, as Alertmanager's alerts
+        // do from their generator URL): the live investigation plans its SLI fetch from it.
+        if (!r->empty()) {
+            ++o.requests;
+            if (auto ruleList = rules(); !ruleList) {
+                o.warnings.push_back("the alerts' rule expressions are missing: " + ruleList.error().message());
+            } else {
+                for (Alert& alert : *r)
+                    for (const PromRule& rule : *ruleList)
+                        if (rule.type == "alerting" && rule.name == alert.name && !rule.query.empty()) {
+                            alert.annotations.emplace_back(kRuleExprAnnotation, rule.query);
+                            break;
+                        }
+            }
+        }
         TelemetryBatch batch;
         batch.alerts = std::move(*r);
         if (!batch.empty())

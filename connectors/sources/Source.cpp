@@ -11,13 +11,14 @@ const char* sourceTypeName(SourceType type)
     case SourceType::Loki: return "loki";
     case SourceType::Jaeger: return "jaeger";
     case SourceType::CloudWatch: return "cloudwatch";
+    case SourceType::Alertmanager: return "alertmanager";
     }
     return "prometheus";
 }
 
 std::optional<SourceType> sourceTypeFromName(std::string_view name)
 {
-    for (SourceType t : {SourceType::Prometheus, SourceType::Loki, SourceType::Jaeger, SourceType::CloudWatch})
+    for (SourceType t : {SourceType::Prometheus, SourceType::Loki, SourceType::Jaeger, SourceType::CloudWatch, SourceType::Alertmanager})
         if (name == sourceTypeName(t))
             return t;
     return std::nullopt;
@@ -30,6 +31,7 @@ SourceKind sourceKindOf(SourceType type)
     case SourceType::Loki: return SourceKind::Loki;
     case SourceType::Jaeger: return SourceKind::Jaeger;
     case SourceType::CloudWatch: return SourceKind::CloudWatch;
+    case SourceType::Alertmanager: return SourceKind::Prometheus; // its alerts carry Prometheus labels
     }
     return SourceKind::Otlp;
 }

@@ -16,7 +16,7 @@
 
 namespace rootline {
 
-enum class SourceType { Prometheus, Loki, Jaeger, CloudWatch };
+enum class SourceType { Prometheus, Loki, Jaeger, CloudWatch, Alertmanager };
 const char* sourceTypeName(SourceType type);                 // "prometheus", "loki", ...
 std::optional<SourceType> sourceTypeFromName(std::string_view name);
 SourceKind sourceKindOf(SourceType type);                     // for makeResource()

@@ -156,7 +156,7 @@ Result<Source> parseEntry(const YAML::Node& original, const std::string& origin)
         kind = text(entry, "type");
     const auto type = sourceTypeFromName(lowered(kind)); // values, like keys, in any case
     if (!type)
-        return fileError(where, "source '" + src.name + "': unknown kind '" + kind + "'", "kind is one of prometheus, loki, jaeger, cloudwatch");
+        return fileError(where, "source '" + src.name + "': unknown kind '" + kind + "'", "kind is one of prometheus, loki, jaeger, cloudwatch, alertmanager");
     src.type = *type;
     src.url = text(entry, "url");
     while (!src.url.empty() && src.url.back() == '/')
