@@ -123,7 +123,7 @@ private slots:
             logView->scrollTo(cell);
             QTest::mouseClick(logView->viewport(), Qt::LeftButton, {}, logView->visualRect(cell).center());
             QCOMPARE(window.focus()->traceId(), logs->traceIdAt(withTrace));
-            QVERIFY(window.tracePane()->waterfall()->spanCount() > 0);
+            QTRY_VERIFY(window.tracePane()->waterfall()->spanCount() > 0); // laid out on a worker
         }
 
         // Clicking an exemplar on the timeline opens its trace.

@@ -1,164 +1,339 @@
 #include "SpanWaterfall.h"
 
 #include "Format.h"
+#include "trace/ServiceColours.h"
+#include "trace/TimeMapping.h"
+#include "trace/TraceLayout.h"
+#include "trace/TracePainter.h"
+#include "trace/TraceViewState.h"
 
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
+#include <QWheelEvent>
 #include <algorithm>
-#include <map>
+#include <cmath>
 
 namespace rootline {
 
 namespace {
-const QColor kPalette[] = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0x59, 0xa1, 0x4f), QColor(0x76, 0xb7, 0xb2),
-                           QColor(0xed, 0xc9, 0x48), QColor(0xb0, 0x7a, 0xa1), QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac)};
-
-QString serviceName(const Span& s) { return s.resource ? QString::fromStdString(s.resource->serviceName) : QString(); }
+constexpr int kIndentStep = 12;
+constexpr int kToggleWidth = 12;
 } // namespace
 
-SpanWaterfall::SpanWaterfall(QWidget* parent) : QWidget(parent)
+SpanWaterfall::SpanWaterfall(QWidget* parent) : SpanWaterfall(nullptr, parent) {}
+
+SpanWaterfall::SpanWaterfall(TraceViewState* state, QWidget* parent)
+    : QWidget(parent), m_state(state ? state : new TraceViewState(this)), m_scroll(new QScrollBar(Qt::Vertical, this))
 {
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::Base);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    m_scroll->setSingleStep(1);
+    connect(m_scroll, &QScrollBar::valueChanged, this, qOverload<>(&QWidget::update));
+    connectState();
+    updateScrollBar();
 }
 
-void SpanWaterfall::setSpans(std::vector<Span> spans)
+void SpanWaterfall::connectState()
 {
-    m_rows.clear();
-    if (!spans.empty()) {
-        // Depth-first from the roots (spans whose parent is absent), children by start time.
-        std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
-        std::map<uint64_t, std::vector<size_t>> children;
-        std::vector<size_t> roots;
-        std::map<uint64_t, size_t> byId;
-        for (size_t i = 0; i < spans.size(); ++i)
-            byId.emplace(spans[i].spanId.value, i);
-        for (size_t i = 0; i < spans.size(); ++i) {
-            if (spans[i].parentSpanId && byId.count(spans[i].parentSpanId->value) && spans[i].parentSpanId->value != spans[i].spanId.value)
-                children[spans[i].parentSpanId->value].push_back(i);
-            else
-                roots.push_back(i);
-        }
-        // Depth-first with an explicit stack: the input decides how deep a parent chain goes
-        // (100,000 levels is a test case), so the walk must not recurse.
-        std::vector<bool> seen(spans.size(), false);
-        std::vector<std::pair<size_t, int>> stack; // (span, depth)
-        auto walkFrom = [&](size_t root) {
-            stack.push_back({root, 0});
-            while (!stack.empty()) {
-                const auto [i, depth] = stack.back();
-                stack.pop_back();
-                if (seen[i])
-                    continue; // a cycle in bad data must not loop forever
-                seen[i] = true;
-                m_rows.push_back({spans[i], depth});
-                const auto it = children.find(spans[i].spanId.value);
-                if (it == children.end())
-                    continue;
-                // Reversed, so that the earliest child is taken (and shown) first.
-                for (auto c = it->second.rbegin(); c != it->second.rend(); ++c)
-                    stack.push_back({*c, depth + 1});
-            }
-        };
-        for (size_t r : roots)
-            walkFrom(r);
-        // Spans caught in a parent cycle have no root above them: show them rather than drop them.
-        for (size_t i = 0; i < spans.size(); ++i)
-            if (!seen[i])
-                walkFrom(i);
-        Timestamp end = spans.front().end();
-        for (const auto& s : spans)
-            end = std::max(end, s.end());
-        m_start = spans.front().start;
-        m_length = std::max(end - m_start, Duration::nanos(1));
-    }
-    updateGeometry();
-    update();
+    auto repaint = [this] { update(); };
+    connect(m_state, &TraceViewState::layoutChanged, this, [this] {
+        m_scroll->setValue(0);
+        updateScrollBar();
+        update();
+    });
+    connect(m_state, &TraceViewState::structureChanged, this, [this] {
+        updateScrollBar();
+        update();
+    });
+    connect(m_state, &TraceViewState::selectionChanged, this, [this](int node) {
+        if (const int row = m_state->rowOf(node); row >= 0)
+            ensureRowVisible(row);
+        update();
+    });
+    connect(m_state, &TraceViewState::hoverChanged, this, repaint);
+    connect(m_state, &TraceViewState::zoomChanged, this, repaint);
+    connect(m_state, &TraceViewState::searchChanged, this, repaint);
+    connect(m_state, &TraceViewState::skewChanged, this, repaint);
+    connect(m_state, &TraceViewState::marksChanged, this, repaint);
+    connect(m_state, &TraceViewState::cursorChanged, this, repaint);
 }
+
+void SpanWaterfall::setSpans(std::vector<Span> spans) { m_state->setLayout(TraceLayout::build(std::move(spans))); }
+
+void SpanWaterfall::clear() { m_state->setLayout(nullptr); }
+
+int SpanWaterfall::spanCount() const { return m_state->layout() ? m_state->layout()->spanCount() : 0; }
+
+int SpanWaterfall::rowCount() const { return int(m_state->rows().size()); }
+
+int SpanWaterfall::nodeAt(int row) const { return m_state->rows().at(size_t(row)); }
+
+SpanId SpanWaterfall::spanAt(int row) const { return m_state->layout()->spanIdOf(nodeAt(row)); }
+
+int SpanWaterfall::depthAt(int row) const { return m_state->layout()->depth(nodeAt(row)); }
 
 void SpanWaterfall::setSelectedSpan(SpanId id)
 {
-    m_selected = id;
-    update();
+    if (!m_state->hasTrace())
+        return;
+    const int node = id.value ? m_state->layout()->nodeOf(id) : -1;
+    m_state->reveal(node);
+    m_state->select(node);
 }
 
 int SpanWaterfall::rowHeight() const { return fontMetrics().height() + 6; }
 
-int SpanWaterfall::labelWidth() const { return std::clamp(width() / 3, 160, 360); }
+int SpanWaterfall::labelWidth() const { return std::clamp(width() / 3, 160, 420); }
 
-QSize SpanWaterfall::sizeHint() const { return {600, std::max(1, int(m_rows.size())) * rowHeight() + rowHeight() + 4}; }
+double SpanWaterfall::barLeft() const { return labelWidth() + 6; }
 
-QSize SpanWaterfall::minimumSizeHint() const { return {200, sizeHint().height()}; }
+double SpanWaterfall::barRight() const
+{
+    return std::max(barLeft() + 10, double(width() - (m_scroll->isVisible() ? m_scroll->width() : 0) - 10));
+}
 
-void SpanWaterfall::paintEvent(QPaintEvent* event)
+int SpanWaterfall::indentOf(int depth) const
+{
+    const int maxDepth = std::max(1, (labelWidth() / 2) / kIndentStep);
+    return 4 + std::min(depth, maxDepth) * kIndentStep;
+}
+
+QSize SpanWaterfall::sizeHint() const { return {700, 16 * rowHeight()}; }
+
+QSize SpanWaterfall::minimumSizeHint() const { return {240, 4 * rowHeight()}; }
+
+QRect SpanWaterfall::rowRect(int row) const
+{
+    const int rh = rowHeight();
+    return QRect(0, rh + (row - m_scroll->value()) * rh, width(), rh);
+}
+
+QPoint SpanWaterfall::toggleCentre(int row) const
+{
+    const QRect r = rowRect(row);
+    return {indentOf(depthAt(row)) + kToggleWidth / 2, r.center().y()};
+}
+
+void SpanWaterfall::updateScrollBar()
+{
+    const int rh = rowHeight();
+    const int visible = std::max(1, (height() - rh) / rh);
+    const int rows = rowCount();
+    m_scroll->setRange(0, std::max(0, rows - visible));
+    m_scroll->setPageStep(visible);
+    m_scroll->setVisible(rows > visible);
+    m_scroll->setGeometry(width() - m_scroll->sizeHint().width(), rh, m_scroll->sizeHint().width(), height() - rh);
+}
+
+void SpanWaterfall::resizeEvent(QResizeEvent*) { updateScrollBar(); }
+
+void SpanWaterfall::ensureRowVisible(int row)
+{
+    const int visible = m_scroll->pageStep();
+    if (row < m_scroll->value())
+        m_scroll->setValue(row);
+    else if (row >= m_scroll->value() + visible)
+        m_scroll->setValue(row - visible + 1);
+}
+
+int SpanWaterfall::rowAtY(double y) const
+{
+    const int rh = rowHeight();
+    if (y < rh)
+        return -1;
+    const int row = m_scroll->value() + int((y - rh) / rh);
+    return row < rowCount() ? row : -1;
+}
+
+void SpanWaterfall::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     const QPalette pal = palette();
-    const int rh = rowHeight();
-    const int left = labelWidth();
-    const int right = width() - 8;
-    const double span = double(std::max(1, right - left));
-    if (m_rows.empty()) {
+    const TraceLayout* L = m_state->layout();
+    if (!L || L->empty()) {
         p.setPen(pal.color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter, tr("Select a trace to see its spans"));
         return;
     }
-    // Time scale along the top.
-    p.setPen(pal.color(QPalette::PlaceholderText));
-    for (int k = 0; k <= 4; ++k) {
-        const int x = left + int(span * k / 4);
-        p.drawLine(x, rh - 2, x, height());
-        const QString label = fmt::duration(m_length * k / 4);
-        const int w = fontMetrics().horizontalAdvance(label);
-        p.drawText(std::min(x + 2, right - w), rh - 6, label);
-    }
-    std::map<QString, int> serviceIndex;
-    const QRect exposed = event->rect();
-    for (size_t i = 0; i < m_rows.size(); ++i) {
-        const int y = rh + int(i) * rh;
-        if (y + rh < exposed.top() || y > exposed.bottom())
-            continue; // only the exposed strip
-        const Row& row = m_rows[i];
-        const Span& s = row.span;
-        const QString service = serviceName(s);
-        const int colour = serviceIndex.try_emplace(service, int(serviceIndex.size())).first->second;
-        const QColor base = s.isError() ? QColor(0xd3, 0x2f, 0x2f) : kPalette[size_t(colour) % std::size(kPalette)];
-        if (s.spanId == m_selected)
-            p.fillRect(0, y, width(), rh, pal.color(QPalette::Highlight).lighter(170));
-        else if (i % 2)
+    const int rh = rowHeight();
+    const int lw = labelWidth();
+    const TimeMapping map(m_state->zoom(), barLeft(), barRight());
+    const Timestamp origin = L->bounds().from;
+    const bool adjusted = m_state->skewCorrected();
+
+    const int first = m_scroll->value();
+    const int last = std::min(rowCount(), first + (height() - rh) / rh + 1);
+    const auto& rows = m_state->rows();
+    for (int row = first; row < last; ++row) {
+        const int node = rows[size_t(row)];
+        const int y = rh + (row - first) * rh;
+        if (node == m_state->selected())
+            p.fillRect(0, y, width(), rh, pal.color(QPalette::Highlight).lighter(175));
+        else if (node == m_state->hovered())
+            p.fillRect(0, y, width(), rh, pal.color(QPalette::AlternateBase).darker(104));
+        else if (row % 2)
             p.fillRect(0, y, width(), rh, pal.color(QPalette::AlternateBase));
-        // Name column: indented by depth, elided to fit.
-        const int indent = 6 + std::min(row.depth, 12) * 10;
-        p.setPen(s.isError() ? base : pal.color(QPalette::Text));
-        const QString name = service + QStringLiteral(": ") + QString::fromStdString(s.name);
-        p.drawText(QRect(indent, y, left - indent - 6, rh), Qt::AlignVCenter | Qt::AlignLeft,
-                   fontMetrics().elidedText(name, Qt::ElideRight, left - indent - 6));
-        // Bar: at least 2 px so a sub-pixel span stays visible.
-        const double x0 = left + span * double((s.start - m_start).count()) / double(m_length.count());
-        const double w = std::max(2.0, span * double(s.duration.count()) / double(m_length.count()));
-        const QRectF bar(x0, y + 3, w, rh - 6);
-        p.fillRect(bar, base);
-        const QString dur = fmt::duration(s.duration);
+
+        // Name column.
+        const int depth = L->depth(node);
+        int x = indentOf(depth);
+        if (L->childCount(node) > 0) {
+            p.setPen(pal.color(QPalette::Text));
+            p.drawText(QRect(x, y, kToggleWidth, rh), Qt::AlignCenter, m_state->isCollapsed(node) ? QStringLiteral("▸") : QStringLiteral("▾"));
+        }
+        x += kToggleWidth + 2;
+        if (x - indentOf(0) < depth * kIndentStep) { // deeper than the indentation shows
+            const QString d = QString::number(depth);
+            p.setPen(pal.color(QPalette::PlaceholderText));
+            p.drawText(QRect(x, y, lw - x, rh), Qt::AlignVCenter | Qt::AlignLeft, d);
+            x += fontMetrics().horizontalAdvance(d) + 4;
+        }
+        const bool placeholder = L->has(node, TraceLayout::Placeholder);
+        p.fillRect(QRect(x, y + rh / 2 - 4, 8, 8), tracePainter::fillOf(*m_state, node));
+        x += 12;
+        QString name = placeholder ? tr("missing parent %1 — its children were orphaned").arg(QString::fromStdString(L->spanIdOf(node).toHex()))
+                                   : QString::fromStdString(L->serviceOf(node)) + QStringLiteral(": ") + QString::fromStdString(L->labelOf(node));
+        if (L->has(node, TraceLayout::Orphan))
+            name = QStringLiteral("⚠ ") + name;
+        if (m_state->isCollapsed(node))
+            name += tr("  (+%1)").arg(L->descendantCount(node));
+        QFont f = font();
+        f.setItalic(placeholder);
+        p.setFont(f);
+        p.setPen(L->has(node, TraceLayout::Error) ? serviceColours::error() : placeholder ? pal.color(QPalette::PlaceholderText) : pal.color(QPalette::Text));
+        p.drawText(QRect(x, y, lw - x, rh), Qt::AlignVCenter | Qt::AlignLeft, fontMetrics().elidedText(name, Qt::ElideRight, std::max(0, lw - x)));
+        p.setFont(font());
+
+        // Bar, clipped to the bar area; narrower than a pixel it stays a 1-pixel mark (LOD helper).
+        const double x0 = map.xOf(L->startNanos(node, adjusted));
+        const double x1 = map.xOf(L->endNanos(node, adjusted));
+        if (x1 < map.left() - 1 || x0 > map.right() + 1)
+            continue;
+        std::vector<SpanMark> marks;
+        {
+            MarkMerger merger(marks);
+            merger.add(std::max(x0, map.left() - 2), std::min(x1, map.right() + 2), node);
+            merger.finish();
+        }
+        const QRectF bar(marks.front().x0, y + 3, marks.front().x1 - marks.front().x0, rh - 6);
+        p.save();
+        p.setClipRect(QRectF(map.left(), y, map.width(), rh));
+        tracePainter::paintBar(p, bar, *m_state, node, {}, pal);
+        p.restore();
+        // Duration (and the skew correction) after the bar when it fits, else inside.
+        QString dur = placeholder ? QString() : fmt::duration(Duration::nanos(L->endNanos(node, false) - L->startNanos(node, false)));
+        if (!placeholder && L->has(node, TraceLayout::SkewAdjusted))
+            dur += adjusted ? tr("  (clock −%1)").arg(fmt::duration(L->skewOffset(node))) : tr("  (clock skew %1)").arg(fmt::duration(L->skewOffset(node)));
         const int tw = fontMetrics().horizontalAdvance(dur);
         p.setPen(pal.color(QPalette::Text));
-        if (bar.right() + tw + 4 < right)
+        if (bar.right() + tw + 4 < map.right())
             p.drawText(QPointF(bar.right() + 4, y + rh - 6), dur);
-        else if (w > tw + 6) {
-            p.setPen(Qt::white);
-            p.drawText(QPointF(bar.left() + 3, y + rh - 6), dur);
-        }
+        else if (bar.left() - tw - 4 > map.left())
+            p.drawText(QPointF(bar.left() - tw - 4, y + rh - 6), dur);
     }
+
+    // Header: the time axis (relative to the trace's start), the column separator, the crosshair.
+    p.fillRect(QRect(0, 0, width(), rh), pal.color(QPalette::Window));
+    p.setPen(pal.color(QPalette::Text));
+    QFont bold = font();
+    bold.setBold(true);
+    p.setFont(bold);
+    p.drawText(QRect(6, 0, lw, rh), Qt::AlignVCenter | Qt::AlignLeft, tr("Service: operation"));
+    p.setFont(font());
+    tracePainter::paintAxis(p, QRectF(map.left(), 0, map.width(), rh), map, origin, pal, rh);
+    p.setPen(pal.color(QPalette::Mid));
+    p.drawLine(lw, 0, lw, height());
+    tracePainter::paintCursor(p, map, *m_state, rh, height());
 }
 
 void SpanWaterfall::mousePressEvent(QMouseEvent* event)
 {
-    const int i = (int(event->position().y()) - rowHeight()) / rowHeight();
-    if (event->position().y() < rowHeight() || i < 0 || i >= int(m_rows.size()))
+    setFocus(Qt::MouseFocusReason);
+    m_pressX = m_dragX = event->position().x();
+    const int row = rowAtY(event->position().y());
+    if (event->button() != Qt::LeftButton)
         return;
-    const Span& s = m_rows[size_t(i)].span;
-    setSelectedSpan(s.spanId);
-    emit spanClicked(s.traceId, s.spanId);
+    if (row < 0) {
+        m_dragging = event->position().x() >= barLeft();
+        return;
+    }
+    const int node = nodeAt(row);
+    const int tx = indentOf(depthAt(row));
+    if (m_state->layout()->childCount(node) > 0 && event->position().x() >= tx - 2 && event->position().x() <= tx + kToggleWidth + 2) {
+        m_state->toggleCollapsed(node);
+        return;
+    }
+    m_dragging = event->position().x() >= barLeft();
+    m_state->select(node);
+    if (const Span* s = m_state->layout()->span(node))
+        emit spanClicked(s->traceId, s->spanId);
+}
+
+void SpanWaterfall::mouseMoveEvent(QMouseEvent* event)
+{
+    const double x = event->position().x();
+    if (m_dragging && (event->buttons() & Qt::LeftButton)) {
+        const TimeMapping map(m_state->zoom(), barLeft(), barRight());
+        m_state->setZoom(map.panned(m_dragX - x, m_state->layout()->bounds()));
+        m_dragX = x;
+        return;
+    }
+    const int row = rowAtY(event->position().y());
+    const int node = row >= 0 ? nodeAt(row) : -1;
+    m_state->hover(node);
+    if (!m_state->hasTrace())
+        return;
+    const TimeMapping map(m_state->zoom(), barLeft(), barRight());
+    if (x >= map.left() && x <= map.right())
+        emit hoveredTime(map.timeAt(x));
+    else if (node >= 0)
+        emit hoveredTime(Timestamp::fromNanos(m_state->startOf(node)));
+}
+
+void SpanWaterfall::mouseReleaseEvent(QMouseEvent*) { m_dragging = false; }
+
+void SpanWaterfall::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    const int row = rowAtY(event->position().y());
+    if (row < 0 || event->position().x() < barLeft())
+        return;
+    m_state->zoomToNode(nodeAt(row));
+}
+
+void SpanWaterfall::leaveEvent(QEvent*) { m_state->hover(-1); }
+
+void SpanWaterfall::wheelEvent(QWheelEvent* event)
+{
+    const double steps = event->angleDelta().y() / 120.0;
+    if (!m_state->wheelOnTime(steps, event->modifiers(), event->position().x(), barLeft(), barRight()))
+        m_scroll->setValue(m_scroll->value() - int(std::round(steps * 3)));
+    event->accept();
+}
+
+void SpanWaterfall::keyPressEvent(QKeyEvent* event)
+{
+    const int row = m_state->rowOf(m_state->selected());
+    auto selectRow = [this](int r) {
+        if (r < 0 || r >= rowCount())
+            return;
+        const int node = nodeAt(r);
+        m_state->select(node);
+        if (const Span* s = m_state->layout()->span(node))
+            emit spanClicked(s->traceId, s->spanId);
+    };
+    switch (event->key()) {
+    case Qt::Key_Down: selectRow(row < 0 ? 0 : row + 1); break;
+    case Qt::Key_Up: selectRow(row < 0 ? 0 : row - 1); break;
+    case Qt::Key_Left: m_state->setCollapsed(m_state->selected(), true); break;
+    case Qt::Key_Right: m_state->setCollapsed(m_state->selected(), false); break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+    event->accept();
 }
 
 } // namespace rootline

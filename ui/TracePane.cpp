@@ -6,6 +6,10 @@
 #include "QueryBar.h"
 #include "SpanWaterfall.h"
 #include "TraceListModel.h"
+#include "trace/SpanInspector.h"
+#include "trace/TraceLayout.h"
+#include "trace/TraceView.h"
+#include "trace/TraceViewState.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>
@@ -13,7 +17,6 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QScrollArea>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -26,8 +29,8 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     , m_focus(focus)
     , m_model(new TraceListModel(this))
     , m_view(new QTableView(this))
-    , m_waterfall(new SpanWaterfall)
-    , m_waterfallArea(new QScrollArea(this))
+    , m_traceView(new TraceView(this))
+    , m_split(new QSplitter(Qt::Vertical, this))
     , m_traceTitle(new QLabel(this))
     , m_errorsOnly(new QCheckBox(tr("Errors only"), this))
     , m_slowest(new QCheckBox(tr("Slowest first"), this))
@@ -67,10 +70,6 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     m_view->setColumnWidth(TraceListModel::ErrorsColumn, 50);
     m_view->setColumnHidden(TraceListModel::TraceColumn, true); // in the tool tip and the waterfall title
 
-    m_waterfallArea->setWidget(m_waterfall);
-    m_waterfallArea->setWidgetResizable(true);
-    m_waterfallArea->setFrameShape(QFrame::NoFrame);
-    m_waterfallArea->setBackgroundRole(QPalette::Base);
     m_traceTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_traceTitle->setContentsMargins(6, 3, 6, 3);
     m_traceTitle->setText(tr("<b>Spans</b>"));
@@ -79,7 +78,7 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     lowerLayout->setContentsMargins(0, 0, 0, 0);
     lowerLayout->setSpacing(0);
     lowerLayout->addWidget(m_traceTitle);
-    lowerLayout->addWidget(m_waterfallArea, 1);
+    lowerLayout->addWidget(m_traceView, 1);
 
     auto* upper = new QWidget(this);
     auto* upperLayout = new QVBoxLayout(upper);
@@ -89,16 +88,18 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     upperLayout->addWidget(m_view, 1);
     m_upperLayout = upperLayout;
 
-    auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(upper);
-    split->addWidget(lower);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setSizes({300, 240}); // the waterfall needs room for a dozen spans
-    split->setChildrenCollapsible(false);
+    // The trace view gets most of the height (and all the growth); the list can be dragged
+    // smaller, down to nothing, while a trace is studied.
+    m_split->addWidget(upper);
+    m_split->addWidget(lower);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    m_split->setSizes({170, 630});
+    m_split->setCollapsible(0, true);
+    m_split->setCollapsible(1, false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
+    layout->addWidget(m_split);
 
     connect(m_errorsOnly, &QCheckBox::toggled, this, &TracePane::requery);
     connect(m_slowest, &QCheckBox::toggled, this, &TracePane::requery);
@@ -108,7 +109,18 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
         if (const TraceSummary* t = m_model->traceAt(current.row()))
             m_focus->setTrace(t->traceId);
     });
-    connect(m_waterfall, &SpanWaterfall::spanClicked, m_focus, &Focus::setSpan);
+    connect(m_traceView, &TraceView::spanClicked, this, [this](TraceId trace, SpanId span) {
+        // Selections that come from the focus itself (a guided step, Back) must not write it again.
+        if (m_focus->traceId() != trace || m_focus->spanId() != span)
+            m_focus->setSpan(trace, span);
+    });
+    connect(m_traceView, &TraceView::hoveredTime, this, &TracePane::hoveredTime);
+    connect(m_traceView, &TraceView::showLogsOfTrace, this, [this](TraceId id) {
+        // Through the focus hub: the log pane follows the trace with its "trace only" filter.
+        m_focus->setTrace(id);
+        m_focus->setLogFilter(m_focus->state().logMinSeverity, true);
+        emit showLogsOfTrace(id);
+    });
     connect(m_session, &CacheSession::opened, this, [this] {
         m_loaded = false;
         requery();
@@ -116,19 +128,32 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     connect(m_session, &CacheSession::closed, this, [this] {
         if (m_job)
             m_job->store(true);
+        if (m_traceJob)
+            m_traceJob->store(true);
+        m_traceJob.reset();
         m_model->clear();
-        m_waterfall->clear();
+        m_traceView->clear();
+        m_shownTrace = {};
         m_countLabel->clear();
     });
     connect(m_focus, &Focus::windowChanged, this, &TracePane::requery);
     connect(m_focus, &Focus::traceChanged, this, &TracePane::showTrace);
-    connect(m_focus, &Focus::spanChanged, m_waterfall, &SpanWaterfall::setSelectedSpan);
+    connect(m_focus, &Focus::spanChanged, this, [this](SpanId id) {
+        m_traceView->setSelectedSpan(id);
+        if (m_shownTrace.isValid() && id.isValid())
+            countLogs(m_shownTrace, id);
+    });
 }
+
+SpanWaterfall* TracePane::waterfall() const { return m_traceView->waterfall(); }
+
+void TracePane::setCursorTime(Timestamp t) { m_traceView->setCursorTime(t); }
 
 TracePane::~TracePane()
 {
-    if (m_job)
-        m_job->store(true);
+    for (auto* job : {&m_job, &m_traceJob, &m_countJob})
+        if (*job)
+            (*job)->store(true);
 }
 
 void TracePane::setQueryBar(QueryBar* bar)
@@ -188,30 +213,108 @@ void TracePane::selectRowOf(TraceId id)
 void TracePane::showTrace(TraceId id)
 {
     selectRowOf(id);
-    if (!id.isValid() || !m_session->reader()) {
-        m_waterfall->clear();
+    if (id == m_shownTrace && id.isValid() && !m_traceJob)
+        return; // already shown (Focus re-emits the trace with a new span)
+    if (m_traceJob)
+        m_traceJob->store(true);
+    m_traceJob.reset();
+    if (m_countJob)
+        m_countJob->store(true);
+    m_countJob.reset();
+    m_traceLogCount.reset();
+    if (!id.isValid() || !m_session->isOpen()) {
+        m_shownTrace = {};
+        m_traceView->clear();
         m_traceTitle->setText(tr("<b>Spans</b>"));
         return;
     }
-    // One trace's spans: bounded, so read here.
-    auto spans = m_session->reader()->traceSpans(id);
-    if (!spans) {
-        m_waterfall->clear();
-        m_traceTitle->setText(tr("<b>Spans</b> — %1").arg(QString::fromStdString(spans.error().message()).toHtmlEscaped()));
-        return;
-    }
     const QString hex = QString::fromStdString(id.toHex());
-    if (spans->empty())
-        m_traceTitle->setText(tr("<b>Spans</b> — trace %1 is not in this cache").arg(hex));
-    else {
-        int errors = 0;
-        for (const auto& s : *spans)
-            errors += s.isError();
-        m_traceTitle->setText(tr("<b>Spans</b> — trace <tt>%1</tt> · %2 spans%3").arg(hex).arg(spans->size())
-                                  .arg(errors ? tr(" · <span style='color:#d32f2f'>%1 errors</span>").arg(errors) : QString()));
-    }
-    m_waterfall->setSpans(std::move(*spans));
-    m_waterfall->setSelectedSpan(m_focus->spanId());
+    m_traceTitle->setText(tr("<b>Spans</b> — trace <tt>%1</tt> · reading…").arg(hex));
+    // One trace can hold a million spans: read, lay out and count its logs on a worker, then
+    // swap the finished layout in (style.md §2).
+    struct Loaded {
+        std::shared_ptr<const TraceLayout> layout;
+        std::optional<qint64> logs;
+    };
+    auto flag = m_session->run<Loaded>(
+        this,
+        [id](CacheReader& reader, const std::atomic_bool& cancel) -> Result<Loaded> {
+            auto spans = reader.traceSpans(id);
+            if (!spans)
+                return spans.error();
+            Loaded out;
+            out.layout = TraceLayout::build(std::move(*spans), &cancel);
+            LogQuery q;
+            q.traceId = id;
+            if (auto n = reader.countLogs(q))
+                out.logs = *n;
+            return out;
+        },
+        [this, id, hex](Result<Loaded> loaded) {
+            m_traceJob.reset();
+            if (!loaded) {
+                m_shownTrace = {};
+                m_traceView->clear();
+                m_traceTitle->setText(tr("<b>Spans</b> — %1").arg(QString::fromStdString(loaded.error().message()).toHtmlEscaped()));
+                emit traceShown(id);
+                return;
+            }
+            const TraceLayout& L = *loaded->layout;
+            m_shownTrace = id;
+            m_traceLogCount = loaded->logs;
+            if (L.empty()) {
+                m_traceTitle->setText(tr("<b>Spans</b> — trace %1 is not in this cache").arg(hex));
+            } else {
+                QString extra;
+                if (L.errorCount())
+                    extra += tr(" · <span style='color:#d32f2f'>%1 errors</span>").arg(L.errorCount());
+                if (L.orphanCount())
+                    extra += tr(" · %1 orphans").arg(L.orphanCount());
+                if (!L.skew().empty())
+                    extra += tr(" · clock skew in %1 services").arg(L.skew().offsets.size());
+                m_traceTitle->setText(tr("<b>Spans</b> — trace <tt>%1</tt> · %2 spans · %3%4")
+                                          .arg(hex, fmt::count(L.spanCount()), fmt::duration(L.bounds().length()), extra));
+            }
+            m_traceView->setTraceLayout(std::move(loaded->layout));
+            m_traceView->inspector()->setLogCounts(m_traceLogCount, std::nullopt);
+            if (m_focus->spanId().isValid()) {
+                m_traceView->setSelectedSpan(m_focus->spanId());
+                countLogs(id, m_focus->spanId());
+            }
+            emit traceShown(id);
+        });
+    m_traceJob = flag;
+}
+
+void TracePane::countLogs(TraceId trace, SpanId span)
+{
+    if (m_countJob)
+        m_countJob->store(true);
+    // The span's logs among the trace's first lines: a bounded read, so the count may be a floor.
+    constexpr int kLimit = 20'000;
+    struct Counted {
+        qint64 span = 0;
+        bool capped = false;
+    };
+    m_countJob = m_session->run<Counted>(
+        this,
+        [trace, span](CacheReader& reader, const std::atomic_bool&) -> Result<Counted> {
+            LogQuery q;
+            q.traceId = trace;
+            auto page = reader.logPage(q, std::nullopt, kLimit);
+            if (!page)
+                return page.error();
+            Counted c;
+            for (const auto& log : *page)
+                c.span += log.spanId && *log.spanId == span;
+            c.capped = int(page->size()) >= kLimit;
+            return c;
+        },
+        [this, trace](Result<Counted> counted) {
+            m_countJob.reset();
+            if (counted && trace == m_shownTrace)
+                m_traceView->inspector()->setLogCounts(m_traceLogCount, counted->span, counted->capped);
+        });
 }
 
 } // namespace rootline
