@@ -8,6 +8,7 @@
 #include "core/Attributes.h"
 #include "core/JsonDepth.h"
 #include "import/Importer.h"
+#include "import/NestedJson.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,6 +32,10 @@ private slots:
     void apiResponsesTooDeepFailWithAReason_data();
     void apiResponsesTooDeepFailWithAReason();
     void storedValuesTooDeepReadAsANote();
+    void otlpAnyValueWriterIsIterative();
+    void otlpAnyValueWriterKeepsItsShapes_data();
+    void otlpAnyValueWriterKeepsItsShapes();
+    void xrayFlattenIsIterative();
 
 private:
     QTemporaryDir m_dir;
@@ -254,6 +259,83 @@ void TestDeepNesting::storedValuesTooDeepReadAsANote()
     // Within the limit, nested values still come back whole.
     const Attributes ok = Attributes::fromJson(R"({"k":{"a":[1,{"b":2}]}})");
     QCOMPARE(attributeToText(*ok.find("k")), std::string(R"({"a":[1,{"b":2}]})"));
+}
+
+// The writers themselves, past the importers' limit (which refuses such values before they get
+// there): 10× the limit in JSON levels, and 100×, where the recursive writers overflowed the stack.
+void TestDeepNesting::otlpAnyValueWriterIsIterative()
+{
+    for (size_t jsonLevels : {kTenTimes, 10 * kTenTimes}) {
+        const size_t levels = jsonLevels / 4; // four JSON levels per kvlist level
+        const auto json = nested::otlpAnyValueJson(nestedKvlist(levels));
+        QVERIFY2(json.ok(), json.ok() ? "" : json.error().message().c_str());
+        std::string expected;
+        for (size_t i = 0; i < levels; ++i)
+            expected += "{\"k\":";
+        expected += "\"bottom\"" + std::string(levels, '}');
+        QCOMPARE(json->size(), expected.size());
+        QVERIFY(*json == expected);
+
+        std::string arrays;
+        for (size_t i = 0; i < jsonLevels / 3; ++i) // {"arrayValue":{"values":[ … ]}}: three levels
+            arrays += R"({"arrayValue":{"values":[)";
+        arrays += R"({"intValue":"7"})";
+        for (size_t i = 0; i < jsonLevels / 3; ++i)
+            arrays += "]}}";
+        const auto nestedArraysJson = nested::otlpAnyValueJson(arrays);
+        QVERIFY(nestedArraysJson.ok());
+        QVERIFY(*nestedArraysJson == std::string(jsonLevels / 3, '[') + "7" + std::string(jsonLevels / 3, ']'));
+    }
+}
+
+void TestDeepNesting::otlpAnyValueWriterKeepsItsShapes_data()
+{
+    QTest::addColumn<QByteArray>("anyValue");
+    QTest::addColumn<QByteArray>("json");
+    QTest::newRow("scalars") << QByteArray(R"({"arrayValue":{"values":[{"stringValue":"a\"b"},{"intValue":"-3"},{"doubleValue":0.5},)"
+                                           R"({"boolValue":true},{"bytesValue":"AQI="},{}]}})")
+                             << QByteArray(R"(["a\"b",-3,0.5,true,"AQI=",null])");
+    QTest::newRow("empty containers") << QByteArray(R"({"arrayValue":{}})") << QByteArray("[]");
+    QTest::newRow("empty kvlist") << QByteArray(R"({"kvlistValue":{"values":[]}})") << QByteArray("{}");
+    QTest::newRow("value before key") << QByteArray(R"({"kvlistValue":{"values":[{"value":{"kvlistValue":{"values":[{"key":"x","value":{"intValue":1}}]}},"key":"a"},{"key":"b","value":{"boolValue":false}}]}})")
+                                      << QByteArray(R"({"a":{"x":1},"b":false})");
+    QTest::newRow("no value, no key") << QByteArray(R"({"kvlistValue":{"values":[{"key":"a"},{"value":{"intValue":2}}]}})")
+                                      << QByteArray(R"({"a":null,"":2})");
+    QTest::newRow("last key and value win") << QByteArray(R"({"kvlistValue":{"values":[{"key":"a","value":{"intValue":1},"key":"bb","value":{"arrayValue":{"values":[{"intValue":2}]}}}]}})")
+                                            << QByteArray(R"({"bb":[2]})");
+    QTest::newRow("unknown fields skipped") << QByteArray(R"({"other":{"deep":[1,[2]]},"arrayValue":{"x":[{"y":1}],"values":[{"stringValue":"s","more":1}]}})")
+                                            << QByteArray(R"(["s"])");
+}
+void TestDeepNesting::otlpAnyValueWriterKeepsItsShapes()
+{
+    QFETCH(QByteArray, anyValue);
+    QFETCH(QByteArray, json);
+    const auto out = nested::otlpAnyValueJson(anyValue.toStdString());
+    QVERIFY2(out.ok(), out.ok() ? "" : out.error().message().c_str());
+    QCOMPARE(QByteArray::fromStdString(*out), json);
+}
+
+void TestDeepNesting::xrayFlattenIsIterative()
+{
+    for (size_t depth : {kTenTimes, 10 * kTenTimes}) {
+        const auto attrs = nested::flattenedObject(nestedObjects(depth), "aws");
+        QVERIFY2(attrs.ok(), attrs.ok() ? "" : attrs.error().message().c_str());
+        QCOMPARE(attrs->size(), size_t(1));
+        std::string key = "aws";
+        for (size_t i = 0; i < depth; ++i)
+            key += ".a";
+        const auto* value = attrs->find(key);
+        QVERIFY(value);
+        QCOMPARE(attributeToText(*value), std::string("1"));
+    }
+    // Siblings after a nested object, arrays kept as text, nulls left out.
+    const auto attrs = nested::flattenedObject(R"({"ec2":{"id":"i-1","az":{"name":"eu-1a"}},"n":2,"list":[1,{"a":2}],"nil":null})", "aws");
+    QVERIFY(attrs.ok());
+    QCOMPARE(attrs->size(), size_t(4));
+    QCOMPARE(attributeToText(*attrs->find("aws.ec2.id")), std::string("i-1"));
+    QCOMPARE(attributeToText(*attrs->find("aws.ec2.az.name")), std::string("eu-1a"));
+    QCOMPARE(attributeToText(*attrs->find("aws.n")), std::string("2"));
+    QCOMPARE(attributeToText(*attrs->find("aws.list")), std::string(R"([1,{"a":2}])"));
 }
 
 QTEST_GUILESS_MAIN(TestDeepNesting)

@@ -1,6 +1,7 @@
 #include "AwsJson.h"
 
 #include "CheckedIterate.h"
+#include "NestedJson.h"
 
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
@@ -11,6 +12,7 @@
 #include <cctype>
 #include <deque>
 #include <unordered_map>
+#include <vector>
 
 namespace rootline::aws {
 namespace {
@@ -130,17 +132,51 @@ std::optional<AttributeValue> attributeValue(od::value& v)
 }
 
 // Objects flattened into dotted keys (aws.ec2.instance_id); arrays kept as JSON text.
+// Iterative: one frame per object being read, and one key buffer that each frame cuts back to its
+// own prefix, so neither the call stack nor memory grows with depth × depth. simdjson's On-Demand
+// reads forward only: a frame steps past a field once the frame it pushed for that field's object
+// is done.
 void flattenInto(Attributes& attrs, const std::string& prefix, od::value v)
 {
-    if (v.type() == od::json_type::object) {
-        for (auto field : v.get_object()) {
-            const std::string key = prefix + "." + std::string(std::string_view(field.unescaped_key()));
-            flattenInto(attrs, key, field.value());
-        }
+    if (v.type() != od::json_type::object) {
+        if (auto av = attributeValue(v))
+            attrs.set(prefix, std::move(*av));
         return;
     }
-    if (auto av = attributeValue(v))
-        attrs.set(prefix, std::move(*av));
+    struct Frame {
+        size_t prefixLength; // of `key`
+        od::object_iterator field, end;
+        bool pending = false; // `field` was read: step past it first
+    };
+    std::vector<Frame> stack;
+    std::string key = prefix;
+    auto push = [&](od::value object) {
+        od::object o = object.get_object();
+        od::object_iterator begin = o.begin(), end = o.end();
+        stack.push_back(Frame{key.size(), begin, end});
+    };
+    push(v);
+    while (!stack.empty()) {
+        Frame& f = stack.back();
+        if (f.pending) {
+            ++f.field;
+            f.pending = false;
+        }
+        if (f.field == f.end) {
+            stack.pop_back();
+            continue;
+        }
+        auto field = *f.field;
+        f.pending = true;
+        key.resize(f.prefixLength);
+        key += '.';
+        key += std::string_view(field.unescaped_key());
+        od::value value = field.value();
+        if (value.type() == od::json_type::object)
+            push(value); // `f` is not used after this
+        else if (auto av = attributeValue(value))
+            attrs.set(key, std::move(*av));
+    }
 }
 
 size_t offsetIn(od::document& doc, const simdjson::padded_string& json)
@@ -1511,3 +1547,23 @@ Format xrayTracesFormat()
 }
 
 } // namespace rootline::aws
+
+namespace rootline {
+
+Result<Attributes> nested::flattenedObject(std::string_view json, const std::string& prefix)
+{
+    const simdjson::padded_string padded(json);
+    aws::od::parser parser;
+    if (parser.allocate(padded.size(), padded.size() / 2 + 1) != simdjson::SUCCESS)
+        return Error{"JSON object", "cannot allocate a parser", {}};
+    try {
+        aws::od::document doc = parser.iterate(padded);
+        Attributes attrs;
+        aws::flattenInto(attrs, prefix, doc.get_value());
+        return attrs;
+    } catch (const simdjson::simdjson_error& e) {
+        return Error{"JSON object", e.what(), {}};
+    }
+}
+
+} // namespace rootline

@@ -2,6 +2,7 @@
 
 #include "JsonSplitter.h"
 #include "JsonValues.h"
+#include "NestedJson.h"
 #include "OtlpStreamIdentity.h"
 #include "core/Ids.h"
 #include "core/JsonDepth.h"
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <vector>
 
 namespace rootline {
 
@@ -148,80 +150,208 @@ std::optional<TraceId> optionalTraceId(od::value v, const char* field)
 }
 
 // AnyValue → plain JSON ("stringValue":"x" → "x", arrays and kvlists nested), for nested values.
-void appendAnyValueJson(std::string& out, od::value v);
+// Iterative: an explicit stack of the arrays, kvlists and kvlist entries being read, so the input's
+// nesting never reaches the call stack (the importers refuse more than kMaxJsonDepth levels first,
+// core/JsonDepth.h; this holds whatever a caller lets through). simdjson's On-Demand reads forward
+// only: each frame keeps its iterator and steps past an element once the frames it pushed for it
+// are done; a value it left half-read is skipped by that step.
+class AnyValueWriter {
+public:
+    explicit AnyValueWriter(std::string& out) : m_out(out) {}
+
+    void anyValue(od::value v)
+    {
+        beginAnyValue(v);
+        run();
+    }
+    // The object holding "values" of an arrayValue, or of a kvlistValue.
+    void arrayValue(od::value v)
+    {
+        beginContainer(v, Kind::Array);
+        run();
+    }
+    void kvlistValue(od::value v)
+    {
+        beginContainer(v, Kind::Kvlist);
+        run();
+    }
+
+private:
+    enum class Kind { Array, Kvlist, Entry };
+    struct Frame {
+        Kind kind;
+        od::object_iterator field, fieldsEnd; // the container's fields ("values"), or the entry's (key, value)
+        bool fieldPending = false;            // `field` was read: step past it before reading on
+        bool inValues = false;
+        od::array_iterator item, itemsEnd;
+        bool itemPending = false;
+        bool first = true;
+        // Entry: `"key":value` is written from `at`; a value that comes before its key gets the
+        // key inserted in front when the key arrives (the last key and the last value win).
+        size_t at = 0, valueAt = std::string::npos;
+        size_t prefixEnd = std::string::npos; // end of `,"key":` once written
+        std::string key;
+    };
+
+    std::string& m_out;
+    std::vector<Frame> m_stack;
+
+    void beginContainer(od::value v, Kind kind)
+    {
+        Frame f{kind};
+        od::object o = v.get_object();
+        f.field = o.begin();
+        f.fieldsEnd = o.end();
+        m_out += kind == Kind::Array ? '[' : '{';
+        m_stack.push_back(std::move(f));
+    }
+
+    void beginAnyValue(od::value v)
+    {
+        if (v.type() != od::json_type::object)
+            throw BadRecord{"an attribute value is not an AnyValue object"};
+        for (auto f : v.get_object()) {
+            const std::string_view k = f.unescaped_key();
+            if (k == "stringValue" || k == "bytesValue")
+                appendJsonString(m_out, getString(f.value(), "stringValue"));
+            else if (k == "intValue")
+                m_out += std::to_string(getInt64(f.value(), "intValue"));
+            else if (k == "doubleValue")
+                appendDouble(m_out, getDouble(f.value(), "doubleValue"));
+            else if (k == "boolValue")
+                m_out += getBool(f.value(), "boolValue") ? "true" : "false";
+            else if (k == "arrayValue")
+                beginContainer(f.value(), Kind::Array);
+            else if (k == "kvlistValue")
+                beginContainer(f.value(), Kind::Kvlist);
+            else
+                continue;
+            return; // the rest of the AnyValue is skipped by whoever steps past it
+        }
+        m_out += "null"; // an empty AnyValue is legal
+    }
+
+    void writeEntryPrefix(Frame& e, bool replace)
+    {
+        std::string prefix;
+        appendJsonString(prefix, e.key);
+        prefix += ':';
+        if (replace) { // a second key: replace the first
+            m_out.replace(e.at, e.prefixEnd - e.at, prefix);
+            if (e.valueAt != std::string::npos)
+                e.valueAt = e.valueAt - (e.prefixEnd - e.at) + prefix.size();
+        } else if (e.valueAt != std::string::npos) { // the value came first
+            m_out.insert(e.at, prefix);
+            e.valueAt += prefix.size();
+        } else {
+            m_out += prefix;
+        }
+        e.prefixEnd = e.at + prefix.size();
+    }
+
+    void finishEntry(Frame& e)
+    {
+        if (e.prefixEnd == std::string::npos)
+            writeEntryPrefix(e, false); // no key: "" as before
+        if (e.valueAt == std::string::npos)
+            m_out += "null";
+    }
+
+    // One step of the frame on top: read its next field or element, or close it.
+    void step()
+    {
+        Frame& f = m_stack.back();
+        if (f.kind == Kind::Entry) {
+            if (f.fieldPending) {
+                ++f.field;
+                f.fieldPending = false;
+            }
+            if (f.field == f.fieldsEnd) {
+                finishEntry(f);
+                m_stack.pop_back();
+                return;
+            }
+            auto g = *f.field;
+            f.fieldPending = true;
+            const std::string_view k = g.unescaped_key();
+            if (k == "key") {
+                f.key = getString(g.value(), "key");
+                writeEntryPrefix(f, f.prefixEnd != std::string::npos);
+            } else if (k == "value") {
+                if (f.valueAt != std::string::npos)
+                    m_out.resize(f.valueAt); // a second value: the last one wins
+                f.valueAt = m_out.size();
+                beginAnyValue(g.value()); // may push; `f` is not used after this
+            }
+            return;
+        }
+        if (f.inValues) {
+            if (f.itemPending) {
+                ++f.item;
+                f.itemPending = false;
+            }
+            if (f.item != f.itemsEnd) {
+                od::value item = *f.item;
+                f.itemPending = true;
+                if (!f.first)
+                    m_out += ',';
+                f.first = false;
+                if (f.kind == Kind::Array) {
+                    beginAnyValue(item);
+                } else {
+                    Frame e{Kind::Entry};
+                    od::object kv = item.get_object();
+                    e.field = kv.begin();
+                    e.fieldsEnd = kv.end();
+                    e.at = m_out.size();
+                    m_stack.push_back(std::move(e));
+                }
+                return;
+            }
+            f.inValues = false;
+            f.fieldPending = true; // done with this "values"
+        }
+        if (f.fieldPending) {
+            ++f.field;
+            f.fieldPending = false;
+        }
+        if (f.field == f.fieldsEnd) {
+            m_out += f.kind == Kind::Array ? ']' : '}';
+            m_stack.pop_back();
+            return;
+        }
+        auto field = *f.field;
+        if (field.unescaped_key().value() != "values") {
+            f.fieldPending = true;
+            return;
+        }
+        od::array values = field.value().get_array();
+        f.item = values.begin();
+        f.itemsEnd = values.end();
+        f.itemPending = false;
+        f.inValues = true;
+    }
+
+    void run()
+    {
+        while (!m_stack.empty())
+            step();
+    }
+};
+
+void appendAnyValueJson(std::string& out, od::value v)
+{
+    AnyValueWriter(out).anyValue(v);
+}
 
 void appendArrayValueJson(std::string& out, od::value v)
 {
-    out += '[';
-    bool first = true;
-    for (auto f : v.get_object()) {
-        if (f.unescaped_key().value() != "values")
-            continue;
-        for (od::value item : f.value().get_array()) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendAnyValueJson(out, item);
-        }
-    }
-    out += ']';
+    AnyValueWriter(out).arrayValue(v);
 }
 
 void appendKvlistValueJson(std::string& out, od::value v)
 {
-    out += '{';
-    bool first = true;
-    for (auto f : v.get_object()) {
-        if (f.unescaped_key().value() != "values")
-            continue;
-        for (od::value kv : f.value().get_array()) {
-            std::string key, value = "null";
-            for (auto g : kv.get_object()) {
-                const std::string_view k = g.unescaped_key();
-                if (k == "key")
-                    key = getString(g.value(), "key");
-                else if (k == "value") {
-                    value.clear();
-                    appendAnyValueJson(value, g.value());
-                }
-            }
-            if (!first)
-                out += ',';
-            first = false;
-            appendJsonString(out, key);
-            out += ':';
-            out += value;
-        }
-    }
-    out += '}';
-}
-
-void appendAnyValueJson(std::string& out, od::value v)
-{
-    if (v.type() != od::json_type::object)
-        throw BadRecord{"an attribute value is not an AnyValue object"};
-    bool any = false;
-    for (auto f : v.get_object()) {
-        const std::string_view k = f.unescaped_key();
-        any = true;
-        if (k == "stringValue" || k == "bytesValue")
-            appendJsonString(out, getString(f.value(), "stringValue"));
-        else if (k == "intValue")
-            out += std::to_string(getInt64(f.value(), "intValue"));
-        else if (k == "doubleValue")
-            appendDouble(out, getDouble(f.value(), "doubleValue"));
-        else if (k == "boolValue")
-            out += getBool(f.value(), "boolValue") ? "true" : "false";
-        else if (k == "arrayValue")
-            appendArrayValueJson(out, f.value());
-        else if (k == "kvlistValue")
-            appendKvlistValueJson(out, f.value());
-        else
-            any = false;
-        if (any)
-            return;
-    }
-    out += "null"; // an empty AnyValue is legal
+    AnyValueWriter(out).kvlistValue(v);
 }
 
 AttributeValue anyValue(od::value v)
@@ -1006,6 +1136,25 @@ Format otlpJsonFormat()
     f.lineOriented = false;
     f.splitPaths = {"", "resourceSpans", "resourceLogs", "resourceMetrics", "batches", "result.resourceSpans"};
     return f;
+}
+
+Result<std::string> nested::otlpAnyValueJson(std::string_view anyValue)
+{
+    const simdjson::padded_string padded(anyValue);
+    od::parser parser;
+    // No depth limit here (the callers' is the point): room for every level the text could open.
+    if (parser.allocate(padded.size(), padded.size() / 2 + 1) != simdjson::SUCCESS)
+        return Error{"OTLP AnyValue", "cannot allocate a parser", {}};
+    try {
+        od::document doc = parser.iterate(padded);
+        std::string out;
+        appendAnyValueJson(out, doc.get_value());
+        return out;
+    } catch (const BadRecord& bad) {
+        return Error{"OTLP AnyValue", bad.what, {}};
+    } catch (const simdjson::simdjson_error& e) {
+        return Error{"OTLP AnyValue", e.what(), {}};
+    }
 }
 
 } // namespace rootline
