@@ -49,6 +49,9 @@ void Focus::setSpan(TraceId traceId, SpanId spanId)
     FocusState next = m_state;
     next.traceId = traceId;
     next.spanId = spanId;
+    // A span is looked at with its trace's logs (design.md §5: "click a span → its logs").
+    if (spanId.isValid() && traceId.isValid())
+        next.logsOfTraceOnly = true;
     apply(next, true);
 }
 
@@ -59,10 +62,36 @@ void Focus::setLogRow(qint64 rowId)
     apply(next, true);
 }
 
+void Focus::setLogFilter(int minSeverity, bool traceOnly)
+{
+    FocusState next = m_state;
+    next.logMinSeverity = minSeverity;
+    next.logsOfTraceOnly = traceOnly;
+    apply(next, true);
+}
+
 void Focus::setState(const FocusState& state) { apply(state, true); }
+
+void Focus::start(const FocusState& state)
+{
+    m_back.clear();
+    m_forward.clear();
+    apply(state, false);
+    updateActions();
+    emit historyChanged();
+}
+
+void Focus::setCursorTime(std::optional<Timestamp> t)
+{
+    if (t == m_cursor)
+        return;
+    m_cursor = t;
+    emit cursorTimeChanged(t.value_or(Timestamp()), t.has_value());
+}
 
 void Focus::reset()
 {
+    setCursorTime(std::nullopt);
     m_back.clear();
     m_forward.clear();
     apply(FocusState{}, false);
@@ -117,6 +146,8 @@ void Focus::apply(FocusState next, bool record)
         emit spanChanged(m_state.spanId);
     if (old.logRowId != m_state.logRowId)
         emit logRowChanged(m_state.logRowId);
+    if (old.logMinSeverity != m_state.logMinSeverity || old.logsOfTraceOnly != m_state.logsOfTraceOnly)
+        emit logFilterChanged(m_state.logMinSeverity, m_state.logsOfTraceOnly);
     emit changed(m_state);
     if (record) {
         updateActions();

@@ -2,7 +2,8 @@
 
 // What the user is looking at: a plain value, so history, tests and (later) saved investigations
 // can hold it. Unset ids are invalid ids (TraceId{}, SpanId{}), an unset log row is 0, an unset
-// window is TimeWindow::all(), no service is "".
+// window is TimeWindow::all(), no service is "". The log filter is part of it because a step of the
+// guided walk means "this service's errors" or "this trace's logs", and Back must restore that too.
 
 #include "core/Ids.h"
 #include "core/Time.h"
@@ -18,6 +19,8 @@ struct FocusState {
     TraceId traceId;
     SpanId spanId;
     qint64 logRowId = 0;
+    int logMinSeverity = 0;      // the log pane's level filter (0: all levels)
+    bool logsOfTraceOnly = false; // the log pane shows only the lines of traceId
 
     bool hasWindow() const { return window != TimeWindow::all(); }
     bool operator==(const FocusState&) const = default;

@@ -1,5 +1,7 @@
 #include "Format.h"
 
+#include "core/Clock.h"
+
 #include <QDateTime>
 #include <QLocale>
 #include <QTimeZone>
@@ -7,12 +9,35 @@
 namespace rootline::fmt {
 
 namespace {
-QDateTime utc(Timestamp t) { return QDateTime::fromMSecsSinceEpoch(t.millis(), QTimeZone::utc()); }
+// Read and written on the UI thread only (View → Local time); workers format nothing.
+Zone g_zone = Zone::Utc;
+QDateTime utc(Timestamp t) { return toDateTime(t); }
 } // namespace
+
+void setZone(Zone z) { g_zone = z; }
+Zone zone() { return g_zone; }
+
+QString zoneName()
+{
+    if (g_zone == Zone::Utc)
+        return QStringLiteral("UTC");
+    // The zone's name now (CET or CEST), from the one injectable clock.
+    const QString abbreviation = QTimeZone::systemTimeZone().abbreviation(
+        QDateTime::fromMSecsSinceEpoch(Clock::current().now().millis(), QTimeZone::utc()));
+    return abbreviation.isEmpty() ? QStringLiteral("local") : abbreviation;
+}
+
+QDateTime toDateTime(Timestamp t)
+{
+    return g_zone == Zone::Utc ? QDateTime::fromMSecsSinceEpoch(t.millis(), QTimeZone::utc())
+                               : QDateTime::fromMSecsSinceEpoch(t.millis(), QTimeZone::systemTimeZone());
+}
 
 QString time(Timestamp t) { return utc(t).toString(QStringLiteral("HH:mm:ss.zzz")); }
 
 QString dateTime(Timestamp t) { return utc(t).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")); }
+
+QString timeWithZone(Timestamp t) { return time(t) + QLatin1Char(' ') + zoneName(); }
 
 QString window(const TimeWindow& w)
 {
@@ -24,7 +49,7 @@ QString window(const TimeWindow& w)
     // Windows are half-open, [from, to): the sample at `to` belongs to the next window. The
     // brackets say so wherever a window is shown.
     return QLatin1Char('[') + from.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" – ") + toText
-           + QStringLiteral(") UTC (") + duration(w.length()) + QLatin1Char(')');
+           + QStringLiteral(") ") + zoneName() + QStringLiteral(" (") + duration(w.length()) + QLatin1Char(')');
 }
 
 QString duration(Duration d)

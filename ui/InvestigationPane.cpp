@@ -4,6 +4,13 @@
 #include "Focus.h"
 #include "Format.h"
 #include "investigation/Investigation.h"
+#include "investigation/InvestigationReport.h"
+#include "cache/CacheWriter.h"
+
+#include <QAction>
+#include <QFile>
+#include <QPointer>
+#include <QThreadPool>
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -36,7 +43,7 @@ struct Request {
 // (no firing alert and no window, or several alerts firing). The latter is a normal state of the
 // pane, not a failed job: the status bar's error line stays for real failures.
 struct Outcome {
-    std::optional<InvestigationState> state;
+    std::optional<Investigation> investigation;
     std::optional<Error> needsChoice;
 };
 
@@ -68,7 +75,7 @@ Result<Outcome> runInvestigation(CacheReader& reader, const std::atomic_bool& ca
             return s.error();
     }
     Outcome o;
-    o.state = investigation->state();
+    o.investigation = std::move(*investigation);
     return o;
 }
 
@@ -137,7 +144,23 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     , m_candidates(new QTreeWidget(this))
     , m_steps(new QTreeWidget(this))
     , m_detail(new QTextBrowser(this))
+    , m_nextAction(new QAction(tr("Next step"), this))
+    , m_previousAction(new QAction(tr("Previous step"), this))
+    , m_nextButton(new QPushButton(tr("Next step ▸"), this))
+    , m_previousButton(new QPushButton(tr("◂ Previous"), this))
+    , m_savePool(new QThreadPool(this))
 {
+    m_savePool->setMaxThreadCount(1);
+    m_nextAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
+    m_nextAction->setToolTip(tr("Move every pane to the next step's evidence"));
+    m_previousAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
+    m_previousAction->setToolTip(tr("Move every pane to the previous step's evidence"));
+    connect(m_nextAction, &QAction::triggered, this, &InvestigationPane::nextStep);
+    connect(m_previousAction, &QAction::triggered, this, &InvestigationPane::previousStep);
+    connect(m_nextButton, &QPushButton::clicked, this, &InvestigationPane::nextStep);
+    connect(m_previousButton, &QPushButton::clicked, this, &InvestigationPane::previousStep);
+    m_nextButton->setToolTip(tr("Move every pane to the next step's evidence (Alt+Down)"));
+    m_previousButton->setToolTip(tr("Move every pane to the previous step's evidence (Alt+Up)"));
     m_header->setWordWrap(true);
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     // Always rich text: its messages are escaped for HTML, and Qt's guess would show a message
@@ -169,9 +192,20 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     m_detail->setReadOnly(true);
     m_detail->setPlaceholderText(tr("Select a candidate or a step to read its explanation."));
 
+    auto* stepsBox = new QWidget(this);
+    auto* stepsLayout = new QVBoxLayout(stepsBox);
+    stepsLayout->setContentsMargins(0, 0, 0, 0);
+    stepsLayout->setSpacing(2);
+    auto* walk = new QHBoxLayout;
+    auto* walkLabel = new QLabel(tr("<b>Guided walk</b> — choose a step: every pane follows"), this);
+    walk->addWidget(walkLabel, 1);
+    walk->addWidget(m_previousButton);
+    walk->addWidget(m_nextButton);
+    stepsLayout->addLayout(walk);
+    stepsLayout->addWidget(m_steps, 1);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_candidates);
-    split->addWidget(m_steps);
+    split->addWidget(stepsBox);
     split->addWidget(m_detail);
     split->setChildrenCollapsible(false);
     // Candidates are few (the ranker keeps ten at most), steps are eight, the explanation wraps.
@@ -216,8 +250,12 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
             showCandidate(m_candidates->indexOfTopLevelItem(item));
     });
     connect(m_steps, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
-        if (item)
-            showStep(m_steps->indexOfTopLevelItem(item));
+        if (!item)
+            return;
+        const int index = m_steps->indexOfTopLevelItem(item);
+        showStep(index);
+        if (!m_walking)
+            goToStep(index); // a click on a step walks there
     });
     connect(m_detail, &QTextBrowser::anchorClicked, this, &InvestigationPane::openLink);
     connect(m_session, &CacheSession::opened, this, [this] {
@@ -229,6 +267,9 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
             m_cancel->store(true);
         m_running = false;
         m_state.reset();
+        m_investigation.reset();
+        m_stepIndex = -1;
+        updateStepActions();
         m_error.clear();
         m_candidates->clear();
         m_steps->clear();
@@ -237,6 +278,7 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
         reloadAlerts();
     });
     reloadAlerts();
+    updateStepActions();
     if (m_session->isOpen())
         investigate();
 }
@@ -267,8 +309,10 @@ void InvestigationPane::investigate()
             m_rerun->setEnabled(true);
             if (!result)
                 showError(QString::fromStdString(result.error().message()));
-            else if (result->state)
-                display(*result->state);
+            else if (result->investigation) {
+                m_investigation = std::move(result->investigation);
+                display(m_investigation->state());
+            }
             else
                 showError(QString::fromStdString(result->needsChoice->what + " (" + result->needsChoice->hint + ")"));
             emit finished();
@@ -387,10 +431,16 @@ void InvestigationPane::setFetchStatus(const QString& text, const QString& color
 void InvestigationPane::display(const InvestigationState& st)
 {
     m_state = st;
-    // A chosen alert opens the investigation on its window: the timeline, logs and traces follow.
-    if (m_focusOnResult && st.alert && st.window.isValid())
-        m_focus->setWindow(st.window);
-    m_focusOnResult = false;
+    m_stepIndex = -1;
+    m_savedId = std::make_shared<std::atomic<int64_t>>(0); // a new run: a new row once pinned
+    // A cache that opens on a firing alert starts on the alert's window (once per cache: a fetch
+    // re-opens it and must not move the user); an alert the user chose opens on its window too,
+    // as a step they can go Back from.
+    // The start applies while the focus is where an opened cache begins (`rootline --window` or
+    // --trace, or a user quicker than the investigation, keep what they chose).
+    const bool firstOfCache = m_startOnResult && m_focus->state() == FocusState{};
+    m_startOnResult = false;
+    const bool start = st.alert && st.window.isValid() && (m_focusOnResult || firstOfCache);
     QString alert = st.alert ? tr("<b>%1</b> (%2) on <b>%3</b>").arg(qs(st.alert->name).toHtmlEscaped(), qs(st.alert->source).toHtmlEscaped(),
                                                                    qs(st.service).toHtmlEscaped())
                              : tr("<b>%1</b>").arg(qs(st.title.empty() ? st.service : st.title).toHtmlEscaped());
@@ -440,6 +490,220 @@ void InvestigationPane::display(const InvestigationState& st)
     // The top candidate's explanation is what the reader wants first.
     if (!st.candidates.empty())
         m_candidates->setCurrentItem(m_candidates->topLevelItem(0));
+    emit resultShown(st);
+    if (start) {
+        if (m_focusOnResult)
+            m_focus->setState(focusForStep(0));
+        else
+            m_focus->start(focusForStep(0));
+        m_stepIndex = 0;
+        const QSignalBlocker block(m_steps);
+        m_steps->setCurrentItem(m_steps->topLevelItem(0));
+    }
+    m_focusOnResult = false;
+    updateStepActions();
+}
+
+FocusState InvestigationPane::focusForStep(int index) const
+{
+    FocusState f;
+    if (!m_state || index < 0 || index >= int(m_state->steps.size()))
+        return m_focus->state();
+    const InvestigationState& st = *m_state;
+    f.window = st.window.isValid() ? st.window : TimeWindow::all();
+    f.service = qs(st.service);
+    auto trace = [](const std::string& hex) {
+        auto id = parseTraceId(hex);
+        return id ? *id : TraceId{};
+    };
+    const TraceId explaining = trace(st.focusTraceId);
+    auto parsedSpan = parseSpanId(st.focusSpanId);
+    const SpanId span = parsedSpan ? *parsedSpan : SpanId{};
+    // The alert names the service that hurts (checkout); the top candidate the one that explains it
+    // (payment): its errors and its span are what the later steps show.
+    QString culprit = f.service;
+    for (const auto& c : st.candidates)
+        if (!c.service.empty()) {
+            culprit = qs(c.service);
+            break;
+        }
+    switch (StepKind(index)) {
+    case StepKind::Alert:
+    case StepKind::Sli: break; // the SLI chart zoomed to the window (the timeline follows it)
+    case StepKind::Logs: // the error logs of the service the evidence points at
+        f.service = culprit;
+        f.logMinSeverity = int(Severity::Error);
+        break;
+    case StepKind::Traces: {
+        // The failing traces, exemplars first: the step lists what it looked at in that order.
+        const auto& step = st.step(StepKind::Traces);
+        const EvidenceRef* best = nullptr;
+        auto rank = [](const EvidenceRef& r) {
+            const bool exemplar = r.label.starts_with("exemplar"), failing = r.label.find("failing") != std::string::npos;
+            return (exemplar ? 0 : 2) + (failing ? 0 : 1);
+        };
+        for (const auto& r : step.lookedAt)
+            if (r.kind == "trace" && (!best || rank(r) < rank(*best)))
+                best = &r;
+        if (!best)
+            for (const auto& r : step.pinned)
+                if (r.kind == "trace" && !best)
+                    best = &r;
+        if (best)
+            f.traceId = trace(best->id);
+        break;
+    }
+    case StepKind::Span:
+    case StepKind::Reproduction:
+    case StepKind::Confirmation:
+        f.service = culprit;
+        f.traceId = explaining;
+        f.spanId = f.traceId.isValid() ? span : SpanId{};
+        break;
+    case StepKind::TraceLogs: // the logs of that trace, of every service it crossed
+        f.service.clear();
+        f.traceId = explaining;
+        f.spanId = f.traceId.isValid() ? span : SpanId{};
+        f.logsOfTraceOnly = f.traceId.isValid();
+        break;
+    }
+    return f;
+}
+
+void InvestigationPane::goToStep(int index)
+{
+    if (!m_state || index < 0 || index >= int(m_state->steps.size()))
+        return;
+    m_stepIndex = index;
+    {
+        const QSignalBlocker block(m_steps); // showStep below, once
+        m_walking = true;
+        m_steps->setCurrentItem(m_steps->topLevelItem(index));
+        m_walking = false;
+    }
+    showStep(index);
+    m_focus->setState(focusForStep(index)); // one history entry: Back returns to the step before
+    updateStepActions();
+    emit stepChanged(index);
+}
+
+void InvestigationPane::updateStepActions()
+{
+    const bool any = m_state.has_value() && !m_state->steps.empty();
+    const int last = any ? int(m_state->steps.size()) - 1 : -1;
+    m_nextAction->setEnabled(any && m_stepIndex < last);
+    m_previousAction->setEnabled(any && m_stepIndex > 0);
+    m_nextButton->setEnabled(m_nextAction->isEnabled());
+    m_previousButton->setEnabled(m_previousAction->isEnabled());
+}
+
+Result<EvidenceRef> InvestigationPane::pinFocus(const QString& note)
+{
+    if (!m_investigation || !m_state)
+        return Error{"pin", "no investigation to pin into", "open a cache and let the investigation finish"};
+    const FocusState& f = m_focus->state();
+    EvidenceRef ref;
+    StepKind step = StepKind::Sli;
+    if (f.spanId.isValid() && f.traceId.isValid()) {
+        ref.kind = "span";
+        ref.id = f.spanId.toHex();
+        std::string name;
+        if (CacheReader* reader = m_session->reader())
+            if (auto spans = reader->traceSpans(f.traceId); spans) // one trace: a bounded read
+                for (const auto& sp : *spans)
+                    if (sp.spanId == f.spanId)
+                        name = (sp.resource ? sp.resource->serviceName + " " : std::string()) + sp.name;
+        ref.label = (name.empty() ? std::string("span") : name) + " in trace " + f.traceId.toHex();
+        step = StepKind::Span;
+    } else if (f.logRowId > 0) {
+        ref.kind = "log";
+        ref.id = std::to_string(f.logRowId);
+        ref.label = "log line " + ref.id;
+        step = f.logsOfTraceOnly ? StepKind::TraceLogs : StepKind::Logs;
+    } else if (const auto t = m_focus->cursorTime()) {
+        ref.kind = "point";
+        ref.id = t->toRfc3339();
+        ref.label = "chart point at " + t->toRfc3339();
+        step = StepKind::Sli;
+    } else if (f.traceId.isValid()) {
+        ref.kind = "trace";
+        ref.id = f.traceId.toHex();
+        ref.label = "trace " + ref.id;
+        step = StepKind::Traces;
+    } else {
+        return Error{"pin", "nothing to pin", "select a span or a log line, or hover a chart point, then pin"};
+    }
+    m_investigation->pin(step, ref);
+    if (!note.trimmed().isEmpty())
+        m_investigation->addNote(step, ref.label + ": " + note.trimmed().toStdString());
+    m_state = m_investigation->state();
+    refreshStepItem(int(step));
+    saveInBackground();
+    return ref;
+}
+
+Status InvestigationPane::addNote(const QString& note)
+{
+    if (!m_investigation || !m_state)
+        return Error{"note", "no investigation to note in", "open a cache and let the investigation finish"};
+    if (note.trimmed().isEmpty())
+        return Error{"note", "the note is empty", {}};
+    const StepKind step = StepKind(std::max(0, m_stepIndex));
+    m_investigation->addNote(step, note.trimmed().toStdString());
+    m_state = m_investigation->state();
+    refreshStepItem(int(step));
+    saveInBackground();
+    return {};
+}
+
+void InvestigationPane::refreshStepItem(int index)
+{
+    QTreeWidgetItem* item = m_steps->topLevelItem(index);
+    if (!item || !m_state)
+        return;
+    const auto& s = m_state->steps[size_t(index)];
+    item->setText(1, QString::fromUtf8(stepStatusName(s.status)) + (s.notes.empty() ? QString() : QStringLiteral(" ✎%1").arg(s.notes.size())));
+    if (m_stepIndex == index || m_steps->currentItem() == item)
+        showStep(index);
+}
+
+void InvestigationPane::saveInBackground()
+{
+    // Kept with the cache (the `investigations` table) when it can be written: off the UI thread,
+    // through the one writer path. A read-only or damaged cache keeps the pins in memory (and in
+    // an exported report) only.
+    if (!m_investigation || !m_session->isOpen())
+        return;
+    const std::string path = m_session->path().toStdString();
+    const std::string title = m_investigation->state().title;
+    const std::string json = m_investigation->toJson();
+    auto savedId = m_savedId;
+    // One save at a time (a one-thread pool), so a second pin updates the row the first created.
+    m_savePool->start([path, title, json, savedId]() {
+        auto writer = CacheWriter::open(path);
+        if (!writer)
+            return;
+        if (auto id = (*writer)->saveInvestigation(savedId->load(), title, json))
+            savedId->store(*id);
+    });
+}
+
+QString InvestigationPane::reportMarkdown() const
+{
+    return m_state ? QString::fromStdString(investigationMarkdown(*m_state)) : QString();
+}
+
+Status InvestigationPane::exportReport(const QString& path) const
+{
+    if (!m_state)
+        return Error{path.toStdString(), "no investigation to export", "open a cache and let the investigation finish"};
+    const bool html = path.endsWith(QStringLiteral(".html"), Qt::CaseInsensitive) || path.endsWith(QStringLiteral(".htm"), Qt::CaseInsensitive);
+    const std::string text = html ? investigationHtml(*m_state) : investigationMarkdown(*m_state);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || file.write(text.data(), qint64(text.size())) != qint64(text.size()))
+        return Error{path.toStdString(), "cannot write the report", "check the folder exists and is writable"};
+    return {};
 }
 
 void InvestigationPane::showCandidate(int index)
@@ -487,6 +751,10 @@ void InvestigationPane::showStep(int index)
     for (const auto& e : s.pinned)
         if (e.kind == "trace")
             html += tr("Pinned trace: <a href=\"trace:%1\">%2</a><br>").arg(qs(e.id), qs(e.label.empty() ? e.id : e.label).toHtmlEscaped());
+        else
+            html += tr("Pinned %1: %2<br>").arg(qs(e.kind).toHtmlEscaped(), qs(e.label.empty() ? e.id : e.label).toHtmlEscaped());
+    for (const auto& n : s.notes)
+        html += tr("Note: %1<br>").arg(qs(n.text).toHtmlEscaped());
     m_detail->setHtml(html);
 }
 
@@ -507,7 +775,11 @@ void InvestigationPane::focusTrace(const QString& hex)
 void InvestigationPane::showError(const QString& message)
 {
     m_state.reset();
+    m_investigation.reset();
     m_focusOnResult = false;
+    m_startOnResult = false;
+    m_stepIndex = -1;
+    updateStepActions();
     m_error = message;
     m_candidates->clear();
     m_steps->clear();

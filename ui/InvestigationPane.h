@@ -8,8 +8,15 @@
 // Above it, the cache's alerts (firing first): choosing one starts the investigation on it, and
 // "Fetch alerts" asks the window to pull the firing and pending alerts of the sources that serve
 // them (issue 4 item 3) — with progress, Cancel and the honest result on the line below.
+// The guided walk (issue 10 §3): choosing a step, or Next / Previous, moves every pane to that
+// step's evidence through one Focus change (window, service, trace, span and the log filter), so
+// the focus history's Back and Forward walk it too. When a cache opens on a firing alert, the
+// panes start on the alert's window (Focus::start, no history entry). Pins and notes go into the
+// investigation's steps; the report (investigationMarkdown, the CLI's --report) carries them.
 
 #include "FetchResult.h"
+#include "FocusState.h"
+#include "investigation/Investigation.h"
 #include "investigation/InvestigationState.h"
 
 #include <QWidget>
@@ -19,6 +26,8 @@
 #include <optional>
 #include <vector>
 
+class QAction;
+class QThreadPool;
 class QComboBox;
 class QLabel;
 class QPushButton;
@@ -73,12 +82,42 @@ public:
     // selected step's summary and details (trace ids are links that set the Focus trace).
     QTextBrowser* detailView() const { return m_detail; }
 
+    // The next result of a freshly opened cache moves the panes to the firing alert's window, as
+    // their starting point (unless the user has moved the focus meanwhile).
+    void startOnAlert() { m_startOnResult = true; }
+
+    // The guided walk: the step the panes show (-1 before the first choice), and moving to one.
+    int currentStep() const { return m_stepIndex; }
+    void goToStep(int index);
+    void nextStep() { goToStep(m_stepIndex + 1); }
+    void previousStep() { goToStep(std::max(0, m_stepIndex - 1)); }
+    // What the panes show for a step of the finished investigation.
+    FocusState focusForStep(int index) const;
+    // Actions with shortcuts (Alt+Down, Alt+Up), enabled while there is a step to go to.
+    QAction* nextStepAction() const { return m_nextAction; }
+    QAction* previousStepAction() const { return m_previousAction; }
+
+    // Pins what the Focus points at — the span, else the log line, else the chart point under the
+    // crosshair — into the step it belongs to, with `note` (may be empty). Returns what was pinned,
+    // or why nothing could be.
+    Result<EvidenceRef> pinFocus(const QString& note);
+    // Adds a note to the current step (the Alert step before any).
+    Status addNote(const QString& note);
+    // The investigation as the CLI's `investigate --report` writes it (Markdown; HTML for .html).
+    Status exportReport(const QString& path) const;
+    // The report text (Markdown) of the current result, pins and notes included.
+    QString reportMarkdown() const;
+
 signals:
     // A run has ended, with a result or an error.
     void finished();
     // "Fetch alerts" pressed / Cancel pressed while they are fetched.
     void fetchAlertsRequested();
     void cancelFetchRequested();
+    // The guided walk moved to another step.
+    void stepChanged(int index);
+    // A new result was shown (its marks: deploys, burn windows, firing band).
+    void resultShown(const rootline::InvestigationState& state);
 
 private:
     void display(const InvestigationState& state);
@@ -90,6 +129,9 @@ private:
     void focusTrace(const QString& hex);
     void reloadAlerts();
     void setFetchStatus(const QString& text, const QString& color, const QString& tip);
+    void updateStepActions();
+    void refreshStepItem(int index);
+    void saveInBackground();
 
     CacheSession* m_session;
     Focus* m_focus;
@@ -108,6 +150,17 @@ private:
     QTextBrowser* m_detail;
     std::shared_ptr<std::atomic_bool> m_cancel;
     std::optional<InvestigationState> m_state;
+    std::optional<Investigation> m_investigation; // the record behind m_state: pins and notes
+    int m_stepIndex = -1;
+    bool m_walking = false;      // the walk itself is moving the step list's selection
+    bool m_startOnResult = false; // see startOnAlert()
+    // Pins and notes are saved into the cache's `investigations` row (created by the first save).
+    std::shared_ptr<std::atomic<int64_t>> m_savedId = std::make_shared<std::atomic<int64_t>>(0);
+    QThreadPool* m_savePool;
+    QAction* m_nextAction;
+    QAction* m_previousAction;
+    QPushButton* m_nextButton;
+    QPushButton* m_previousButton;
     QString m_error;
     bool m_running = false;
 };

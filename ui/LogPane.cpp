@@ -8,6 +8,7 @@
 #include "SearchText.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -88,8 +89,30 @@ LogPane::LogPane(CacheSession* session, Focus* focus, QWidget* parent)
     connect(m_debounce, &QTimer::timeout, this, &LogPane::requery);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_debounce->start(); });
     connect(m_search, &QLineEdit::returnPressed, this, &LogPane::applySearchNow);
-    connect(m_level, &QComboBox::currentIndexChanged, this, &LogPane::requery);
-    connect(m_traceOnly, &QCheckBox::toggled, this, &LogPane::requery);
+    // The level and the trace filter are part of the Focus (a guided step sets them; Back restores
+    // them): the widgets write it and follow it.
+    connect(m_level, &QComboBox::currentIndexChanged, this, [this] { m_focus->setLogFilter(m_level->currentData().toInt(), m_traceOnly->isChecked()); });
+    connect(m_traceOnly, &QCheckBox::toggled, this, [this](bool on) { m_focus->setLogFilter(m_level->currentData().toInt(), on); });
+    connect(m_focus, &Focus::logFilterChanged, this, [this] {
+        syncFilterWidgets();
+        requery();
+    });
+    // The crosshair: a hovered row moves it; wherever it is set, the nearest row is marked.
+    m_view->setMouseTracking(true);
+    m_view->viewport()->installEventFilter(this);
+    connect(m_view, &QTableView::entered, this, [this](const QModelIndex& index) {
+        if (!index.isValid())
+            return;
+        m_hovering = true;
+        m_focus->setCursorTime(m_model->timeAt(index.row()));
+        m_hovering = false;
+    });
+    connect(m_focus, &Focus::cursorTimeChanged, this, [this](Timestamp t, bool has) {
+        m_model->setCursorTime(has ? std::optional<Timestamp>(t) : std::nullopt);
+        // Scrolled into view when another pane moved it; not under the user's own mouse.
+        if (!m_hovering && m_model->cursorRow() >= 0)
+            m_view->scrollTo(m_model->index(m_model->cursorRow(), 0), QAbstractItemView::EnsureVisible);
+    });
 
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex& index) {
         if (index.column() == LogTableModel::TraceColumn) {
@@ -117,9 +140,8 @@ LogPane::LogPane(CacheSession* session, Focus* focus, QWidget* parent)
     connect(m_focus, &Focus::windowChanged, this, &LogPane::requery);
     connect(m_focus, &Focus::serviceChanged, this, &LogPane::requery);
     connect(m_focus, &Focus::traceChanged, this, [this](TraceId id) {
-        m_traceOnly->setEnabled(id.isValid());
-        m_traceOnly->setText(id.isValid() ? tr("Trace %1 only").arg(fmt::shortTraceId(id)) : tr("Selected trace only"));
-        if (m_traceOnly->isChecked())
+        syncFilterWidgets();
+        if (m_focus->state().logsOfTraceOnly || !id.isValid())
             requery();
     });
     updateCountLabel();
@@ -136,6 +158,8 @@ void LogPane::setQueryBar(QueryBar* bar)
     m_queryBar = bar;
     static_cast<QVBoxLayout*>(layout())->insertWidget(1, bar);
 }
+
+int LogPane::cursorRow() const { return m_model->cursorRow(); }
 
 const LogQuery& LogPane::query() const { return m_model->query(); }
 
@@ -154,6 +178,26 @@ void LogPane::setMinimumSeverity(int severity)
         m_level->setCurrentIndex(i);
 }
 
+void LogPane::syncFilterWidgets()
+{
+    const FocusState& f = m_focus->state();
+    const QSignalBlocker blockLevel(m_level), blockTrace(m_traceOnly);
+    const int i = m_level->findData(f.logMinSeverity);
+    m_level->setCurrentIndex(i < 0 ? 0 : i);
+    m_traceOnly->setChecked(f.logsOfTraceOnly);
+    m_traceOnly->setEnabled(f.traceId.isValid());
+    m_traceOnly->setText(f.traceId.isValid() ? tr("Trace %1 only").arg(fmt::shortTraceId(f.traceId)) : tr("Selected trace only"));
+}
+
+bool LogPane::traceOnly() const { return m_focus->state().logsOfTraceOnly && m_focus->traceId().isValid(); }
+
+bool LogPane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Leave)
+        m_focus->clearCursorTime();
+    return QWidget::eventFilter(watched, event);
+}
+
 void LogPane::requery()
 {
     m_debounce->stop();
@@ -161,8 +205,8 @@ void LogPane::requery()
     q.window = m_focus->window();
     if (!m_focus->service().isEmpty())
         q.services = {m_focus->service().toStdString()};
-    q.minSeverity = m_level->currentData().toInt();
-    if (m_traceOnly->isChecked() && m_focus->traceId().isValid())
+    q.minSeverity = m_focus->state().logMinSeverity;
+    if (traceOnly())
         q.traceId = m_focus->traceId();
     q.text = ftsQueryFromUserText(m_search->text());
     if (m_session->isOpen())
@@ -200,7 +244,7 @@ void LogPane::updateCountLabel()
         return;
     }
     const bool filtered = m_focus->window() != TimeWindow::all() || !m_focus->service().isEmpty() || !m_search->text().isEmpty()
-                          || m_level->currentIndex() > 0 || m_traceOnly->isChecked();
+                          || m_focus->state().logMinSeverity > 0 || traceOnly();
     m_countLabel->setText(filtered ? tr("%1 matching lines").arg(fmt::count(m_count)) : tr("%1 lines").arg(fmt::count(m_count)));
 }
 

@@ -2,7 +2,10 @@
 
 // The log pane: the focus window's (and service's) log lines from the cache, paged by keyset
 // (LogTableModel), narrowed by a full-text search (debounced) and a minimum level. The row count
-// is computed on a worker. Clicking a trace id opens that trace through the Focus.
+// is computed on a worker. Clicking a trace id opens that trace through the Focus. The level and
+// "trace only" filters live in the Focus (FocusState::logMinSeverity, logsOfTraceOnly), so a guided
+// step can set them and Back restores them. The crosshair (Focus::cursorTime) marks the nearest
+// row; hovering a row moves the crosshair.
 
 #include "cache/CacheReader.h"
 
@@ -38,6 +41,10 @@ public:
     void setMinimumSeverity(int severity);
     // The number of lines matching the query; -1 while it is being counted.
     qint64 matchCount() const { return m_count; }
+    // The row the crosshair marks (-1: none).
+    int cursorRow() const;
+    // Only the focus trace's lines are shown.
+    bool traceOnly() const;
     // The bar that fetches logs from a source, under the pane's title row (the window makes it).
     void setQueryBar(QueryBar* bar);
     QueryBar* queryBar() const { return m_queryBar; }
@@ -45,7 +52,11 @@ public:
 signals:
     void countChanged(qint64 count);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    void syncFilterWidgets();
     void requery();
     void updateCountLabel();
 
@@ -60,6 +71,7 @@ private:
     QTimer* m_debounce;
     std::shared_ptr<std::atomic_bool> m_countJob;
     qint64 m_count = -1;
+    bool m_hovering = false;
     QueryBar* m_queryBar = nullptr;
 };
 

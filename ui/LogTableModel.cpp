@@ -4,6 +4,8 @@
 
 #include <QFontDatabase>
 
+#include <algorithm>
+
 namespace rootline {
 
 LogTableModel::LogTableModel(QObject* parent)
@@ -26,6 +28,7 @@ void LogTableModel::setQuery(const LogQuery& query)
     m_atEnd = m_reader == nullptr;
     if (m_reader)
         m_rows = readPage(std::nullopt);
+    m_cursorRow = m_cursorTime ? nearestRow(*m_cursorTime) : -1;
     endResetModel();
     m_notifying = false;
 }
@@ -80,6 +83,39 @@ int LogTableModel::rowOfRowId(qint64 rowId) const
     return -1;
 }
 
+int LogTableModel::nearestRow(Timestamp t) const
+{
+    if (m_rows.empty())
+        return -1;
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), t, [](const Row& r, Timestamp x) { return r.time < x; });
+    if (it == m_rows.end())
+        return int(m_rows.size()) - 1;
+    const int after = int(it - m_rows.begin());
+    if (after == 0)
+        return 0;
+    const Duration toAfter = it->time - t, toBefore = t - m_rows[size_t(after - 1)].time;
+    return toBefore <= toAfter ? after - 1 : after;
+}
+
+void LogTableModel::setCursorTime(std::optional<Timestamp> t)
+{
+    m_cursorTime = t;
+    const int old = m_cursorRow;
+    m_cursorRow = t ? nearestRow(*t) : -1;
+    if (old == m_cursorRow)
+        return;
+    for (int row : {old, m_cursorRow})
+        if (row >= 0 && row < int(m_rows.size()))
+            emit dataChanged(index(row, 0), index(row, ColumnCount - 1), {Qt::BackgroundRole});
+}
+
+void LogTableModel::refreshTimes()
+{
+    emit headerDataChanged(Qt::Horizontal, TimeColumn, TimeColumn);
+    if (!m_rows.empty())
+        emit dataChanged(index(0, TimeColumn), index(int(m_rows.size()) - 1, TimeColumn), {Qt::DisplayRole});
+}
+
 int LogTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 
 int LogTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
@@ -112,6 +148,8 @@ QVariant LogTableModel::data(const QModelIndex& index, int role) const
             return c;
         return {};
     case Qt::BackgroundRole:
+        if (index.row() == m_cursorRow)
+            return QColor(0x1e, 0x88, 0xe5, 70); // the crosshair's row, in the crosshair's colour
         if (r.severity >= int(Severity::Error))
             return fmt::errorTint();
         return {};
@@ -137,7 +175,7 @@ QVariant LogTableModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case TimeColumn: return tr("Time (UTC)");
+    case TimeColumn: return tr("Time (%1)").arg(fmt::zoneName());
     case SeverityColumn: return tr("Level");
     case ServiceColumn: return tr("Service");
     case TraceColumn: return tr("Trace");

@@ -36,6 +36,13 @@ public:
     TraceId traceIdAt(int row) const; // invalid when the line has none
     Timestamp timeAt(int row) const;
     int rowOfRowId(qint64 rowId) const; // among rows fetched so far; -1 when not there
+    // The fetched row whose time is nearest to `t` (rows are in time order); -1 when empty.
+    int nearestRow(Timestamp t) const;
+    // The crosshair: marks the nearest fetched row (a band behind it); nullopt clears the mark.
+    void setCursorTime(std::optional<Timestamp> t);
+    int cursorRow() const { return m_cursorRow; }
+    // The display zone changed (fmt::setZone): times and the header are shown again.
+    void refreshTimes();
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -67,6 +74,8 @@ private:
     bool m_notifying = false;
     QString m_error;
     QFont m_mono;
+    std::optional<Timestamp> m_cursorTime;
+    int m_cursorRow = -1;
 };
 
 } // namespace rootline

@@ -6,7 +6,9 @@
 #include "Focus.h"
 #include "Format.h"
 #include "LogPane.h"
+#include "LogTableModel.h"
 #include "TimelinePane.h"
+#include "TimelineMarks.h"
 #include "TracePane.h"
 #include "ImportDialog.h"
 #include "InvestigationPane.h"
@@ -21,6 +23,17 @@
 #include "ConnectorFactory.h"
 
 #include <QAction>
+#include <QActionGroup>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QPalette>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QStyleHints>
+#include <QTableWidget>
 #include <QApplication>
 #include <QComboBox>
 #include <QDateTime>
@@ -89,32 +102,39 @@ MainWindow::MainWindow(QWidget* parent)
         return fetchWindow(m_focus->window(), o ? o->range : std::nullopt, Clock::current().now());
     });
 
-    m_horizontal = new QSplitter(Qt::Horizontal, this);
-    m_horizontal->addWidget(m_logs);
-    m_horizontal->addWidget(m_traces);
-    m_horizontal->setStretchFactor(0, 3);
-    m_horizontal->setStretchFactor(1, 2);
-    m_horizontal->setChildrenCollapsible(false);
-    m_vertical = new QSplitter(Qt::Vertical, this);
-    // The guided investigation beside the timeline: visible at a glance, while the logs and traces
-    // below keep the full width (View → Investigation hides it).
+    // The panes are docks (issue 10 §4): the metrics and the guided investigation across the top,
+    // the logs on the left, the trace view in the middle with the most room. The user may move,
+    // float or close them; View lists them, and the layout is restored at the next start.
     m_investigation = new InvestigationPane(m_session, m_focus, this);
     connect(m_investigation, &InvestigationPane::fetchAlertsRequested, this, &MainWindow::fetchAlerts);
     connect(m_investigation, &InvestigationPane::cancelFetchRequested, m_fetch, &FetchController::cancel);
-    auto* top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(m_timeline);
-    top->addWidget(m_investigation);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
-    top->setSizes({960, 640});
-    m_vertical->addWidget(top);
-    m_vertical->addWidget(m_horizontal);
-    m_vertical->setStretchFactor(0, 2);
-    m_vertical->setStretchFactor(1, 3);
-    m_vertical->setChildrenCollapsible(false);
-    // The timeline gets room for three readable rows; logs get the wider half below.
-    m_vertical->setSizes({400, 500});
-    m_horizontal->setSizes({870, 570});
+    connect(m_investigation, &InvestigationPane::resultShown, this, [this](const InvestigationState& st) { m_timeline->setMarks(timelineMarksOf(st)); });
+    connect(m_session, &CacheSession::closed, this, [this] { m_timeline->setMarks({}); });
+    setDockNestingEnabled(true);
+    setCorner(Qt::TopLeftCorner, Qt::TopDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
+    auto makeDock = [this](QWidget* pane, const QString& title, const QString& name) {
+        auto* dock = new QDockWidget(title, this);
+        dock->setObjectName(name); // saveState() names docks by object name
+        dock->setWidget(pane);
+        dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+        m_docks.push_back(dock);
+        return dock;
+    };
+    QDockWidget* timelineDock = makeDock(m_timeline, tr("Metrics"), QStringLiteral("metricsDock"));
+    QDockWidget* logsDock = makeDock(m_logs, tr("Logs"), QStringLiteral("logsDock"));
+    QDockWidget* investigationDock = makeDock(m_investigation, tr("Investigation"), QStringLiteral("investigationDock"));
+    addDockWidget(Qt::TopDockWidgetArea, timelineDock);
+    splitDockWidget(timelineDock, investigationDock, Qt::Horizontal);
+    addDockWidget(Qt::LeftDockWidgetArea, logsDock);
+    resizeDocks({timelineDock, investigationDock}, {900, 540}, Qt::Horizontal);
+    resizeDocks({timelineDock}, {390}, Qt::Vertical);
+    resizeDocks({logsDock}, {760}, Qt::Horizontal);
+    connect(m_traces, &TracePane::hoveredTime, m_focus, [this](Timestamp t) { m_focus->setCursorTime(t); });
+    connect(m_focus, &Focus::cursorTimeChanged, m_traces, [this](Timestamp t, bool has) {
+        if (has)
+            m_traces->setCursorTime(t);
+    });
     // The panes are the central page from the start (tests and `rootline FILE` never see the start
     // page); showWelcome() switches to it, and opening a cache switches back.
     m_welcome = new WelcomePage(this);
@@ -131,7 +151,7 @@ MainWindow::MainWindow(QWidget* parent)
     panesLayout->setContentsMargins(0, 0, 0, 0);
     panesLayout->setSpacing(0);
     panesLayout->addWidget(m_damageBanner);
-    panesLayout->addWidget(m_vertical, 1);
+    panesLayout->addWidget(m_traces, 1);
     m_stack->addWidget(m_panes);
     m_stack->addWidget(m_welcome);
     m_stack->setCurrentWidget(m_panes);
@@ -145,7 +165,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_welcome, &WelcomePage::recentRequested, this, [this](const QString& path) { openCacheInteractive(path); });
     connect(m_welcome, &WelcomePage::fetchAlertsRequested, this, [this] {
         // The alerts land in the investigation pane, so show the panes first.
-        m_stack->setCurrentWidget(m_panes);
+        showPanes();
         fetchAlerts();
     });
     m_welcome->setSampleAvailable(false);
@@ -209,6 +229,11 @@ void MainWindow::createActions()
     })->setShortcut(QKeySequence::New);
     file->addAction(tr("&Data sources…"), this, &MainWindow::manageSources);
     rebuildRecentMenu();
+    file->addSeparator();
+    QAction* exportReport = file->addAction(tr("&Export report…"), this, &MainWindow::chooseReportFile);
+    exportReport->setShortcut(QKeySequence(tr("Ctrl+E")));
+    exportReport->setToolTip(tr("The investigation as rootline-cli investigate --report writes it, with the pins and notes"));
+    file->addSeparator();
     QAction* closeCache = file->addAction(tr("&Close cache"), this, [this] {
         m_session->close();
         m_focus->reset();
@@ -229,11 +254,60 @@ void MainWindow::createActions()
     view->addSeparator();
     QAction* clearWindow = view->addAction(tr("Clear time &window"), m_focus, &Focus::clearWindow);
     clearWindow->setShortcut(Qt::Key_Escape);
-    view->addAction(tr("&Reset timeline zoom"), m_timeline, &TimelinePane::resetView);
-    view->addAction(tr("Clear selected &trace"), this, [this] { m_focus->setTrace({}); });
-    QAction* showInvestigation = view->addAction(tr("&Investigation"), m_investigation, &QWidget::setVisible);
-    showInvestigation->setCheckable(true);
-    showInvestigation->setChecked(true);
+    view->addAction(tr("&Reset timeline zoom"), m_timeline, &TimelinePane::resetView)->setShortcut(QKeySequence(tr("Ctrl+0")));
+    view->addAction(tr("Clear selected &trace"), this, [this] { m_focus->setTrace({}); })->setShortcut(QKeySequence(tr("Ctrl+Shift+T")));
+    view->addSeparator();
+    // Every pane is a dock; a shortcut brings each forward and gives it the keyboard.
+    const QKeySequence paneKeys[] = {QKeySequence(tr("Ctrl+1")), QKeySequence(tr("Ctrl+2")), QKeySequence(tr("Ctrl+4"))};
+    for (size_t i = 0; i < m_docks.size(); ++i) {
+        QDockWidget* dock = m_docks[i];
+        QAction* toggle = dock->toggleViewAction();
+        view->addAction(toggle);
+        QAction* go = new QAction(tr("Go to %1").arg(dock->windowTitle()), this);
+        if (i < std::size(paneKeys))
+            go->setShortcut(paneKeys[i]);
+        connect(go, &QAction::triggered, this, [dock] {
+            dock->show();
+            dock->raise();
+            dock->widget()->setFocus(Qt::ShortcutFocusReason);
+        });
+        addAction(go);
+        m_navigationActions.push_back(go);
+    }
+    QAction* goTraces = new QAction(tr("Go to Traces"), this);
+    goTraces->setShortcut(QKeySequence(tr("Ctrl+3")));
+    connect(goTraces, &QAction::triggered, this, [this] { m_traces->setFocus(Qt::ShortcutFocusReason); });
+    addAction(goTraces);
+    m_navigationActions.push_back(goTraces);
+    view->addSeparator();
+    m_localTimeAction = view->addAction(tr("&Local time"));
+    m_localTimeAction->setCheckable(true);
+    m_localTimeAction->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
+    m_localTimeAction->setToolTip(tr("Show times in this computer's zone instead of UTC"));
+    connect(m_localTimeAction, &QAction::toggled, this, [this](bool local) { setLocalTime(local); });
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    for (const auto& [name, key] : {std::pair{tr("&System"), QStringLiteral("system")}, std::pair{tr("&Light"), QStringLiteral("light")},
+                                    std::pair{tr("&Dark"), QStringLiteral("dark")}}) {
+        QAction* a = theme->addAction(name);
+        a->setCheckable(true);
+        a->setData(key);
+        themes->addAction(a);
+        const QString k = key;
+        connect(a, &QAction::triggered, this, [this, k] { setTheme(k); });
+        m_themeActions.push_back(a);
+    }
+
+    QMenu* investigation = menuBar()->addMenu(tr("&Investigation"));
+    investigation->addAction(m_investigation->previousStepAction());
+    investigation->addAction(m_investigation->nextStepAction());
+    investigation->addSeparator();
+    QAction* pin = investigation->addAction(tr("&Pin with a note…"), this, &MainWindow::pinInteractive);
+    pin->setShortcut(QKeySequence(tr("Ctrl+P")));
+    pin->setToolTip(tr("Pin the selected span or log line, or the chart point under the crosshair, with a note"));
+    QAction* note = investigation->addAction(tr("Add a &note…"), this, &MainWindow::noteInteractive);
+    note->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    investigation->addAction(exportReport);
 
     QMenu* alerts = menuBar()->addMenu(tr("&Alerts"));
     m_fetchAlertsAction = alerts->addAction(tr("&Fetch alerts"), this, &MainWindow::fetchAlerts);
@@ -241,6 +315,7 @@ void MainWindow::createActions()
     alerts->addAction(tr("&Investigate the chosen alert"), m_investigation, &InvestigationPane::investigate);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&Start page"), this, &MainWindow::showWelcome);
     help->addAction(tr("&About Rootline"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
 
@@ -252,6 +327,10 @@ void MainWindow::createActions()
     bar->addSeparator();
     bar->addAction(m_focus->backAction());
     bar->addAction(m_focus->forwardAction());
+    bar->addSeparator();
+    bar->addAction(m_investigation->previousStepAction());
+    bar->addAction(m_investigation->nextStepAction());
+    bar->addAction(pin);
     bar->addSeparator();
     bar->addWidget(new QLabel(tr(" Service "), this));
     m_serviceBox->addItem(tr("All services"), QString());
@@ -270,6 +349,7 @@ Status MainWindow::openCache(const QString& path)
     m_loadedOnce = false;
     m_errorLabel->clear();
     m_focus->reset();
+    m_investigation->startOnAlert(); // a fresh open starts on the firing alert's window
     auto status = m_session->open(path);
     if (!status) {
         m_loadedOnce = true;
@@ -279,7 +359,7 @@ Status MainWindow::openCache(const QString& path)
     m_rangeLabel->setText(tr("%1 · reading…").arg(QFileInfo(path).fileName()));
     RecentInvestigations::add(path);
     rebuildRecentMenu();
-    m_stack->setCurrentWidget(m_panes);
+    showPanes();
     return status;
 }
 
@@ -325,7 +405,25 @@ void MainWindow::rebuildRecentMenu()
 void MainWindow::showWelcome()
 {
     rebuildRecentMenu();
+    if (m_stack->currentWidget() != m_welcome) {
+        // The docks step aside for the start page and come back as they were.
+        m_hiddenDocks.clear();
+        for (QDockWidget* dock : m_docks)
+            if (dock->isVisible()) {
+                m_hiddenDocks.push_back(dock);
+                dock->hide();
+            }
+    }
     m_stack->setCurrentWidget(m_welcome);
+}
+
+void MainWindow::showPanes()
+{
+    if (m_stack->currentWidget() == m_welcome)
+        for (QDockWidget* dock : m_hiddenDocks)
+            dock->show();
+    m_hiddenDocks.clear();
+    m_stack->setCurrentWidget(m_panes);
 }
 
 bool MainWindow::isShowingWelcome() const { return m_stack->currentWidget() == m_welcome; }
@@ -655,9 +753,182 @@ void MainWindow::onFetchFinished(const FetchRunResult& result)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_stack->currentWidget() == m_panes)
+        saveLayout();
     m_fetch->cancel();
     m_session->close(); // cancels workers before the panes go
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::chooseReportFile()
+{
+    const QString suggested = QFileInfo(m_session->path()).completeBaseName() + QStringLiteral("-report.md");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the investigation report"), suggested,
+                                                      tr("Markdown (*.md);;HTML (*.html)"));
+    if (path.isEmpty())
+        return;
+    if (auto s = exportReport(path); !s)
+        QMessageBox::critical(this, tr("Cannot export the report"), QString::fromStdString(s.error().message()));
+}
+
+Status MainWindow::exportReport(const QString& path) { return m_investigation->exportReport(path); }
+
+void MainWindow::pinInteractive()
+{
+    bool ok = false;
+    const QString note = QInputDialog::getText(this, tr("Pin"), tr("A note for the report (optional):"), QLineEdit::Normal, {}, &ok);
+    if (!ok)
+        return;
+    if (auto pinned = m_investigation->pinFocus(note); !pinned)
+        showError(QString::fromStdString(pinned.error().message()));
+    else
+        statusBar()->showMessage(tr("Pinned %1").arg(QString::fromStdString(pinned->label)), 4000);
+}
+
+void MainWindow::noteInteractive()
+{
+    bool ok = false;
+    const QString note = QInputDialog::getMultiLineText(this, tr("Note"), tr("A note on this step, for the report:"), {}, &ok);
+    if (!ok)
+        return;
+    if (auto s = m_investigation->addNote(note); !s)
+        showError(QString::fromStdString(s.error().message()));
+}
+
+void MainWindow::setLocalTime(bool local)
+{
+    fmt::setZone(local ? fmt::Zone::Local : fmt::Zone::Utc);
+    if (m_localTimeAction->isChecked() != local)
+        m_localTimeAction->setChecked(local);
+    QSettings().setValue(QStringLiteral("view/localTime"), local);
+    // Every place that shows a time shows it again, in the new zone.
+    m_logs->model()->refreshTimes();
+    m_timeline->refreshZone();
+    updateFocusLabel();
+    if (const auto& o = m_session->overview())
+        onOverview(*o);
+}
+
+QString MainWindow::theme() const { return m_theme; }
+
+void MainWindow::setTheme(const QString& theme)
+{
+    // "system" follows the desktop (the palette the platform gave at start, and its changes where
+    // Qt reports them); "light" and "dark" are Fusion's palette and a dark one.
+    if (m_systemPalette.isEmpty())
+        m_systemPalette = {qApp->palette(), QVariant::fromValue(qApp->style()->name())};
+    m_theme = theme == QStringLiteral("light") || theme == QStringLiteral("dark") ? theme : QStringLiteral("system");
+    for (QAction* a : m_themeActions)
+        a->setChecked(a->data().toString() == m_theme);
+    QSettings().setValue(QStringLiteral("view/theme"), m_theme);
+    if (m_theme == QStringLiteral("system")) {
+        if (QStyle* style = QStyleFactory::create(m_systemPalette[1].toString()))
+            QApplication::setStyle(style);
+        QApplication::setPalette(m_systemPalette[0].value<QPalette>());
+        return;
+    }
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    if (m_theme == QStringLiteral("light")) {
+        QApplication::setPalette(qApp->style()->standardPalette());
+        return;
+    }
+    QPalette dark;
+    const QColor window(0x2b, 0x2d, 0x30), base(0x1e, 0x1f, 0x22), text(0xdf, 0xe1, 0xe5), mid(0x5a, 0x5d, 0x63);
+    dark.setColor(QPalette::Window, window);
+    dark.setColor(QPalette::WindowText, text);
+    dark.setColor(QPalette::Base, base);
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2b));
+    dark.setColor(QPalette::ToolTipBase, window);
+    dark.setColor(QPalette::ToolTipText, text);
+    dark.setColor(QPalette::Text, text);
+    dark.setColor(QPalette::Button, window);
+    dark.setColor(QPalette::ButtonText, text);
+    dark.setColor(QPalette::BrightText, Qt::white);
+    dark.setColor(QPalette::Link, QColor(0x64, 0xb5, 0xf6));
+    dark.setColor(QPalette::Highlight, QColor(0x1e, 0x88, 0xe5));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Mid, mid);
+    dark.setColor(QPalette::Dark, QColor(0x18, 0x19, 0x1b));
+    dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9d, 0xa3));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        dark.setColor(QPalette::Disabled, role, QColor(0x80, 0x83, 0x88));
+    QApplication::setPalette(dark);
+}
+
+std::vector<std::pair<QString, QString>> MainWindow::shortcutList() const
+{
+    // Every action with a shortcut, from the menus, the toolbar and the window (navigation).
+    std::vector<std::pair<QString, QString>> out;
+    QSet<QAction*> seen;
+    std::vector<QAction*> pending;
+    for (QAction* a : menuBar()->actions())
+        pending.push_back(a);
+    for (QAction* a : actions())
+        pending.push_back(a);
+    while (!pending.empty()) { // menus nest: an explicit stack, not recursion
+        QAction* a = pending.back();
+        pending.pop_back();
+        if (seen.contains(a))
+            continue;
+        seen.insert(a);
+        if (a->menu()) {
+            for (QAction* sub : a->menu()->actions())
+                pending.push_back(sub);
+            continue;
+        }
+        if (a->shortcut().isEmpty())
+            continue;
+        QString text = a->text();
+        text.remove(QLatin1Char('&'));
+        text.remove(QChar(0x2026));
+        out.emplace_back(text.trimmed(), a->shortcut().toString(QKeySequence::NativeText));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    auto* table = new QTableWidget(&dialog);
+    const auto list = shortcutList();
+    table->setColumnCount(2);
+    table->setRowCount(int(list.size()));
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->horizontalHeader()->setStretchLastSection(true);
+    for (int r = 0; r < int(list.size()); ++r) {
+        table->setItem(r, 0, new QTableWidgetItem(list[size_t(r)].first));
+        table->setItem(r, 1, new QTableWidgetItem(list[size_t(r)].second));
+    }
+    table->resizeColumnToContents(0);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(460, 520);
+    dialog.exec();
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (const QByteArray g = settings.value(QStringLiteral("window/geometry")).toByteArray(); !g.isEmpty())
+        restoreGeometry(g);
+    if (const QByteArray st = settings.value(QStringLiteral("window/state")).toByteArray(); !st.isEmpty())
+        restoreState(st, kLayoutVersion);
+    setLocalTime(settings.value(QStringLiteral("view/localTime"), false).toBool());
+    setTheme(settings.value(QStringLiteral("view/theme"), QStringLiteral("system")).toString());
 }
 
 } // namespace rootline

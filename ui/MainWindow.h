@@ -1,20 +1,25 @@
 #pragma once
 
-// The main window: the timeline on top, logs and traces side by side below, a toolbar with the
-// focus history and service, a status bar with the cache's range and counts, the focus window
-// and the last error. File → Open / Recent, and drag-and-drop of a .rootline file. Started with
-// nothing to open, it shows the start page (WelcomePage) until a cache opens.
-// Panes are created here and talk only through the Focus.
+// The main window (the workbench, issue 10 §4): the panes are docks — metrics and the guided
+// investigation across the top, logs on the left, the trace view in the middle — whose layout is
+// restored at start (restoreSettings). A toolbar with the focus history, the guided walk and the
+// service; a status bar with the cache's range and counts and the last error. File → Open / Recent
+// / Export report, View → UTC or local time and the theme (system, light, dark), Help → Keyboard
+// shortcuts (every navigation has one). Drag and drop: a .rootline opens, anything else (files and
+// folders) goes to the import dialog. Started with nothing to open, it shows the start page
+// (WelcomePage) until a cache opens. Panes are created here and talk only through the Focus.
 
 #include "core/Result.h"
 #include "sources/Source.h"
 
 #include <QMainWindow>
+#include <QVariantList>
 
 #include <vector>
 
 class QAction;
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QSplitter;
@@ -90,6 +95,20 @@ public:
     // the installed original is read-only, and investigations saved into the copy are kept.
     Status openSampleIncident();
 
+    // File → Export report…: the investigation's report, with its pins and notes.
+    Status exportReport(const QString& path);
+    // View → Local time (false: UTC). One setting for every pane (fmt::setZone).
+    void setLocalTime(bool local);
+    // View → Theme: "system", "light" or "dark".
+    void setTheme(const QString& theme);
+    QString theme() const;
+    // Help → Keyboard shortcuts: (action, shortcut) for every action that has one.
+    std::vector<std::pair<QString, QString>> shortcutList() const;
+    // The dock layout, geometry, zone and theme of the last session (main() calls it; tests don't).
+    void restoreSettings();
+    void saveLayout() const;
+    const std::vector<QDockWidget*>& docks() const { return m_docks; }
+
 signals:
     // Emitted once per opened cache when its panes have loaded (see CacheSession::loaded).
     void loaded();
@@ -101,6 +120,11 @@ protected:
 
 private:
     void createActions();
+    void showPanes();
+    void chooseReportFile();
+    void pinInteractive();
+    void noteInteractive();
+    void showShortcuts();
     void chooseFile();
     void rebuildRecentMenu();
     void showAbout();
@@ -123,8 +147,14 @@ private:
     QStackedWidget* m_stack;
     WelcomePage* m_welcome;
     QString m_sampleIncident;
-    QSplitter* m_vertical;
-    QSplitter* m_horizontal;
+    std::vector<QDockWidget*> m_docks;
+    std::vector<QDockWidget*> m_hiddenDocks; // shown again when the start page gives way
+    std::vector<QAction*> m_navigationActions;
+    std::vector<QAction*> m_themeActions;
+    QAction* m_localTimeAction = nullptr;
+    QString m_theme = QStringLiteral("system");
+    QVariantList m_systemPalette; // the platform's palette and style name, for "system"
+    static constexpr int kLayoutVersion = 1;
     QMenu* m_recentMenu = nullptr;
     QComboBox* m_serviceBox;
     QLabel* m_rangeLabel;

@@ -102,6 +102,7 @@ TimelinePane::TimelinePane(CacheSession* session, Focus* focus, QWidget* parent)
     m_plot->selectionRect()->setBrush(QColor(kFocusColor.red(), kFocusColor.green(), kFocusColor.blue(), 50));
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setMouseTracking(true);
+    m_plot->installEventFilter(this);
     connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this, [this](const QRect&, QMouseEvent*) {
         if (m_rects.empty())
             return;
@@ -132,9 +133,22 @@ TimelinePane::TimelinePane(CacheSession* session, Focus* focus, QWidget* parent)
         if (m_data)
             rebuild();
     });
-    connect(m_focus, &Focus::windowChanged, this, [this] {
+    connect(m_focus, &Focus::windowChanged, this, [this](TimeWindow w) {
         updateShading();
+        // A window chosen elsewhere (a guided step, Back, the investigation) is zoomed to, with
+        // half its length on each side; the user's own drag keeps the view it was made in.
+        if (!m_brushing && w != TimeWindow::all()) {
+            const TimeWindow view = w.widened(w.length() / 2);
+            if (m_rects.empty())
+                m_pendingView = view;
+            else
+                setViewWindow(view);
+        }
         m_plot->replot();
+    });
+    connect(m_focus, &Focus::cursorTimeChanged, this, [this](Timestamp t, bool has) {
+        m_crosshairTime = has ? std::optional<Timestamp>(t) : std::nullopt;
+        updateCrosshair();
     });
     showMessage(tr("Open a cache (File → Open) or drop a .rootline file here"));
 }
@@ -263,6 +277,7 @@ void TimelinePane::scheduleReload()
 void TimelinePane::showMessage(const QString& text)
 {
     m_applying = true;
+    m_crosshair.clear();
     m_plot->clearPlottables();
     m_plot->clearItems();
     m_plot->plotLayout()->clear();
@@ -302,8 +317,14 @@ void TimelinePane::rebuild()
         return;
     }
     m_applying = true;
-    const QCPRange keepRange = m_rects.empty() ? rangeOf(m_fullRange.isValid() && m_fullRange != TimeWindow::all() ? m_fullRange : m_data->view)
-                                               : m_rects.back()->axis(QCPAxis::atBottom)->range();
+    QCPRange keepRange = m_rects.empty() ? rangeOf(m_fullRange.isValid() && m_fullRange != TimeWindow::all() ? m_fullRange : m_data->view)
+                                         : m_rects.back()->axis(QCPAxis::atBottom)->range();
+    // A zoom asked for before the rows existed (the panes open on the alert's window): the data
+    // was read for the whole range, so a reload at the new resolution follows.
+    const bool zoomPending = m_pendingView.has_value();
+    if (m_pendingView)
+        keepRange = rangeOf(*m_pendingView);
+    m_pendingView.reset();
     m_plot->clearPlottables();
     m_plot->clearItems();
     m_plot->plotLayout()->clear();
@@ -335,7 +356,7 @@ void TimelinePane::rebuild()
 
     auto* margins = new QCPMarginGroup(m_plot);
     auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
-    ticker->setDateTimeSpec(Qt::UTC);
+    ticker->setDateTimeSpec(fmt::zone() == fmt::Zone::Utc ? Qt::UTC : Qt::LocalTime);
     QList<QCPAxis*> xAxes;
     for (int r = 0; r < rows.size(); ++r) {
         auto* rect = new QCPAxisRect(m_plot);
@@ -347,6 +368,8 @@ void TimelinePane::rebuild()
         xAxes << x;
         x->setTicker(ticker);
         x->setTickLabels(r == rows.size() - 1);
+        if (r == rows.size() - 1)
+            x->setLabel(tr("time (%1)").arg(fmt::zoneName())); // every time shown names its zone
         for (QCPAxis* a : {x, y}) {
             a->setBasePen(QPen(grid, 1));
             a->setTickPen(QPen(grid, 1));
@@ -500,6 +523,34 @@ void TimelinePane::rebuild()
             }
         }
     }
+    drawMarks(pal);
+    // The crosshair: one line per row on its own buffered layer, moved without a full replot.
+    if (!m_plot->layer(QStringLiteral("crosshair"))) {
+        m_plot->addLayer(QStringLiteral("crosshair"), m_plot->layer(QStringLiteral("overlay")), QCustomPlot::limAbove);
+        m_plot->layer(QStringLiteral("crosshair"))->setMode(QCPLayer::lmBuffered);
+    }
+    m_crosshair.clear();
+    for (QCPAxisRect* rect : m_rects) {
+        auto* line = new QCPItemStraightLine(m_plot);
+        line->setLayer(QStringLiteral("crosshair"));
+        line->setClipAxisRect(rect);
+        line->setPen(QPen(kFocusColor, 1));
+        line->setSelectable(false);
+        for (auto* p : {line->point1, line->point2}) {
+            p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            p->setAxisRect(rect);
+            p->setTypeX(QCPItemPosition::ptPlotCoords);
+            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        m_crosshair.push_back(line);
+    }
+    for (auto* line : m_crosshair) {
+        line->setVisible(m_crosshairTime.has_value());
+        if (m_crosshairTime) {
+            line->point1->setCoords(m_crosshairTime->toSecondsDouble(), 0);
+            line->point2->setCoords(m_crosshairTime->toSecondsDouble(), 1);
+        }
+    }
     for (QCPAxisRect* rect : m_rects) {
         QCPAxis* x = rect->axis(QCPAxis::atBottom);
         x->setRange(keepRange);
@@ -509,6 +560,8 @@ void TimelinePane::rebuild()
     updateShading();
     m_plot->replot();
     m_applying = false;
+    if (zoomPending)
+        scheduleReload();
 }
 
 void TimelinePane::onRangeChanged()
@@ -577,7 +630,118 @@ void TimelinePane::selectWindow(TimeWindow window)
 {
     if (!window.isValid())
         return;
+    m_brushing = true;
     m_focus->setWindow(window);
+    m_brushing = false;
+}
+
+void TimelinePane::hoverAt(int x)
+{
+    if (m_rects.empty())
+        return;
+    QCPAxisRect* rect = m_rects.back();
+    if (x < rect->left() || x > rect->right()) {
+        m_focus->clearCursorTime();
+        return;
+    }
+    m_focus->setCursorTime(Timestamp::fromSecondsDouble(rect->axis(QCPAxis::atBottom)->pixelToCoord(x)));
+}
+
+void TimelinePane::setMarks(const TimelineMarks& marks)
+{
+    m_marks = marks;
+    if (m_data)
+        rebuild();
+}
+
+void TimelinePane::refreshZone()
+{
+    if (m_data)
+        rebuild();
+}
+
+void TimelinePane::updateCrosshair()
+{
+    if (m_crosshair.empty())
+        return;
+    for (QCPItemStraightLine* line : m_crosshair) {
+        line->setVisible(m_crosshairTime.has_value());
+        if (m_crosshairTime) {
+            line->point1->setCoords(m_crosshairTime->toSecondsDouble(), 0);
+            line->point2->setCoords(m_crosshairTime->toSecondsDouble(), 1);
+        }
+    }
+    // Only the crosshair's own layer is re-rendered (style.md §7).
+    if (QCPLayer* layer = m_plot->layer(QStringLiteral("crosshair")))
+        layer->replot();
+}
+
+void TimelinePane::drawMarks(const QPalette& pal)
+{
+    QFont small = font();
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
+    auto place = [](QCPItemPosition* p, QCPAxisRect* rect) {
+        p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        p->setAxisRect(rect);
+        p->setTypeX(QCPItemPosition::ptPlotCoords);
+        p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    };
+    auto band = [&](const TimelineMarks::Band& b, QColor fill, QColor edge, bool labelled) {
+        for (size_t r = 0; r < m_rects.size(); ++r) {
+            auto* shade = new QCPItemRect(m_plot);
+            shade->setLayer(QStringLiteral("background"));
+            shade->setClipAxisRect(m_rects[r]);
+            place(shade->topLeft, m_rects[r]);
+            place(shade->bottomRight, m_rects[r]);
+            shade->topLeft->setCoords(b.window.from.toSecondsDouble(), 0);
+            shade->bottomRight->setCoords(b.window.to.toSecondsDouble(), 1);
+            shade->setPen(QPen(edge, 1, Qt::DotLine));
+            shade->setBrush(fill);
+            shade->setSelectable(false);
+            shade->setProperty("mark", QStringLiteral("band"));
+            if (r == 0 && labelled) {
+                auto* label = new QCPItemText(m_plot);
+                label->setClipAxisRect(m_rects[r]);
+                place(label->position, m_rects[r]);
+                label->position->setCoords(b.window.from.toSecondsDouble(), 0.98);
+                label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+                label->setText(b.label);
+                label->setFont(small);
+                label->setColor(edge);
+            }
+        }
+    };
+    for (const auto& b : m_marks.burnWindows)
+        band(b, QColor(0xef, 0x6c, 0x00, b.firing ? 26 : 12), QColor(0xef, 0x6c, 0x00, 160), false);
+    for (const auto& b : m_marks.firing)
+        band(b, QColor(0xd3, 0x2f, 0x2f, 34), QColor(0xd3, 0x2f, 0x2f, 180), true);
+    const QColor deployColor(0x2e, 0x7d, 0x32);
+    for (const auto& d : m_marks.deploys) {
+        for (size_t r = 0; r < m_rects.size(); ++r) {
+            auto* line = new QCPItemStraightLine(m_plot);
+            line->setClipAxisRect(m_rects[r]);
+            line->setPen(QPen(deployColor, 1, Qt::DashDotLine));
+            place(line->point1, m_rects[r]);
+            place(line->point2, m_rects[r]);
+            line->point1->setCoords(d.time.toSecondsDouble(), 0);
+            line->point2->setCoords(d.time.toSecondsDouble(), 1);
+            line->setProperty("mark", QStringLiteral("deploy"));
+            line->setSelectable(false);
+            if (r + 1 == m_rects.size()) {
+                auto* label = new QCPItemText(m_plot);
+                label->setClipAxisRect(m_rects[r]);
+                place(label->position, m_rects[r]);
+                label->position->setCoords(d.time.toSecondsDouble(), 0.02);
+                label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+                label->setText(QStringLiteral("⇪ ") + d.label);
+                label->setFont(small);
+                label->setColor(deployColor);
+                QColor fill = pal.color(QPalette::Base);
+                fill.setAlpha(200);
+                label->setBrush(fill);
+            }
+        }
+    }
 }
 
 TimeWindow TimelinePane::viewWindow() const
@@ -688,6 +852,7 @@ void TimelinePane::onMouseMove(QMouseEvent* event)
 {
     if (event->buttons() != Qt::NoButton)
         return;
+    hoverAt(event->pos().x());
     if (auto e = exemplarAt(event->pos())) {
         m_plot->setCursor(Qt::PointingHandCursor);
         QToolTip::showText(event->globalPosition().toPoint(),
@@ -700,6 +865,13 @@ void TimelinePane::onMouseMove(QMouseEvent* event)
         m_plot->unsetCursor();
         QToolTip::hideText();
     }
+}
+
+bool TimelinePane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_plot && event->type() == QEvent::Leave)
+        m_focus->clearCursorTime();
+    return QWidget::eventFilter(watched, event);
 }
 
 void TimelinePane::resizeEvent(QResizeEvent* event)

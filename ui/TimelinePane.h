@@ -5,15 +5,21 @@
 // clickable diamonds (click → Focus trace), firing alerts as markers, the focus window shaded.
 // Dragging selects a time window (→ Focus window), the wheel zooms, and the series shown are
 // chosen from the "Series" menu. qcustomplot.h is included by the .cpp only.
+// One time axis with the other panes (issue 10 §2): hovering moves the Focus crosshair
+// (cursorTime) and the crosshair set anywhere is drawn here, on its own buffered layer; a focus
+// window set elsewhere (a guided step, Back) zooms the axis to it with a margin on each side.
+// Behind the series: deploys, SLO burn-rate windows and the alert's firing band (setMarks).
 
 #include "PlotSpec.h"
 #include "TimelineData.h"
+#include "TimelineMarks.h"
 
 #include <QWidget>
 #include <optional>
 
 class QCustomPlot;
 class QCPAxisRect;
+class QCPItemStraightLine;
 class QLabel;
 class QMenu;
 class QTimer;
@@ -53,6 +59,15 @@ public:
     int alertCount() const { return m_data ? int(m_data->alerts.size()) : 0; }
     int rowCount() const { return int(m_rects.size()); }
     bool isLoaded() const { return m_data.has_value(); }
+    // The time the crosshair marks on the charts (the Focus cursor); nullopt when hidden.
+    std::optional<Timestamp> crosshairTime() const { return m_crosshairTime; }
+    // What a hover at x (plot widget pixels) does: moves the Focus cursor to that time.
+    void hoverAt(int x);
+    // Deploys, burn-rate windows and the firing band drawn behind the series.
+    void setMarks(const TimelineMarks& marks);
+    const TimelineMarks& marks() const { return m_marks; }
+    // The display zone changed (fmt::setZone): the axis is labelled again.
+    void refreshZone();
 
     // The exemplar nearest to a point of the plot widget within `radius` pixels, if any.
     std::optional<PlotExemplar> exemplarAt(QPoint plotPos, double radius = 8) const;
@@ -71,6 +86,7 @@ signals:
 protected:
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void onOpened();
@@ -81,6 +97,8 @@ private:
     void apply(TimelineData data);
     void rebuild();
     void updateShading();
+    void drawMarks(const QPalette& pal);
+    void updateCrosshair();
     void updateTicker();
     void rebuildSeriesMenu();
     void onRangeChanged();
@@ -110,6 +128,11 @@ private:
     QPoint m_pressPos;
     bool m_applying = false;
     QueryBar* m_queryBar = nullptr;
+    TimelineMarks m_marks;
+    std::optional<Timestamp> m_crosshairTime;
+    std::vector<QCPItemStraightLine*> m_crosshair;
+    bool m_brushing = false;                // the focus window comes from this pane's drag
+    std::optional<TimeWindow> m_pendingView; // a zoom asked for before the rows existed
 };
 
 } // namespace rootline

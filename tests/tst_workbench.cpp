@@ -1,0 +1,348 @@
+// The workbench window (issue 10 §2–§4) offscreen over the sample incident at 5 %: the panes start
+// on the alert's window, share one time axis (brush, crosshair), follow exemplars, trace ids and
+// spans, and the guided walk moves them step by step — with Back and Forward, pins, notes and the
+// exported report. Everything is driven through the real widgets and the Focus; waits are QTRY_*.
+#include "CacheSession.h"
+#include "Focus.h"
+#include "Format.h"
+#include "InvestigationPane.h"
+#include "LogPane.h"
+#include "LogTableModel.h"
+#include "MainWindow.h"
+#include "TimelinePane.h"
+#include "TraceListModel.h"
+#include "TracePane.h"
+#include "cache/CacheReader.h"
+#include "trace/TraceView.h"
+#include "trace/TraceViewState.h"
+#include "sample/SampleCache.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <qcustomplot.h>
+
+using namespace rootline;
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_path;
+
+    // A window over the sample, shown and loaded, with its investigation finished.
+    static std::unique_ptr<MainWindow> openWindow(const QString& path)
+    {
+        auto window = std::make_unique<MainWindow>();
+        window->resize(1500, 950);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            return nullptr;
+        QSignalSpy loaded(window.get(), &MainWindow::loaded);
+        if (!window->openCache(path).ok() || !loaded.wait(120'000))
+            return nullptr;
+        return window;
+    }
+
+    static Span spanOf(MainWindow& w, TraceId trace, SpanId span)
+    {
+        auto spans = w.session()->reader()->traceSpans(trace);
+        if (spans)
+            for (const auto& s : *spans)
+                if (s.spanId == span)
+                    return s;
+        return {};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_path = m_dir.filePath(QStringLiteral("sample.rootline"));
+        SampleOptions options;
+        options.seed = 7;
+        options.scale = 0.05;
+        auto stats = writeSampleCache(m_path.toStdString(), options);
+        QVERIFY2(stats.ok(), stats ? "" : stats.error().message().c_str());
+    }
+
+    void opensOnTheAlertsWindow()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        InvestigationPane* inv = w->investigationPane();
+        QTRY_VERIFY_WITH_TIMEOUT(!inv->isRunning() && inv->result().has_value(), 60'000);
+        const InvestigationState& st = *inv->result();
+        QVERIFY(st.alert.has_value());
+        // Not the cache's start (12:00): the alert's window, and every pane on it.
+        QCOMPARE(w->focus()->window(), st.window);
+        QCOMPARE(w->focus()->service(), QString::fromStdString(st.service));
+        QCOMPARE(w->logPane()->query().window, st.window);
+        QTRY_COMPARE(w->tracePane()->query().window, st.window);
+        const TimeWindow view = w->timelinePane()->viewWindow();
+        QVERIFY(view.from <= st.window.from && st.window.to <= view.to);
+        QVERIFY(view.length() < w->timelinePane()->fullRange().length());
+        QCOMPARE(inv->currentStep(), 0);
+        // The start is where the history begins: nothing to go back to.
+        QVERIFY(!w->focus()->canGoBack());
+        // The timeline draws the alert's firing band and the burn-rate windows behind it.
+        QVERIFY(!w->timelinePane()->marks().firing.empty());
+        QVERIFY(!w->timelinePane()->marks().burnWindows.empty());
+    }
+
+    void brushingTheTimelineChangesTheLogRows()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        LogTableModel* logs = w->logPane()->model();
+        QVERIFY(logs->rowCount() > 0);
+        const qint64 firstBefore = logs->rowIdAt(0);
+        const TimeWindow full = w->timelinePane()->fullRange();
+        const TimeWindow brushed{full.from + full.length() / 10, full.from + full.length() / 5};
+        w->timelinePane()->selectWindow(brushed); // what a drag on the plot does
+        QCOMPARE(w->focus()->window(), brushed);
+        QVERIFY(logs->rowCount() > 0);
+        QVERIFY(logs->rowIdAt(0) != firstBefore);
+        for (int r = 0; r < logs->rowCount(); ++r)
+            QVERIFY(brushed.contains(logs->timeAt(r)));
+        QTRY_COMPARE(w->tracePane()->query().window, brushed);
+    }
+
+    void clickingAnExemplarOpensItsTrace()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        TimelinePane* timeline = w->timelinePane();
+        QTRY_VERIFY(timeline->exemplarCount() > 0);
+        QCustomPlot* plot = timeline->plotWidget();
+        std::optional<QPoint> at;
+        for (int i = 0; i < timeline->exemplarCount() && !at; ++i)
+            if (auto p = timeline->exemplarPosition(i); p && plot->rect().contains(*p) && timeline->exemplarAt(*p))
+                at = p;
+        QVERIFY(at.has_value());
+        const TraceId expected = timeline->exemplarAt(*at)->traceId;
+        QTest::mouseClick(plot, Qt::LeftButton, {}, *at);
+        QCOMPARE(w->focus()->traceId(), expected);
+        // The trace view (waterfall and flame graph share its state) shows it.
+        QTRY_VERIFY_WITH_TIMEOUT(!w->tracePane()->isTraceLoading() && w->tracePane()->traceView()->state()->hasTrace(), 30'000);
+    }
+
+    void clickingATraceIdInALogLineOpensTheTrace()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        w->focus()->clearWindow();
+        LogTableModel* logs = w->logPane()->model();
+        int row = -1;
+        for (int r = 0; r < logs->rowCount() && row < 0; ++r)
+            if (logs->traceIdAt(r).isValid())
+                row = r;
+        QVERIFY(row >= 0);
+        QTableView* view = w->logPane()->view();
+        view->scrollTo(logs->index(row, LogTableModel::TraceColumn));
+        const QRect cell = view->visualRect(logs->index(row, LogTableModel::TraceColumn));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(w->focus()->traceId(), logs->traceIdAt(row));
+        QTRY_VERIFY_WITH_TIMEOUT(!w->tracePane()->isTraceLoading() && w->tracePane()->traceView()->state()->hasTrace(), 30'000);
+    }
+
+    void selectingASpanFiltersTheLogsToItsTrace()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        const InvestigationState& st = *w->investigationPane()->result();
+        auto trace = parseTraceId(st.focusTraceId);
+        auto span = parseSpanId(st.focusSpanId);
+        QVERIFY(trace && span);
+        w->focus()->clearWindow();
+        w->focus()->setService({});
+        w->focus()->setSpan(*trace, *span); // what selecting a span in either trace view does
+        QVERIFY(w->logPane()->traceOnly());
+        QCOMPARE(w->logPane()->query().traceId, std::optional<TraceId>(*trace));
+        LogTableModel* logs = w->logPane()->model();
+        QVERIFY(logs->rowCount() > 0);
+        for (int r = 0; r < logs->rowCount(); ++r)
+            QCOMPARE(logs->traceIdAt(r), *trace);
+    }
+
+    void nextWalksFromTheAlertToThePaymentSpan_andBackAndForwardRestore()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        InvestigationPane* inv = w->investigationPane();
+        const InvestigationState st = *inv->result();
+        QCOMPARE(inv->currentStep(), int(StepKind::Alert));
+        QAction* next = inv->nextStepAction();
+        QVERIFY(next->isEnabled());
+
+        next->trigger(); // the SLI: the chart on the window
+        QCOMPARE(inv->currentStep(), int(StepKind::Sli));
+        QCOMPARE(w->focus()->window(), st.window);
+
+        next->trigger(); // the logs: errors of the service the evidence names, in the window
+        QCOMPARE(inv->currentStep(), int(StepKind::Logs));
+        QCOMPARE(w->focus()->service(), QStringLiteral("payment"));
+        QCOMPARE(w->logPane()->query().minSeverity, int(Severity::Error));
+        QCOMPARE(w->logPane()->query().window, st.window);
+        LogTableModel* logs = w->logPane()->model();
+        QVERIFY(logs->rowCount() > 0);
+        for (int r = 0; r < logs->rowCount(); ++r)
+            QVERIFY(logs->index(r, 0).data(LogTableModel::SeverityRole).toInt() >= int(Severity::Error));
+        const FocusState logsStep = w->focus()->state();
+
+        next->trigger(); // the failing traces, exemplars first: one is open
+        QCOMPARE(inv->currentStep(), int(StepKind::Traces));
+        QVERIFY(w->focus()->traceId().isValid());
+        QCOMPARE(w->logPane()->query().minSeverity, 0);
+
+        next->trigger(); // the span that explains it: payment's failing call to the gateway
+        QCOMPARE(inv->currentStep(), int(StepKind::Span));
+        QCOMPARE(QString::fromStdString(w->focus()->traceId().toHex()), QString::fromStdString(st.focusTraceId));
+        QCOMPARE(QString::fromStdString(w->focus()->spanId().toHex()), QString::fromStdString(st.focusSpanId));
+        const Span span = spanOf(*w, w->focus()->traceId(), w->focus()->spanId());
+        QVERIFY(span.resource);
+        QCOMPARE(QString::fromStdString(span.resource->serviceName), QStringLiteral("payment"));
+        QVERIFY(span.isError());
+        // Selected in the trace views (one state for the waterfall and the flame graph).
+        QTRY_VERIFY_WITH_TIMEOUT(!w->tracePane()->isTraceLoading() && w->tracePane()->traceView()->state()->selected() >= 0, 30'000);
+        const FocusState spanStep = w->focus()->state();
+
+        next->trigger(); // the logs of that trace
+        QCOMPARE(inv->currentStep(), int(StepKind::TraceLogs));
+        QVERIFY(w->logPane()->traceOnly());
+        QVERIFY(logs->rowCount() > 0);
+        for (int r = 0; r < logs->rowCount(); ++r)
+            QCOMPARE(logs->traceIdAt(r), w->focus()->traceId());
+
+        // Back restores the span step, and again through the traces to the logs step; Forward
+        // walks on again.
+        w->focus()->back();
+        QCOMPARE(w->focus()->state(), spanStep);
+        QVERIFY(!w->logPane()->traceOnly());
+        w->focus()->back();
+        w->focus()->back();
+        QCOMPARE(w->focus()->state(), logsStep);
+        QCOMPARE(w->logPane()->query().minSeverity, int(Severity::Error));
+        w->focus()->forward();
+        w->focus()->forward();
+        QCOMPARE(w->focus()->state(), spanStep);
+
+        // Previous goes one step back in the walk.
+        inv->previousStepAction()->trigger();
+        QCOMPARE(inv->currentStep(), int(StepKind::Span));
+    }
+
+    void theCrosshairIsOneTimeInEveryPane()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        TimelinePane* timeline = w->timelinePane();
+        QCustomPlot* plot = timeline->plotWidget();
+        QVERIFY(plot->axisRectCount() > 0);
+        QCPAxisRect* rect = plot->axisRect(plot->axisRectCount() - 1);
+        const QPoint at(rect->left() + rect->width() / 2, rect->top() + rect->height() / 2);
+        QTest::mouseMove(plot, at);
+        QTRY_VERIFY(w->focus()->cursorTime().has_value());
+        const Timestamp t = *w->focus()->cursorTime();
+        QCOMPARE(timeline->crosshairTime(), std::optional<Timestamp>(t));
+        // The log pane marks the nearest row.
+        LogTableModel* logs = w->logPane()->model();
+        QVERIFY(w->logPane()->cursorRow() >= 0);
+        QCOMPARE(w->logPane()->cursorRow(), logs->nearestRow(t));
+        // The trace views mark the same time.
+        QCOMPARE(w->tracePane()->traceView()->state()->cursorTime(), std::optional<Timestamp>(t));
+        // Hovering a log row moves the crosshair to that row's time, on the charts too.
+        const int row = std::min(3, logs->rowCount() - 1);
+        w->focus()->setCursorTime(logs->timeAt(row));
+        QCOMPARE(timeline->crosshairTime(), std::optional<Timestamp>(logs->timeAt(row)));
+        QCOMPARE(logs->timeAt(w->logPane()->cursorRow()), logs->timeAt(row));
+        // Hover never makes history.
+        QVERIFY(!w->focus()->canGoBack());
+    }
+
+    void pinsAndNotesAppearInTheExportedReport()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        InvestigationPane* inv = w->investigationPane();
+        inv->goToStep(int(StepKind::Span));
+        auto pinned = inv->pinFocus(QStringLiteral("the gateway call times out at exactly 5 s"));
+        QVERIFY2(pinned.ok(), pinned ? "" : pinned.error().message().c_str());
+        QCOMPARE(QString::fromStdString(pinned->kind), QStringLiteral("span"));
+        // A log line.
+        w->focus()->setState(FocusState{});
+        LogTableModel* logs = w->logPane()->model();
+        QVERIFY(logs->rowCount() > 0);
+        w->focus()->setLogRow(logs->rowIdAt(0));
+        auto log = inv->pinFocus(QStringLiteral("first line of the cache"));
+        QVERIFY(log.ok());
+        QCOMPARE(QString::fromStdString(log->kind), QStringLiteral("log"));
+        // A chart point (the crosshair's time).
+        w->focus()->setState(FocusState{});
+        w->focus()->setCursorTime(inv->result()->window.from);
+        auto point = inv->pinFocus(QStringLiteral("the SLI leaves its baseline here"));
+        QVERIFY(point.ok());
+        QVERIFY(inv->addNote(QStringLiteral("rolled back payment at 15:02")).ok());
+
+        const QString path = m_dir.filePath(QStringLiteral("report.md"));
+        auto exported = w->exportReport(path);
+        QVERIFY2(exported.ok(), exported ? "" : exported.error().message().c_str());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString report = QString::fromUtf8(file.readAll());
+        // The CLI's report (same function), with the pins and notes.
+        QVERIFY(report.contains(QStringLiteral("CheckoutAvailabilityBurnRate")));
+        QVERIFY(report.contains(QStringLiteral("Pinned")));
+        QVERIFY(report.contains(QString::fromStdString(pinned->label)));
+        QVERIFY(report.contains(QStringLiteral("the gateway call times out at exactly 5 s")));
+        QVERIFY(report.contains(QStringLiteral("first line of the cache")));
+        QVERIFY(report.contains(QStringLiteral("the SLI leaves its baseline here")));
+        QVERIFY(report.contains(QStringLiteral("rolled back payment at 15:02")));
+        QVERIFY(inv->reportMarkdown().contains(QStringLiteral("rolled back payment at 15:02")));
+    }
+
+    void everyNavigationHasAListedShortcut()
+    {
+        MainWindow w;
+        const auto list = w.shortcutList();
+        QStringList names;
+        for (const auto& [name, keys] : list) {
+            QVERIFY(!keys.isEmpty());
+            names << name;
+        }
+        for (const char* expected : {"Back", "Forward", "Next step", "Previous step", "Clear time window", "Reset timeline zoom",
+                                     "Go to Metrics", "Go to Logs", "Go to Investigation", "Go to Traces", "Pin with a note", "Export report",
+                                     "Local time", "Keyboard shortcuts"})
+            QVERIFY2(names.contains(QString::fromLatin1(expected)), expected);
+    }
+
+    void localTimeIsOneSettingWithTheZoneShown()
+    {
+        MainWindow w;
+        QCOMPARE(w.logPane()->model()->headerData(LogTableModel::TimeColumn, Qt::Horizontal).toString(), QStringLiteral("Time (UTC)"));
+        w.setLocalTime(true);
+        QCOMPARE(fmt::zone(), fmt::Zone::Local);
+        QVERIFY(w.logPane()->model()->headerData(LogTableModel::TimeColumn, Qt::Horizontal).toString().contains(fmt::zoneName()));
+        w.setLocalTime(false);
+        QCOMPARE(fmt::zone(), fmt::Zone::Utc);
+    }
+
+    void panesAreDocks()
+    {
+        MainWindow w;
+        QCOMPARE(int(w.docks().size()), 3);
+        for (QDockWidget* d : w.docks())
+            QVERIFY(!d->objectName().isEmpty()); // saveState names them
+        w.setTheme(QStringLiteral("dark"));
+        QCOMPARE(w.theme(), QStringLiteral("dark"));
+        QVERIFY(qApp->palette().color(QPalette::Base).lightness() < 80);
+        w.setTheme(QStringLiteral("system"));
+        QCOMPARE(w.theme(), QStringLiteral("system"));
+    }
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"
