@@ -91,7 +91,8 @@ QString SpanInspector::traceSummaryHtml() const
     if (L.orphanCount())
         html += row(tr("orphans"), tr("%1 spans under %2 missing parents").arg(L.orphanCount()).arg(L.placeholderCount()));
     if (m_traceLogs)
-        html += row(tr("logs"), QStringLiteral("%1 — <a href='logs:trace'>%2</a>").arg(fmt::count(*m_traceLogs), tr("show the trace's logs")));
+        html += row(tr("logs"), *m_traceLogs > 0 ? QStringLiteral("%1 — <a href='logs:trace'>%2</a>").arg(fmt::count(*m_traceLogs), tr("show the trace's logs"))
+                                                 : tr("none carry this trace's id"));
     html += QStringLiteral("</table>");
     if (!L.skew().empty()) {
         html += QStringLiteral("<h4>") + tr("Clock corrections") + QStringLiteral(" (%1)</h4><table cellspacing=0>")
@@ -101,7 +102,10 @@ QString SpanInspector::traceSummaryHtml() const
         html += QStringLiteral("</table>");
     }
     html += QStringLiteral("<h4>") + tr("Self time by service") + QStringLiteral("</h4><table cellspacing=0>");
-    const Duration total = L.bounds().length();
+    // Shares of the trace's summed self time (parallel work makes that more than its duration).
+    Duration total;
+    for (const auto& st : L.serviceSelfTimes())
+        total = total + st.self;
     for (const auto& st : L.serviceSelfTimes()) {
         const double pct = total.count() > 0 ? 100.0 * double(st.self.count()) / double(total.count()) : 0;
         html += row(swatch(st.service) + esc(st.service),

@@ -16,8 +16,8 @@ class TraceMinimap final : public QWidget {
     Q_OBJECT
 public:
     explicit TraceMinimap(TraceViewState* state, QWidget* parent = nullptr);
-    QSize sizeHint() const override { return {600, 44}; }
-    QSize minimumSizeHint() const override { return {100, 30}; }
+    QSize sizeHint() const override { return {600, 36}; }
+    QSize minimumSizeHint() const override { return {100, 24}; }
 
 protected:
     void paintEvent(QPaintEvent* event) override;
