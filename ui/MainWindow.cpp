@@ -16,6 +16,7 @@
 #include "SourcesDialog.h"
 #include "AboutDialog.h"
 #include "RecentInvestigations.h"
+#include "RejectionsDialog.h"
 #include "WelcomePage.h"
 #include "core/Clock.h"
 #include "sources/SourcesFile.h"
@@ -256,6 +257,12 @@ void MainWindow::createActions()
     clearWindow->setShortcut(Qt::Key_Escape);
     view->addAction(tr("&Reset timeline zoom"), m_timeline, &TimelinePane::resetView)->setShortcut(QKeySequence(tr("Ctrl+0")));
     view->addAction(tr("Clear selected &trace"), this, [this] { m_focus->setTrace({}); })->setShortcut(QKeySequence(tr("Ctrl+Shift+T")));
+    // What imports and fetches could not read, as `rootline-cli stats` lists them (issue 12 item 4).
+    view->addAction(tr("Re&jected records…"), this, [this] {
+        auto* rejections = new RejectionsDialog(m_session, this);
+        rejections->setAttribute(Qt::WA_DeleteOnClose);
+        rejections->open();
+    });
     view->addSeparator();
     // Every pane is a dock; a shortcut brings each forward and gives it the keyboard.
     const QKeySequence paneKeys[] = {QKeySequence(tr("Ctrl+1")), QKeySequence(tr("Ctrl+2")), QKeySequence(tr("Ctrl+4"))};
