@@ -224,13 +224,37 @@ struct MetricQuery {
     LogQuery logs;
     int64_t rangeNs = 0;
     bool summed = false; // sum(count_over_time(…)): one series without labels
+    std::vector<std::string> by; // sum by (a, b) (count_over_time(…)): one series per value of a, b
 };
 
 // count_over_time(<log query>[<range>]), or sum(…) of it
 std::optional<std::string> parseMetricQuery(std::string_view q, MetricQuery& out)
 {
-    const std::string_view sum = "sum(";
-    if (q.substr(0, sum.size()) == sum && !q.empty() && q.back() == ')') {
+    const std::string_view sumBy = "sum by (";
+    if (q.substr(0, sumBy.size()) == sumBy && !q.empty() && q.back() == ')') {
+        const size_t close = q.find(')');
+        std::string_view labels = q.substr(sumBy.size(), close - sumBy.size());
+        while (!labels.empty()) {
+            const size_t comma = labels.find(',');
+            std::string_view name = labels.substr(0, comma);
+            while (!name.empty() && name.front() == ' ')
+                name.remove_prefix(1);
+            while (!name.empty() && name.back() == ' ')
+                name.remove_suffix(1);
+            if (!name.empty())
+                out.by.emplace_back(name);
+            if (comma == std::string_view::npos)
+                break;
+            labels = labels.substr(comma + 1);
+        }
+        q = q.substr(close + 1);
+        while (!q.empty() && q.front() == ' ')
+            q.remove_prefix(1);
+        if (q.empty() || q.front() != '(' || q.back() != ')')
+            return std::string("parse error: expected (…) after sum by");
+        out.summed = true;
+        q = q.substr(1, q.size() - 2);
+    } else if (const std::string_view sum = "sum("; q.substr(0, sum.size()) == sum && !q.empty() && q.back() == ')') {
         out.summed = true;
         q = q.substr(sum.size(), q.size() - sum.size() - 1);
     }
@@ -257,6 +281,30 @@ std::vector<std::pair<FakeLabels, std::vector<int64_t>>> countSeries(const std::
     std::vector<std::pair<FakeLabels, std::vector<int64_t>>> out;
     std::vector<int64_t> total(at.size(), 0);
     bool any = false;
+    if (!mq.by.empty()) {
+        // sum by (labels): one series per distinct value of the labels, missing labels as "".
+        std::vector<std::pair<FakeLabels, std::vector<int64_t>>> groups;
+        for (const auto& s : streams) {
+            if (!std::all_of(mq.logs.matchers.begin(), mq.logs.matchers.end(), [&](const Matcher& m) { return m.matches(s.labels); }))
+                continue;
+            FakeLabels key;
+            for (const auto& name : mq.by)
+                for (const auto& [k, v] : s.labels)
+                    if (k == name)
+                        key.emplace_back(k, v);
+            std::sort(key.begin(), key.end());
+            auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == key; });
+            if (g == groups.end()) {
+                groups.emplace_back(key, std::vector<int64_t>(at.size(), 0));
+                g = groups.end() - 1;
+            }
+            for (size_t i = 0; i < at.size(); ++i)
+                for (const auto& e : s.entries)
+                    if (e.ns > at[i] - mq.rangeNs && e.ns <= at[i] && mq.logs.matchesLine(e.line))
+                        ++g->second[i];
+        }
+        return groups;
+    }
     for (const auto& s : streams) {
         if (!std::all_of(mq.logs.matchers.begin(), mq.logs.matchers.end(), [&](const Matcher& m) { return m.matches(s.labels); }))
             continue;
@@ -475,7 +523,7 @@ FakeResponse FakeLokiServer::queryRange(const FakeRequest& request, bool categor
         return FakeResponse::text("invalid direction \"" + direction + "\"\n", 400);
     const bool backward = direction == "backward";
 
-    if (query.rfind("count_over_time(", 0) == 0 || query.rfind("sum(count_over_time(", 0) == 0) {
+    if (query.rfind("count_over_time(", 0) == 0 || query.rfind("sum(count_over_time(", 0) == 0 || query.rfind("sum by (", 0) == 0) {
         MetricQuery mq;
         if (auto err = parseMetricQuery(query, mq))
             return FakeResponse::text(*err + "\n", 400);

@@ -7,7 +7,8 @@
 // `X-Loki-Response-Encoding-Flags: categorize-labels` is sent (otherwise structured metadata is folded
 // into the stream labels, splitting streams), HTML-escaped lines, a `stats` block, plain-text errors,
 // 401 `no org id` without the tenant header, 400 for a limit above max_entries_limit_per_query.
-// Metric queries: `count_over_time(<selector and filters>[range])`, optionally inside `sum(…)`, as an
+// Metric queries: `count_over_time(<selector and filters>[range])`, optionally inside `sum(…)` or
+// `sum by (labels) (…)` (stream labels), as an
 // instant query or a query_range, counted truthfully over (t − range, t] like Loki's range vectors,
 // whatever page fault is set.
 // It CHECKS every request and lists what a real client should not have sent in problems().
