@@ -19,19 +19,21 @@ TimelineMarks timelineMarksOf(const InvestigationState& st)
     if (st.slo && !st.slo->windows.empty()) {
         const Timestamp at = st.slo->evaluatedAt;
         std::vector<const SloBurnWindow*> shown;
+        // The fastest rule that fired (the one that pages), else the fastest rule.
         for (const auto& w : st.slo->windows)
-            if (w.firing)
+            if (w.firing && shown.empty())
                 shown.push_back(&w);
         if (shown.empty())
             shown.push_back(&st.slo->windows.front());
         for (const SloBurnWindow* w : shown) {
-            const QString factor = QString::number(w->factor, 'g', 3) + QChar(0xd7);
-            marks.burnWindows.push_back({{at - w->longWindow, at},
-                                         QObject::tr("%1 burn over %2: %3%4").arg(factor, qs(w->longWindow.toString())).arg(w->longBurn, 0, 'f', 1).arg(QChar(0xd7)),
-                                         w->firing});
-            marks.burnWindows.push_back({{at - w->shortWindow, at},
-                                         QObject::tr("%1 burn over %2: %3%4").arg(factor, qs(w->shortWindow.toString())).arg(w->shortBurn, 0, 'f', 1).arg(QChar(0xd7)),
-                                         w->firing});
+            // One label for the pair, on the long window: "14.4× burn: 42.6× over 1h, 250× over 5m".
+            const QString label = QObject::tr("%1%2 burn: %3%2 over %4, %5%2 over %6")
+                                      .arg(QString::number(w->factor, 'g', 3))
+                                      .arg(QChar(0xd7))
+                                      .arg(QString::number(w->longBurn, 'g', 3), qs(w->longWindow.toString()), QString::number(w->shortBurn, 'g', 3),
+                                           qs(w->shortWindow.toString()));
+            marks.burnWindows.push_back({{at - w->longWindow, at}, label, w->firing});
+            marks.burnWindows.push_back({{at - w->shortWindow, at}, QString(), w->firing});
         }
     }
     if (st.alert && st.alert->activeSince != Timestamp() && st.alert->state == AlertState::Firing) {

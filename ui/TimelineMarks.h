@@ -21,7 +21,7 @@ struct TimelineMarks {
     };
     struct Band {
         TimeWindow window;
-        QString label; // "14.4× burn over 1h"
+        QString label; // "14.4× burn: 42.6× over 1h, 250× over 5m" (on the long window; "" on the short)
         bool firing = false;
     };
     std::vector<Deploy> deploys;
@@ -31,8 +31,8 @@ struct TimelineMarks {
     bool empty() const { return deploys.empty() && burnWindows.empty() && firing.empty(); }
 };
 
-// The marks of an investigation: its deploys, the burn-rate windows of the rule that fired (the
-// fastest one when none fired), and the band from the alert's start to the end of the window.
+// The marks of an investigation: its deploys, the long and short burn-rate windows of the fastest
+// rule that fired (of the fastest rule when none fired), and the band from the alert's start to the end of the window.
 TimelineMarks timelineMarksOf(const InvestigationState& state);
 
 } // namespace rootline

@@ -686,35 +686,50 @@ void TimelinePane::drawMarks(const QPalette& pal)
         p->setTypeX(QCPItemPosition::ptPlotCoords);
         p->setTypeY(QCPItemPosition::ptAxisRectRatio);
     };
-    auto band = [&](const TimelineMarks::Band& b, QColor fill, QColor edge, bool labelled) {
-        for (size_t r = 0; r < m_rects.size(); ++r) {
+    // The firing band: faint red through every row (the alert's own dashed line carries its name).
+    for (const auto& b : m_marks.firing)
+        for (QCPAxisRect* rect : m_rects) {
             auto* shade = new QCPItemRect(m_plot);
             shade->setLayer(QStringLiteral("background"));
-            shade->setClipAxisRect(m_rects[r]);
-            place(shade->topLeft, m_rects[r]);
-            place(shade->bottomRight, m_rects[r]);
+            shade->setClipAxisRect(rect);
+            place(shade->topLeft, rect);
+            place(shade->bottomRight, rect);
             shade->topLeft->setCoords(b.window.from.toSecondsDouble(), 0);
             shade->bottomRight->setCoords(b.window.to.toSecondsDouble(), 1);
-            shade->setPen(QPen(edge, 1, Qt::DotLine));
-            shade->setBrush(fill);
+            shade->setPen(Qt::NoPen);
+            shade->setBrush(QColor(0xd3, 0x2f, 0x2f, 28));
             shade->setSelectable(false);
-            shade->setProperty("mark", QStringLiteral("band"));
-            if (r == 0 && labelled) {
-                auto* label = new QCPItemText(m_plot);
-                label->setClipAxisRect(m_rects[r]);
-                place(label->position, m_rects[r]);
-                label->position->setCoords(b.window.from.toSecondsDouble(), 0.98);
-                label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-                label->setText(b.label);
-                label->setFont(small);
-                label->setColor(edge);
-            }
         }
-    };
-    for (const auto& b : m_marks.burnWindows)
-        band(b, QColor(0xef, 0x6c, 0x00, b.firing ? 26 : 12), QColor(0xef, 0x6c, 0x00, 160), false);
-    for (const auto& b : m_marks.firing)
-        band(b, QColor(0xd3, 0x2f, 0x2f, 34), QColor(0xd3, 0x2f, 0x2f, 180), true);
+    // The burn-rate windows behind the alert: ribbons along the top row's foot, long window above
+    // short, each labelled — full-height shading would bury the series under an hour of orange.
+    if (!m_rects.empty()) {
+        QCPAxisRect* rect = m_rects.front();
+        const QColor burn(0xef, 0x6c, 0x00);
+        for (size_t i = 0; i < m_marks.burnWindows.size(); ++i) {
+            const auto& b = m_marks.burnWindows[i];
+            const double top = 0.86 + 0.07 * double(i % 2), bottom = top + 0.07;
+            auto* ribbon = new QCPItemRect(m_plot);
+            ribbon->setClipAxisRect(rect);
+            place(ribbon->topLeft, rect);
+            place(ribbon->bottomRight, rect);
+            ribbon->topLeft->setCoords(b.window.from.toSecondsDouble(), top);
+            ribbon->bottomRight->setCoords(b.window.to.toSecondsDouble(), bottom);
+            ribbon->setPen(QPen(burn, 1));
+            ribbon->setBrush(QColor(burn.red(), burn.green(), burn.blue(), b.firing ? 110 : 40));
+            ribbon->setSelectable(false);
+            if (b.label.isEmpty())
+                continue;
+            auto* label = new QCPItemText(m_plot);
+            label->setClipAxisRect(rect);
+            place(label->position, rect);
+            label->position->setCoords(b.window.to.toSecondsDouble(), top);
+            label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+            label->setText(b.label);
+            label->setFont(small);
+            label->setColor(burn.darker(pal.color(QPalette::Base).lightness() > 128 ? 130 : 70));
+            label->setPadding(QMargins(2, 0, 4, 1));
+        }
+    }
     const QColor deployColor(0x2e, 0x7d, 0x32);
     for (const auto& d : m_marks.deploys) {
         for (size_t r = 0; r < m_rects.size(); ++r) {

@@ -9,6 +9,7 @@
 #include "GuiOptions.h"
 #include "SampleIncident.h"
 #include "MainWindow.h"
+#include "UiWatchdog.h"
 #include "core/Clock.h"
 #include "core/Ids.h"
 #include "core/Time.h"
@@ -160,7 +161,17 @@ int main(int argc, char** argv)
         }
         window.resize(m.captured(1).toInt(), m.captured(2).toInt());
     }
+    // The dock layout, zone and theme of the last session; a screenshot shows the default layout.
+    if (shotPath.isEmpty())
+        window.restoreSettings();
     window.show();
+#ifdef NDEBUG
+    const bool watch = qEnvironmentVariableIntValue("ROOTLINE_WATCHDOG") == 1;
+#else
+    const bool watch = true; // debug builds: every UI-thread stall over 50 ms is logged
+#endif
+    if (watch)
+        new rootline::UiWatchdog(50, &app);
 
     if (bundlePath.isEmpty())
         window.showWelcome();
