@@ -67,6 +67,63 @@ inline std::string prometheusConfig(const QString& rulesFile, uint16_t targetPor
            "    static_configs: [{targets: ['127.0.0.1:" + std::to_string(targetPort) + "']}]\n";
 }
 
+// Shared by the server processes the tests start (PrometheusProcess, AlertmanagerProcess).
+// Whether the server on 127.0.0.1:`port` answers GET /-/ready with 200 — over a plain socket rather
+// than the product's HTTP client: the harness must not depend on the code under test.
+inline bool answersReadyOn(uint16_t port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!socket.waitForConnected(1000))
+        return false;
+    socket.write("GET /-/ready HTTP/1.0\r\n\r\n");
+    socket.waitForBytesWritten(1000);
+    QByteArray reply;
+    while (socket.waitForReadyRead(2000))
+        reply += socket.readAll();
+    return reply.startsWith("HTTP/1.0 200") || reply.startsWith("HTTP/1.1 200");
+}
+
+// The last 2,000 bytes of a server's log, for a failure message.
+inline QString logTailOf(const QString& path)
+{
+    QFile log(path);
+    if (!log.open(QIODevice::ReadOnly))
+        return QStringLiteral("(no log at %1)").arg(path);
+    return QString::fromUtf8(log.readAll().right(2000));
+}
+
+// Starts `binary` with `args`, its output to `log`, and waits until 127.0.0.1:`port` answers
+// /-/ready (the test's event loop keeps serving meanwhile). Returns what went wrong, or "".
+inline QString startServerProcess(QProcess& process, const QString& what, const QString& binary, const QStringList& args,
+                                  const QString& log, uint16_t port, int readyTimeoutMs)
+{
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setStandardOutputFile(log);
+    process.start(binary, args);
+    if (!process.waitForStarted(10000))
+        return what + QStringLiteral(" did not start: ") + process.errorString();
+    const QDeadlineTimer deadline(readyTimeoutMs);
+    while (!answersReadyOn(port)) {
+        if (process.state() == QProcess::NotRunning)
+            return what + QStringLiteral(" exited: ") + logTailOf(log);
+        if (deadline.hasExpired())
+            return what + QStringLiteral(" not ready after %1 ms: ").arg(readyTimeoutMs) + logTailOf(log);
+        QTest::qWait(50); // keeps the test's own event loop (scrape targets) serving meanwhile
+    }
+    return {};
+}
+
+inline void stopServerProcess(QProcess& process)
+{
+    if (process.state() == QProcess::NotRunning)
+        return;
+    process.terminate();
+    if (!process.waitForFinished(10000))
+        process.kill();
+    process.waitForFinished(5000);
+}
+
 class PrometheusProcess {
 public:
     PrometheusProcess() = default;
@@ -81,63 +138,19 @@ public:
     {
         m_log = QDir(dir).filePath(QStringLiteral("prometheus.log"));
         m_port = freeLoopbackPort();
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.setStandardOutputFile(m_log);
-        m_process.start(QString::fromLatin1(kPrometheusBinary),
-                        {QStringLiteral("--config.file=") + configFile, QStringLiteral("--storage.tsdb.path=") + dataDir,
-                         QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_port),
-                         QStringLiteral("--enable-feature=exemplar-storage"), QStringLiteral("--storage.tsdb.retention.time=30d")});
-        if (!m_process.waitForStarted(10000))
-            return QStringLiteral("prometheus did not start: ") + m_process.errorString();
-        const QDeadlineTimer deadline(readyTimeoutMs);
-        while (!answersReady()) {
-            if (m_process.state() == QProcess::NotRunning)
-                return QStringLiteral("prometheus exited: ") + logTail();
-            if (deadline.hasExpired())
-                return QStringLiteral("prometheus not ready after %1 ms: ").arg(readyTimeoutMs) + logTail();
-            QTest::qWait(50); // keeps the test's own event loop (scrape targets) serving meanwhile
-        }
-        return {};
+        return startServerProcess(m_process, QStringLiteral("prometheus"), QString::fromLatin1(kPrometheusBinary),
+                                  {QStringLiteral("--config.file=") + configFile, QStringLiteral("--storage.tsdb.path=") + dataDir,
+                                   QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(m_port),
+                                   QStringLiteral("--enable-feature=exemplar-storage"), QStringLiteral("--storage.tsdb.retention.time=30d")},
+                                  m_log, m_port, readyTimeoutMs);
     }
 
-    void stop()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.terminate();
-        if (!m_process.waitForFinished(10000))
-            m_process.kill();
-        m_process.waitForFinished(5000);
-    }
+    void stop() { stopServerProcess(m_process); }
 
     uint16_t port() const { return m_port; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
 private:
-    // A plain socket rather than the product's HTTP client: the harness must not depend on the
-    // code under test.
-    bool answersReady() const
-    {
-        QTcpSocket socket;
-        socket.connectToHost(QStringLiteral("127.0.0.1"), m_port);
-        if (!socket.waitForConnected(1000))
-            return false;
-        socket.write("GET /-/ready HTTP/1.0\r\n\r\n");
-        socket.waitForBytesWritten(1000);
-        QByteArray reply;
-        while (socket.waitForReadyRead(2000))
-            reply += socket.readAll();
-        return reply.startsWith("HTTP/1.0 200") || reply.startsWith("HTTP/1.1 200");
-    }
-
-    QString logTail() const
-    {
-        QFile log(m_log);
-        if (!log.open(QIODevice::ReadOnly))
-            return QStringLiteral("(no log at %1)").arg(m_log);
-        return QString::fromUtf8(log.readAll().right(2000));
-    }
-
     QProcess m_process;
     QString m_log;
     uint16_t m_port = 0;
