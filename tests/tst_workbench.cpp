@@ -302,6 +302,25 @@ private slots:
         QVERIFY(report.contains(QStringLiteral("the SLI leaves its baseline here")));
         QVERIFY(report.contains(QStringLiteral("rolled back payment at 15:02")));
         QVERIFY(inv->reportMarkdown().contains(QStringLiteral("rolled back payment at 15:02")));
+
+        // Saved with the cache (the investigations table, off the UI thread): a window opened on it
+        // again brings the pins and notes back.
+        auto saved = [this] {
+            auto reader = CacheReader::open(m_path.toStdString());
+            if (!reader)
+                return false;
+            auto rows = (*reader)->savedInvestigations();
+            return rows && !rows->empty() && rows->front().stateJson.find("rolled back payment at 15:02") != std::string::npos;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(saved(), 30'000);
+        w.reset();
+        auto again = openWindow(m_path);
+        QVERIFY(again);
+        QTRY_VERIFY_WITH_TIMEOUT(again->investigationPane()->result().has_value(), 60'000);
+        const QString restored = again->investigationPane()->reportMarkdown();
+        QVERIFY(restored.contains(QStringLiteral("the gateway call times out at exactly 5 s")));
+        QVERIFY(restored.contains(QStringLiteral("rolled back payment at 15:02")));
+        QVERIFY(restored.contains(QString::fromStdString(pinned->label)));
     }
 
     void everyNavigationHasAListedShortcut()

@@ -44,8 +44,42 @@ struct Request {
 // pane, not a failed job: the status bar's error line stays for real failures.
 struct Outcome {
     std::optional<Investigation> investigation;
+    int64_t savedId = 0; // the `investigations` row whose pins and notes were carried over
     std::optional<Error> needsChoice;
 };
+
+bool sameSubject(const InvestigationState& a, const InvestigationState& b)
+{
+    if (a.alert.has_value() != b.alert.has_value())
+        return false;
+    if (a.alert)
+        return a.alert->name == b.alert->name && a.alert->source == b.alert->source && a.alert->labels == b.alert->labels;
+    return a.service == b.service && a.window == b.window;
+}
+
+// The pins and notes the user saved on this alert before (the newest saved investigation of the
+// same alert, or of the same service and window) are carried into the new run; returns that row,
+// which later saves update. A saved state that no longer parses is passed over.
+int64_t restorePins(CacheReader& reader, Investigation& investigation)
+{
+    auto saved = reader.savedInvestigations();
+    if (!saved)
+        return 0;
+    for (const auto& row : *saved) {
+        auto old = Investigation::fromJson(row.stateJson);
+        if (!old || !sameSubject(old->state(), investigation.state()))
+            continue;
+        for (int k = 0; k < kStepCount; ++k) {
+            const auto& step = old->state().steps[size_t(k)];
+            for (const auto& ref : step.pinned)
+                investigation.pin(StepKind(k), ref);
+            for (const auto& note : step.notes)
+                investigation.addNote(StepKind(k), note.text, note.at);
+        }
+        return row.id;
+    }
+    return 0;
+}
 
 // Runs on a worker with its own reader: the chosen alert, else the firing alert if there is exactly
 // one, else the focus service and window; then every step, checking the cancel flag between them.
@@ -75,6 +109,7 @@ Result<Outcome> runInvestigation(CacheReader& reader, const std::atomic_bool& ca
             return s.error();
     }
     Outcome o;
+    o.savedId = restorePins(reader, *investigation);
     o.investigation = std::move(*investigation);
     return o;
 }
@@ -312,6 +347,7 @@ void InvestigationPane::investigate()
             else if (result->investigation) {
                 m_investigation = std::move(result->investigation);
                 display(m_investigation->state());
+                m_savedId->store(result->savedId);
             }
             else
                 showError(QString::fromStdString(result->needsChoice->what + " (" + result->needsChoice->hint + ")"));
@@ -597,14 +633,17 @@ void InvestigationPane::updateStepActions()
     m_previousButton->setEnabled(m_previousAction->isEnabled());
 }
 
-Result<EvidenceRef> InvestigationPane::pinFocus(const QString& note)
+Result<EvidenceRef> InvestigationPane::pinFocus(const QString& note, PinTarget what)
 {
     if (!m_investigation || !m_state)
         return Error{"pin", "no investigation to pin into", "open a cache and let the investigation finish"};
     const FocusState& f = m_focus->state();
     EvidenceRef ref;
     StepKind step = StepKind::Sli;
-    if (f.spanId.isValid() && f.traceId.isValid()) {
+    const bool span = f.spanId.isValid() && f.traceId.isValid() && (what == PinTarget::Auto || what == PinTarget::Span);
+    const bool line = f.logRowId > 0 && (what == PinTarget::Auto || what == PinTarget::LogLine);
+    const bool point = m_focus->cursorTime().has_value() && (what == PinTarget::Auto || what == PinTarget::ChartPoint);
+    if (span) {
         ref.kind = "span";
         ref.id = f.spanId.toHex();
         std::string name;
@@ -615,17 +654,18 @@ Result<EvidenceRef> InvestigationPane::pinFocus(const QString& note)
                         name = (sp.resource ? sp.resource->serviceName + " " : std::string()) + sp.name;
         ref.label = (name.empty() ? std::string("span") : name) + " in trace " + f.traceId.toHex();
         step = StepKind::Span;
-    } else if (f.logRowId > 0) {
+    } else if (line) {
         ref.kind = "log";
         ref.id = std::to_string(f.logRowId);
         ref.label = "log line " + ref.id;
         step = f.logsOfTraceOnly ? StepKind::TraceLogs : StepKind::Logs;
-    } else if (const auto t = m_focus->cursorTime()) {
+    } else if (point) {
+        const Timestamp t = *m_focus->cursorTime();
         ref.kind = "point";
-        ref.id = t->toRfc3339();
-        ref.label = "chart point at " + t->toRfc3339();
+        ref.id = t.toRfc3339();
+        ref.label = "chart point at " + t.toRfc3339();
         step = StepKind::Sli;
-    } else if (f.traceId.isValid()) {
+    } else if (f.traceId.isValid() && what == PinTarget::Auto) {
         ref.kind = "trace";
         ref.id = f.traceId.toHex();
         ref.label = "trace " + ref.id;

@@ -100,7 +100,9 @@ public:
     // Pins what the Focus points at — the span, else the log line, else the chart point under the
     // crosshair — into the step it belongs to, with `note` (may be empty). Returns what was pinned,
     // or why nothing could be.
-    Result<EvidenceRef> pinFocus(const QString& note);
+    // `what` names the kind when the user pinned from a pane's context menu.
+    enum class PinTarget { Auto, Span, LogLine, ChartPoint };
+    Result<EvidenceRef> pinFocus(const QString& note, PinTarget what = PinTarget::Auto);
     // Adds a note to the current step (the Alert step before any).
     Status addNote(const QString& note);
     // The investigation as the CLI's `investigate --report` writes it (Markdown; HTML for .html).

@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -122,6 +123,22 @@ LogPane::LogPane(CacheSession* session, Focus* focus, QWidget* parent)
             }
         }
         m_focus->setLogRow(m_model->rowIdAt(index.row()));
+    });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        if (!index.isValid())
+            return;
+        const qint64 rowId = m_model->rowIdAt(index.row());
+        const TraceId trace = m_model->traceIdAt(index.row());
+        QMenu menu(this);
+        menu.addAction(tr("Pin this line with a note…"), this, [this, rowId] {
+            m_focus->setLogRow(rowId);
+            emit pinRequested();
+        });
+        if (trace.isValid())
+            menu.addAction(tr("Open trace %1").arg(fmt::shortTraceId(trace)), this, [this, trace] { m_focus->setTrace(trace); });
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
     });
     connect(m_model, &LogTableModel::errorOccurred, this, [this](const QString& message) {
         m_countLabel->setText(tr("error: %1").arg(message));

@@ -51,6 +51,8 @@ public:
 
 signals:
     void countChanged(qint64 count);
+    // The context menu's "Pin this line…": the line is the Focus log row (the window pins it).
+    void pinRequested();
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

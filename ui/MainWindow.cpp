@@ -111,6 +111,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_investigation, &InvestigationPane::cancelFetchRequested, m_fetch, &FetchController::cancel);
     connect(m_investigation, &InvestigationPane::resultShown, this, [this](const InvestigationState& st) { m_timeline->setMarks(timelineMarksOf(st)); });
     connect(m_session, &CacheSession::closed, this, [this] { m_timeline->setMarks({}); });
+    connect(m_timeline, &TimelinePane::pinRequested, this, [this] { pinWithNote(int(InvestigationPane::PinTarget::ChartPoint)); });
+    connect(m_logs, &LogPane::pinRequested, this, [this] { pinWithNote(int(InvestigationPane::PinTarget::LogLine)); });
     setDockNestingEnabled(true);
     setCorner(Qt::TopLeftCorner, Qt::TopDockWidgetArea);
     setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
@@ -780,13 +782,15 @@ void MainWindow::chooseReportFile()
 
 Status MainWindow::exportReport(const QString& path) { return m_investigation->exportReport(path); }
 
-void MainWindow::pinInteractive()
+void MainWindow::pinInteractive() { pinWithNote(0); }
+
+void MainWindow::pinWithNote(int target)
 {
     bool ok = false;
     const QString note = QInputDialog::getText(this, tr("Pin"), tr("A note for the report (optional):"), QLineEdit::Normal, {}, &ok);
     if (!ok)
         return;
-    if (auto pinned = m_investigation->pinFocus(note); !pinned)
+    if (auto pinned = m_investigation->pinFocus(note, InvestigationPane::PinTarget(target)); !pinned)
         showError(QString::fromStdString(pinned.error().message()));
     else
         statusBar()->showMessage(tr("Pinned %1").arg(QString::fromStdString(pinned->label)), 4000);

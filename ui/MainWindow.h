@@ -123,6 +123,7 @@ private:
     void showPanes();
     void chooseReportFile();
     void pinInteractive();
+    void pinWithNote(int target); // InvestigationPane::PinTarget
     void noteInteractive();
     void showShortcuts();
     void chooseFile();

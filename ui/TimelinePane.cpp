@@ -103,6 +103,21 @@ TimelinePane::TimelinePane(CacheSession* session, Focus* focus, QWidget* parent)
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);
+    m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_plot, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        if (m_rects.empty())
+            return;
+        hoverAt(pos.x()); // the point pinned is the one under the crosshair
+        QMenu menu(this);
+        if (auto e = exemplarAt(pos)) {
+            const TraceId trace = e->traceId;
+            menu.addAction(tr("Open the exemplar's trace"), this, [this, trace] { m_focus->setTrace(trace); });
+        }
+        if (m_focus->cursorTime())
+            menu.addAction(tr("Pin this point with a note…"), this, &TimelinePane::pinRequested);
+        menu.addAction(tr("Reset zoom"), this, &TimelinePane::resetView);
+        menu.exec(m_plot->mapToGlobal(pos));
+    });
     connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this, [this](const QRect&, QMouseEvent*) {
         if (m_rects.empty())
             return;

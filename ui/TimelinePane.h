@@ -80,6 +80,8 @@ public:
 
 signals:
     void loaded();
+    // The context menu's "Pin this point…": the crosshair is at the point (the window pins it).
+    void pinRequested();
     // A short note for the status bar ("312 points · 24 exemplars").
     void statusChanged(const QString& text);
 

@@ -823,6 +823,25 @@ Result<std::vector<Alert>> CacheReader::alerts() {
     return out;
 }
 
+Result<std::vector<SavedInvestigation>> CacheReader::savedInvestigations(int limit) {
+    auto stmt = m_db.prepare("SELECT id, title, state, updated_at FROM investigations ORDER BY updated_at DESC, id DESC LIMIT ?1");
+    if (!stmt)
+        return stmt.error();
+    stmt->bind(1, int64_t(std::max(0, limit)));
+    std::vector<SavedInvestigation> out;
+    if (auto rows = stmt->forEach([&] {
+            SavedInvestigation saved;
+            saved.id = stmt->int64(0);
+            saved.title = stmt->text(1);
+            saved.stateJson = stmt->text(2);
+            saved.updatedAt = Timestamp::fromNanos(stmt->int64(3));
+            out.push_back(std::move(saved));
+        });
+        !rows)
+        return rows.error();
+    return out;
+}
+
 Result<std::vector<FetchRecord>> CacheReader::fetches() {
     auto stmt = m_db.prepare("SELECT id, source, kind, query, from_ts, to_ts, fetched_at, rows, "
                              "complete, message, content_hash"

@@ -90,6 +90,14 @@ struct FetchRejection {
     ProblemLevel level = ProblemLevel::Error;
 };
 
+// One row of the `investigations` table: a guided investigation saved with its pins and notes.
+struct SavedInvestigation {
+    int64_t id = 0;
+    std::string title;
+    std::string stateJson; // Investigation::toJson()
+    Timestamp updatedAt;
+};
+
 class CacheReader {
 public:
     static Result<std::unique_ptr<CacheReader>> open(const std::string& path);
@@ -138,6 +146,8 @@ public:
                                       const std::function<void(const TroubleLogLine&)>& onLine);
 
     Result<std::vector<Alert>> alerts();
+    // The saved investigations, the most recently updated first, at most `limit`.
+    Result<std::vector<SavedInvestigation>> savedInvestigations(int limit = 20);
     Result<std::vector<FetchRecord>> fetches();
     Result<std::vector<FetchRejection>> rejections(int64_t fetchRowId = 0);
     Result<std::vector<std::pair<std::string, std::string>>> manifest();
