@@ -399,6 +399,28 @@ private slots:
         QCOMPARE(run->services, (std::vector<std::string>{"checkout", "payment"}));
     }
 
+    void rowBudgetMakesAFetchPartial()
+    {
+        const std::string cache = m_dir.filePath(QStringLiteral("budget.rootline")).toStdString();
+        LiveStart start;
+        start.alertName = "CheckoutErrorBudgetBurn";
+        LiveRunOptions o = options(cache, m_sources);
+        o.budget.logLines = 12; // payment logged 30 error lines in the window, checkout 10
+        auto run = runLiveInvestigation(start, o);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message().c_str());
+        QVERIFY(!run->complete());
+        QStringList partial;
+        for (const auto& f : run->fetches)
+            if (!f.complete())
+                partial << QString::fromStdString(f.fetch.request.provenanceQuery() + " → " + f.statusText());
+        QCOMPARE(partial.size(), 1);
+        QVERIFY2(partial[0].startsWith(u"{service_name=\"payment\""_s) && partial[0].contains(u"PARTIAL: "_s) && partial[0].contains(u"12"_s),
+                 qPrintable(partial[0]));
+        // What arrived is kept, and the later steps ran.
+        QVERIFY(run->candidateTrace);
+        QCOMPARE(run->fetches.back().fetch.step, StepKind::TraceLogs);
+    }
+
     void cliLiveJsonAndExitCodes()
     {
         QDir().mkpath(m_dir.filePath(QStringLiteral("config")));
