@@ -13,6 +13,10 @@ const std::vector<GuiOption>& guiOptions()
         {opt::window, QStringLiteral("FROM,TO"),
          QStringLiteral("Start with this focus window: FROM and TO as RFC 3339, Unix seconds or now-15m."), {}},
         {opt::trace, QStringLiteral("ID"), QStringLiteral("Start with this trace selected."), {}},
+        {opt::step, QStringLiteral("NAME"),
+         QStringLiteral("Start the guided walk at this step once the investigation has run: alert, sli, logs, traces, span, "
+                        "trace-logs, reproduction or confirmation."),
+         {}},
         {opt::screenshot, QStringLiteral("OUT.png"),
          QStringLiteral("Render the window once every pane has loaded, write it to OUT.png and exit. With no FILE, the "
                         "start page is rendered."),

@@ -23,6 +23,7 @@ inline const QString bundle = QStringLiteral("bundle");
 inline const QString sources = QStringLiteral("sources");
 inline const QString window = QStringLiteral("window");
 inline const QString trace = QStringLiteral("trace");
+inline const QString step = QStringLiteral("step");
 inline const QString screenshot = QStringLiteral("screenshot");
 inline const QString size = QStringLiteral("size");
 inline const QString manpage = QStringLiteral("manpage");

@@ -1,11 +1,13 @@
-// rootline [--bundle FILE] [--sources FILE] [--window FROM,TO] [--trace ID] [--screenshot OUT.png [--size WxH]] [FILE]
+// rootline [--bundle FILE] [--sources FILE] [--window FROM,TO] [--trace ID] [--step NAME] [--screenshot OUT.png [--size WxH]] [FILE]
 // Opens a cache in the main window; with nothing to open, the start page (sample incident, recent
 // investigations). With --screenshot it waits until the panes have loaded (the session's "loaded"
 // signal, not a fixed delay), writes the window to a PNG and exits. With no display at all it says
 // so, renders offscreen and writes a screenshot instead of failing. The options are the table in
 // GuiOptions.cpp, which --help prints and --manpage renders as rootline(1).
 
+#include "CacheSession.h"
 #include "Focus.h"
+#include "InvestigationPane.h"
 #include "GuiOptions.h"
 #include "SampleIncident.h"
 #include "MainWindow.h"
@@ -104,6 +106,7 @@ int main(int argc, char** argv)
     const QCommandLineOption& windowOption = options.at(rootline::gui::opt::window);
     const QCommandLineOption& sourcesOption = options.at(rootline::gui::opt::sources);
     const QCommandLineOption& traceOption = options.at(rootline::gui::opt::trace);
+    const QCommandLineOption& stepOption = options.at(rootline::gui::opt::step);
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A cache or bundle to open (same as --bundle)."), QStringLiteral("[FILE]"));
     parser.process(app);
 
@@ -143,6 +146,17 @@ int main(int argc, char** argv)
         startTrace = *id;
     }
 
+    int startStep = -1;
+    if (parser.isSet(stepOption)) {
+        for (int k = 0; k < rootline::kStepCount; ++k)
+            if (parser.value(stepOption) == QLatin1String(rootline::stepName(rootline::StepKind(k))))
+                startStep = k;
+        if (startStep < 0) {
+            std::fprintf(stderr, "rootline: --step wants alert, sli, logs, traces, span, trace-logs, reproduction or confirmation, got \"%s\"\n",
+                         qPrintable(parser.value(stepOption)));
+            return 2;
+        }
+    }
     rootline::MainWindow window;
     window.setSampleIncident(rootline::gui::findSampleIncident(QCoreApplication::applicationDirPath()));
     if (parser.isSet(sourcesOption)) {
@@ -189,6 +203,10 @@ int main(int argc, char** argv)
             window.focus()->setWindow(*startWindow);
         if (startTrace)
             window.focus()->setTrace(*startTrace);
+        // The guided walk's step, once the investigation has run (it is part of the first load).
+        if (startStep >= 0)
+            QObject::connect(&window, &rootline::MainWindow::loaded, window.investigationPane(),
+                             [&window, startStep] { window.investigationPane()->goToStep(startStep); });
     }
     if (shotPath.isEmpty())
         return app.exec();
@@ -201,8 +219,15 @@ int main(int argc, char** argv)
     if (bundlePath.isEmpty()) {
         QTimer::singleShot(0, &window, grabAndQuit);
     } else {
-        // Loaded → one more turn of the event loop so layouts and the plot repaint, then grab.
-        QObject::connect(&window, &rootline::MainWindow::loaded, &window, [&] { QTimer::singleShot(50, &window, grabAndQuit); });
+        // Loaded → one more turn of the event loop so layouts and the plot repaint, then grab. A
+        // --step moves the panes after the first load: wait for what that started, too.
+        QObject::connect(&window, &rootline::MainWindow::loaded, &window, [&] {
+            if (window.session()->isLoading())
+                QObject::connect(window.session(), &rootline::CacheSession::loaded, &window, [&] { QTimer::singleShot(300, &window, grabAndQuit); },
+                                 Qt::SingleShotConnection);
+            else
+                QTimer::singleShot(50, &window, grabAndQuit);
+        });
         QTimer::singleShot(120'000, &window, [&] {
             std::fprintf(stderr, "rootline: still loading after 120 s; writing the screenshot as it is\n");
             grabAndQuit();
