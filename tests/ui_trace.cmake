@@ -4,3 +4,4 @@
 rootline_test(tst_trace_time_mapping LIBS rootline_ui)
 rootline_test(tst_trace_layout LIBS rootline_ui)
 rootline_test(tst_trace_view LIBS rootline_ui)
+rootline_test(tst_trace_comparison LIBS rootline_ui)

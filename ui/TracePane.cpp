@@ -7,11 +7,15 @@
 #include "SpanWaterfall.h"
 #include "TraceListModel.h"
 #include "trace/SpanInspector.h"
+#include "trace/TraceCompareView.h"
+#include "trace/TraceComparison.h"
 #include "trace/TraceLayout.h"
 #include "trace/TraceView.h"
 #include "trace/TraceViewState.h"
 
 #include <QCheckBox>
+#include <QDialog>
+#include <QMenu>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -101,6 +105,17 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_split);
 
+    // Comparison (issue 10): another trace of the list against the one shown.
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const TraceSummary* t = m_model->traceAt(m_view->indexAt(pos).row());
+        if (!t || !m_shownTrace.isValid() || t->traceId == m_shownTrace)
+            return;
+        QMenu menu(this);
+        const TraceId other = t->traceId;
+        menu.addAction(tr("Compare with the trace shown below"), this, [this, other] { compareTraces(m_shownTrace, other); });
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(m_errorsOnly, &QCheckBox::toggled, this, &TracePane::requery);
     connect(m_slowest, &QCheckBox::toggled, this, &TracePane::requery);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
@@ -284,6 +299,39 @@ void TracePane::showTrace(TraceId id)
             emit traceShown(id);
         });
     m_traceJob = flag;
+}
+
+TraceCompareView* TracePane::compareView() const { return m_compareView.data(); }
+
+void TracePane::compareTraces(TraceId a, TraceId b)
+{
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Compare traces"));
+    auto* view = new TraceCompareView(dialog);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(view);
+    dialog->resize(1100, 750);
+    dialog->show();
+    m_compareView = view;
+    // Both traces read and laid out on a worker; the result is dropped if the dialog was closed.
+    m_session->run<TraceComparison>(
+        view,
+        [a, b](CacheReader& reader, const std::atomic_bool& cancel) -> Result<TraceComparison> {
+            auto spansA = reader.traceSpans(a);
+            if (!spansA)
+                return spansA.error();
+            auto spansB = reader.traceSpans(b);
+            if (!spansB)
+                return spansB.error();
+            auto la = TraceLayout::build(std::move(*spansA), &cancel);
+            auto lb = TraceLayout::build(std::move(*spansB), &cancel);
+            return TraceComparison::compare(*la, *lb);
+        },
+        [view, a, b](Result<TraceComparison> c) {
+            if (c)
+                view->setComparison(std::move(*c), fmt::shortTraceId(a), fmt::shortTraceId(b));
+        });
 }
 
 void TracePane::countLogs(TraceId trace, SpanId span)

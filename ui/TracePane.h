@@ -9,6 +9,7 @@
 
 #include "cache/CacheReader.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -25,6 +26,7 @@ class Focus;
 class SpanWaterfall;
 class TraceListModel;
 class TraceView;
+class TraceCompareView;
 
 class TracePane final : public QWidget {
     Q_OBJECT
@@ -44,6 +46,11 @@ public:
     bool isLoaded() const { return m_loaded; }
     // The bar that fetches traces from a source, under the pane's title row (the window makes it).
     void setQueryBar(QueryBar* bar);
+    // Opens a window comparing trace `a` (before, fast) with `b` (after, slow): a differential
+    // flame graph and the per-operation table (also on the trace list's context menu).
+    void compareTraces(TraceId a, TraceId b);
+    // The comparison last opened (tests); nullptr when none or closed.
+    TraceCompareView* compareView() const;
     QueryBar* queryBar() const { return m_queryBar; }
 
 public slots:
@@ -82,6 +89,7 @@ private:
     std::shared_ptr<std::atomic_bool> m_countJob;
     TraceId m_shownTrace;
     std::optional<qint64> m_traceLogCount;
+    QPointer<TraceCompareView> m_compareView;
     bool m_loaded = false;
     QueryBar* m_queryBar = nullptr;
     QVBoxLayout* m_upperLayout = nullptr;
