@@ -365,6 +365,56 @@ private slots:
         QCOMPARE(rows->back().count, 30.0); // as stored, not summed
     }
 
+    void migrationFromSchema5()
+    {
+        // Version 6 gives each log line an identity (resource, time, body, attributes): copies a
+        // version-5 file holds from a later file or fetch are removed, from the full-text index
+        // too; copies one fetch said twice stay; the writer's identity then holds against them.
+        const QString path = file(QStringLiteral("v5.rootline"));
+        QVERIFY(execSql(path, cache::schemaAtVersion(5).c_str()));
+        QVERIFY(execSql(path,
+                        "INSERT INTO resources VALUES(1, 'checkout\x1f\x1f\x1f\x1f\x1f\x1f\x1f', 'checkout', '', '', '', '', '', '', '{}');"
+                        "INSERT INTO fetches(id, source, kind, query, fetched_at, rows, complete) VALUES(1, 'file', 'import', 'a.json', 5, 4, 1),"
+                        " (2, 'loki', 'logs', '{}', 6, 3, 1);"
+                        "INSERT INTO logs VALUES(1, 1000, 1000, 9, 'INFO', 'twice', '{}', NULL, NULL, 1, 1),"
+                        " (2, 1000, 1000, 9, 'INFO', 'twice', '{}', NULL, NULL, 1, 1),"
+                        " (3, 2000, 2000, 9, 'INFO', 'shared', '{}', NULL, NULL, 1, 1),"
+                        " (4, 2000, 2000, 9, 'INFO', 'shared', '{\"a\":1}', NULL, NULL, 1, 1),"
+                        " (5, 2000, 2000, 9, 'INFO', 'shared', '{}', NULL, NULL, 1, 2),"
+                        " (6, 1000, 1000, 9, 'INFO', 'twice', '{}', NULL, NULL, 1, 2),"
+                        " (7, 3000, 3000, 9, 'INFO', 'shared', '{}', NULL, NULL, NULL, 2);"
+                        "INSERT INTO logs_fts(rowid, body) SELECT id, body FROM logs;"));
+        {
+            auto w = openWriter(path.toStdString());
+            QVERIFY(w);
+            TelemetryBatch b;
+            LogRecord again;
+            again.time = Timestamp::fromNanos(2000);
+            again.body = "shared";
+            again.resource = makeResource(Attributes{{"service.name", std::string("checkout")}});
+            b.logs.push_back(again);
+            auto stats = w->write(b, FetchRecord{});
+            QVERIFY(stats.ok());
+            QCOMPARE(stats->logs, int64_t(0));
+            QCOMPARE(stats->duplicates, int64_t(1));
+        }
+        auto r = openReader(path.toStdString());
+        QVERIFY(r);
+        QCOMPARE(*r->database().queryInt("PRAGMA user_version"), int64_t(cache::kSchemaVersion));
+        auto page = r->logPage({}, std::nullopt, 10);
+        QVERIFY(page.ok());
+        std::vector<int64_t> ids;
+        for (const auto& l : *page)
+            ids.push_back(l.rowId);
+        std::sort(ids.begin(), ids.end());
+        QCOMPARE(ids, (std::vector<int64_t>{1, 2, 3, 4, 7})); // 5 and 6 were the loki fetch's copies
+        LogQuery search;
+        search.text = "shared";
+        QCOMPARE(*r->countLogs(search), int64_t(3));
+        search.text = "twice";
+        QCOMPARE(*r->countLogs(search), int64_t(2));
+    }
+
     void schemaAtVersionMatchesMigration()
     {
         // A file made fresh and a file migrated from version 1 end with the same schema.

@@ -785,11 +785,15 @@ private slots:
         const std::string path = newPath();
         auto w = openWriter(path, WriterOptions{false, 2});
         QVERIFY(w);
-        TelemetryBatch b;
-        for (int i = 0; i < 50; ++i)
-            b.logs.push_back(makeLog(ts(i), i % 10 == 0 ? "needle here" : "hay"));
-        QVERIFY(w->write(b, fetch("file", "import")).ok());
-        QVERIFY(w->write(b, fetch("file", "import")).ok()); // a second unit while already marked
+        // 50 lines from `first` on (each unit its own lines: the same lines again would be skipped)
+        auto lines = [](int first) {
+            TelemetryBatch b;
+            for (int i = first; i < first + 50; ++i)
+                b.logs.push_back(makeLog(ts(i), i % 10 == 0 ? "needle here" : "hay"));
+            return b;
+        };
+        QVERIFY(w->write(lines(0), fetch("file", "import")).ok());
+        QVERIFY(w->write(lines(50), fetch("file", "import")).ok()); // a second unit while already marked
         auto r = openReader(path);
         LogQuery lq;
         lq.text = "needle";
@@ -807,12 +811,12 @@ private slots:
         w.reset();
         {
             auto indexing = openWriter(path);
-            QVERIFY(indexing && indexing->write(b, fetch("file", "import")).ok());
+            QVERIFY(indexing && indexing->write(lines(100), fetch("file", "import")).ok());
         }
         QCOMPARE(*r->countLogs(lq), int64_t(15));
         {
             auto bulk = openWriter(path, WriterOptions{false, 2});
-            QVERIFY(bulk && bulk->write(b, fetch("file", "import")).ok());
+            QVERIFY(bulk && bulk->write(lines(150), fetch("file", "import")).ok());
         }
         QVERIFY(!r->countLogs(lq).ok());
     }

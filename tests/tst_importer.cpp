@@ -80,11 +80,13 @@ std::string otlpLogLine(int i, const std::string& body = "hello")
         + std::to_string(1700000000000000000LL + i) + R"(","severityNumber":9,"body":{"stringValue":")" + body + " " + std::to_string(i) + R"("}}]}]}]})";
 }
 
-std::string otlpJsonLines(int lines)
+// `lines` log lines from one service, a nanosecond apart; files with another `body` hold other
+// lines (the same line from two files is stored once).
+std::string otlpJsonLines(int lines, const std::string& body = "hello")
 {
     std::string out;
     for (int i = 0; i < lines; ++i)
-        out += otlpLogLine(i) + "\n";
+        out += otlpLogLine(i, body) + "\n";
     return out;
 }
 
@@ -343,8 +345,8 @@ void TestImporter::compressedSingleFiles()
 {
     const std::string data = otlpJsonLines(500);
     writeFile(path("a.gz"), gzip(data));
-    writeFile(path("b.zst"), zstd(otlpJsonLines(400)));
-    writeFile(path("c.bin"), gzip(otlpJsonLines(7)) + gzip(otlpJsonLines(3).substr(0))); // two gzip members
+    writeFile(path("b.zst"), zstd(otlpJsonLines(400, "zst")));
+    writeFile(path("c.bin"), gzip(otlpJsonLines(7, "first member")) + gzip(otlpJsonLines(3, "second member"))); // two gzip members
     const ImportSummary s = importInto(path("c.rootline"), {path("a.gz"), path("b.zst"), path("c.bin")});
     QCOMPARE(s.exitCode(), 0);
     QCOMPARE(resultFor(s, "a.gz")->stats.logs, int64_t(500));
@@ -358,7 +360,7 @@ void TestImporter::archives()
     writeArchive(path("bundle.tar.gz"), {{"otlp/logs.jsonl", otlpJsonLines(20)},
                                          {"jaeger/trace.json", readFixture("jaeger/jaeger-uimodel-ui_01.json")},
                                          {"README.txt", "not telemetry"},
-                                         {"nested/more.jsonl.gz", gzip(otlpJsonLines(5))},
+                                         {"nested/more.jsonl.gz", gzip(otlpJsonLines(5, "nested"))},
                                          {"copy/logs.jsonl", otlpJsonLines(20)}},
                  false);
     writeArchive(path("bundle.zip"), {{"x/trace.json", readFixture("otlp/otlp-proto-examples-trace.json")}}, true);
@@ -562,7 +564,7 @@ void TestImporter::strictFailsTheFile()
 
 void TestImporter::cancelMidFileLeavesCacheUnchanged()
 {
-    writeFile(path("first.jsonl"), otlpJsonLines(50));
+    writeFile(path("first.jsonl"), otlpJsonLines(50, "first"));
     QVERIFY(importInto(path("c.rootline"), {path("first.jsonl")}).exitCode() == 0);
     const CacheOverview before = overviewOf(path("c.rootline"));
 

@@ -1,5 +1,6 @@
 #include "CacheWriter.h"
 
+#include "LogIdentity.h"
 #include "RecordCodec.h"
 #include "Schema.h"
 #include "Sqlite.h"
@@ -34,6 +35,7 @@ struct QueuedBatch {
     TelemetryBatch batch;
     std::string logAttributes;            // every log's attributes as JSON, back to back
     std::vector<size_t> logAttributesEnd; // where log i's JSON ends in logAttributes
+    std::vector<int64_t> logIdentity;     // log i's identity (LogIdentity.h), first occurrence
 
     std::string_view attributesOf(size_t i) const
     {
@@ -69,7 +71,7 @@ struct WriterConnection {
     sql::Statement insertFetch, finishFetch, insertRejection;
     sql::Statement findResource, insertResource;
     sql::Statement updateTrace, findTrace, insertTrace;
-    sql::Statement insertLog, insertLogText, markUnindexed, insertLogBlock;
+    sql::Statement insertLog, findLogOwner, insertLogText, markUnindexed, insertLogBlock;
     sql::Statement insertSpan;
     sql::Statement findSeries, insertSeries, insertChunk, insertHistogram, findExemplar, insertExemplar;
     sql::Statement deleteAlert, insertAlert;
@@ -86,7 +88,7 @@ struct WriterConnection {
         // A failure between bind() and run() (e.g. a trace lookup inside a log's binds) returns
         // early and leaves values bound; clear them so the next unit's rows cannot inherit them.
         for (sql::Statement* stmt : {&insertFetch, &finishFetch, &insertRejection, &findResource, &insertResource, &updateTrace,
-                                     &findTrace, &insertTrace, &insertLog, &insertLogText, &markUnindexed, &insertLogBlock, &insertSpan, &findSeries, &insertSeries, &insertChunk,
+                                     &findTrace, &insertTrace, &insertLog, &findLogOwner, &insertLogText, &markUnindexed, &insertLogBlock, &insertSpan, &findSeries, &insertSeries, &insertChunk,
                                      &insertHistogram, &findExemplar, &insertExemplar, &deleteAlert, &insertAlert})
             stmt->reset();
     }
@@ -137,8 +139,9 @@ Status WriterConnection::prepareAll()
                        " root_name = CASE WHEN ?8 THEN ?7 ELSE coalesce(root_name, ?7) END WHERE id = ?1"},
         {&findTrace, "SELECT id FROM traces WHERE trace_id = ?"},
         {&insertTrace, "INSERT OR IGNORE INTO traces(trace_id) VALUES(?)"},
-        {&insertLog, "INSERT INTO logs(ts, observed_ts, severity, severity_text, body, attributes, trace, span_id, resource, fetch)"
-                     " VALUES(?,?,?,?,?,?,?,?,?,?)"},
+        {&insertLog, "INSERT INTO logs(ts, observed_ts, severity, severity_text, body, attributes, trace, span_id, resource, fetch,"
+                     " identity) VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(ts, identity) DO NOTHING"},
+        {&findLogOwner, "SELECT fetch FROM logs WHERE ts = ? AND identity = ?"},
         {&insertLogText, "INSERT INTO logs_fts(rowid, body) VALUES(?,?)"},
         {&markUnindexed, "INSERT INTO fts_pending(first_id) SELECT coalesce((SELECT max(id) FROM logs), 0) + 1"
                           " WHERE NOT EXISTS (SELECT 1 FROM fts_pending)"},
@@ -505,6 +508,18 @@ Status WriterConnection::store(UnitState& unit, QueuedBatch& queued)
         block = Block{};
         return s;
     };
+    // A line's identity (LogIdentity.h) may be taken already: by a copy another file or fetch
+    // stored (the line is skipped, the first copy stays), or by an earlier copy in this unit (the
+    // source says the line twice: it is kept, as the next occurrence). Where this unit's copies of
+    // a line end, for lines it says more than once in this batch: the probe then starts there.
+    struct LineAt {
+        int64_t ts, identity;
+        bool operator==(const LineAt&) const = default;
+    };
+    struct LineAtHash {
+        size_t operator()(const LineAt& l) const { return size_t(l.identity ^ (l.ts * 0x9e3779b97f4a7c15LL)); }
+    };
+    std::unordered_map<LineAt, int64_t, LineAtHash> nextOccurrence;
     for (size_t i = 0; i < batch.logs.size(); ++i) {
         const LogRecord& log = batch.logs[i];
         insertLog.bind(1, log.time.nanos());
@@ -527,10 +542,41 @@ Status WriterConnection::store(UnitState& unit, QueuedBatch& queued)
         else
             insertLog.bindNull(9);
         insertLog.bind(10, fetch);
-        auto s = insertLog.run();
-        insertLog.resetKeepingBindings();
-        if (!s)
-            return s;
+        const LineAt line{log.time.nanos(), queued.logIdentity[i]};
+        const auto seen = nextOccurrence.find(line);
+        int64_t occurrence = seen == nextOccurrence.end() ? 0 : seen->second;
+        bool stored = false;
+        for (;;) {
+            insertLog.bind(11, cache::logOccurrence(line.identity, occurrence));
+            auto s = insertLog.run();
+            insertLog.resetKeepingBindings();
+            if (!s)
+                return s;
+            if (sqlite3_changes(db.handle()) > 0) {
+                stored = true;
+                break;
+            }
+            if (occurrence == 0) {
+                // Every occurrence of a line belongs to the unit that stored its first copy.
+                findLogOwner.bind(1, line.ts);
+                findLogOwner.bind(2, line.identity);
+                auto row = findLogOwner.step();
+                const int64_t owner = row && *row ? findLogOwner.int64(0) : 0;
+                findLogOwner.reset();
+                if (!row)
+                    return row.error();
+                if (owner != fetch)
+                    break;
+            }
+            ++occurrence;
+        }
+        if (!stored) {
+            ++stats.duplicates;
+            continue;
+        }
+        if (occurrence > 0 || seen != nextOccurrence.end())
+            nextOccurrence[line] = occurrence + 1;
+        ++stats.logs;
         const int64_t logRowId = db.lastInsertRowId();
         if (block.count == 0)
             block.first = logRowId;
@@ -552,7 +598,6 @@ Status WriterConnection::store(UnitState& unit, QueuedBatch& queued)
     }
     if (auto b = flushBlock(); !b)
         return b;
-    stats.logs += int64_t(batch.logs.size());
 
 
     for (SeriesData& data : batch.series) {
@@ -764,11 +809,21 @@ Status WriteUnit::append(TelemetryBatch batch)
     QueuedBatch queued;
     const WriterOptions& options = m_writer->conn.options; // fixed once the writer is open
     queued.logAttributesEnd.reserve(batch.logs.size());
+    queued.logIdentity.reserve(batch.logs.size());
+    const Resource* lastResource = nullptr; // neighbouring lines mostly share one: key it once
+    std::string resourceKey;
     for (LogRecord& log : batch.logs) {
         if (!log.traceId)
             applyTraceContext(log, options.correlationRules.get());
+        const size_t begin = queued.logAttributes.size();
         codec::appendAttributesJson(queued.logAttributes, log.attributes);
         queued.logAttributesEnd.push_back(queued.logAttributes.size());
+        if (log.resource.get() != lastResource) {
+            lastResource = log.resource.get();
+            resourceKey = lastResource ? lastResource->key() : std::string();
+        }
+        queued.logIdentity.push_back(cache::logIdentity(resourceKey, log.body,
+                                                        std::string_view(queued.logAttributes).substr(begin)));
     }
     queued.batch = std::move(batch);
     std::vector<QueuedBatch> spent;

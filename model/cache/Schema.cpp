@@ -1,5 +1,7 @@
 #include "Schema.h"
 
+#include "LogIdentity.h"
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -137,7 +139,38 @@ ALTER TABLE series ADD COLUMN stream TEXT NOT NULL DEFAULT '';
 ALTER TABLE series ADD COLUMN temporality INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: log identity (issue 12 item 3). A log line is its resource, time, body and attributes:
+// `identity` hashes the resource key, body and attribute JSON (cache/LogIdentity.h; the SQL function
+// rootline_log_identity, which openCache registers, computes the same), and (ts, identity) is
+// unique, so a line arriving again through another file, or an import and then a fetch, is stored
+// once (the first copy stays, see CacheWriter). Copies of a line within one file or fetch are the
+// source's own (a Loki stream may hold a line twice at one nanosecond): they stay, as occurrences
+// 1, 2, ... of the first's identity. The unique index is the time index, widened: `logs_ts` on
+// (ts, identity) serves time ranges as before and costs ingest no second b-tree (a separate one
+// cost the writer 15 % more instructions a row; tests/bench/README.md). Pages ordered by (ts, id)
+// sort the rows of one timestamp among themselves, a handful at most.
+// Copies already stored that came with a later file or fetch than the first are removed, from the
+// full-text index too (only rows it holds: those below fts_pending's first id, if any).
+constexpr const char* kVersion6 = R"sql(
+ALTER TABLE logs ADD COLUMN identity INTEGER NOT NULL DEFAULT 0;
+UPDATE logs SET identity = rootline_log_identity((SELECT key FROM resources WHERE id = logs.resource), body, attributes, 0);
+CREATE TEMP TABLE v6_log_copies(id INTEGER PRIMARY KEY, keep INTEGER NOT NULL, occurrence INTEGER NOT NULL);
+INSERT INTO v6_log_copies SELECT id, keep, occurrence FROM
+    (SELECT id, fetch IS first_value(fetch) OVER same AS keep, row_number() OVER same AS n,
+            row_number() OVER (PARTITION BY ts, identity, fetch ORDER BY id) - 1 AS occurrence
+     FROM logs WINDOW same AS (PARTITION BY ts, identity ORDER BY id)) WHERE n > 1;
+INSERT INTO logs_fts(logs_fts, rowid, body) SELECT 'delete', l.id, l.body FROM logs l JOIN v6_log_copies c ON c.id = l.id
+    WHERE NOT c.keep AND l.id < coalesce((SELECT min(first_id) FROM fts_pending), l.id + 1);
+DELETE FROM logs WHERE id IN (SELECT id FROM v6_log_copies WHERE NOT keep);
+UPDATE logs SET identity = rootline_log_identity((SELECT key FROM resources WHERE id = logs.resource), body, attributes,
+                                                 (SELECT occurrence FROM v6_log_copies c WHERE c.id = logs.id))
+    WHERE id IN (SELECT id FROM v6_log_copies WHERE keep);
+DROP TABLE v6_log_copies;
+DROP INDEX logs_ts;
+CREATE UNIQUE INDEX logs_ts ON logs(ts, identity);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
 
 uint32_t bigEndian32(const unsigned char* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
 
@@ -217,6 +250,27 @@ Status checkOpened(sql::Database& db, const std::string& path, bool existed, Ope
     if (version > kSchemaVersion)
         return fileError(path, "made by a newer Rootline (schema " + std::to_string(version) + "; this build reads up to "
                                + std::to_string(kSchemaVersion) + ")", "upgrade Rootline to open it");
+    return {};
+}
+
+// rootline_log_identity(resource key, body, attributes, occurrence): LogIdentity.h's identity, for
+// the schema-6 migration. A NULL resource key is a line without a resource ("").
+void logIdentityFunction(sqlite3_context* ctx, int, sqlite3_value** args)
+{
+    auto text = [&](int i) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(args[i]));
+        return p ? std::string_view(p, size_t(sqlite3_value_bytes(args[i]))) : std::string_view();
+    };
+    const int64_t base = logIdentity(text(0), text(1), text(2));
+    sqlite3_result_int64(ctx, logOccurrence(base, sqlite3_value_int64(args[3])));
+}
+
+Status registerFunctions(sql::Database& db)
+{
+    if (sqlite3_create_function_v2(db.handle(), "rootline_log_identity", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                   &logIdentityFunction, nullptr, nullptr, nullptr)
+        != SQLITE_OK)
+        return db.error("registering rootline_log_identity");
     return {};
 }
 
@@ -401,6 +455,8 @@ Result<sql::Database> openCache(const std::string& path, OpenMode mode)
         !s)
         return s.error();
     if (*version < kSchemaVersion) {
+        if (auto s = registerFunctions(*db); !s)
+            return s.error();
         if (auto s = applyMigrations(*db); !s)
             return s.error();
     }

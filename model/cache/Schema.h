@@ -10,11 +10,12 @@
 
 namespace rootline::cache {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 constexpr int32_t kApplicationId = 0x526f6f74; // "Root"
 
 // The statements that create schema `version` from nothing. Every past version stays here so
-// tests can build old files and migrations can be checked against them.
+// tests can build old files and migrations can be checked against them. From version 6 on they call
+// rootline_log_identity, which only a connection openCache made for writing knows.
 std::string schemaAtVersion(int version);
 
 enum class OpenMode { ReadOnly, ReadWrite };

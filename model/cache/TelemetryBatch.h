@@ -43,7 +43,7 @@ struct WriteStats {
     int64_t alerts = 0;
     int64_t rejected = 0;
     int64_t warnings = 0;   // records kept with a warning (e.g. bytes that were not UTF-8 replaced)
-    int64_t duplicates = 0; // spans and exemplars already stored (or twice in the unit), skipped
+    int64_t duplicates = 0; // spans, exemplars and log lines already stored (spans and exemplars: or twice in the unit), skipped
 
     int64_t total() const { return logs + spans + samples + histograms + exemplars + alerts; }
     WriteStats& operator+=(const WriteStats& o)
