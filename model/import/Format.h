@@ -35,6 +35,12 @@ struct Format {
     // top-level array, "data" the array under the key "data", "result.resourceSpans" nested keys.
     // Members after the array are not seen by `parse` then, so list only arrays that come last.
     std::vector<std::string> splitPaths = {};
+    // Inside one element of those arrays too large to hold (a trace of a million spans): the arrays
+    // whose elements may be handed over in runs, each with the rest of the element, so that one
+    // huge trace imports in bounded memory, whatever the order of its members (JsonSplitter.h,
+    // ElementSplitter.h). "spans" is the element's key "spans"; "scopeSpans.spans" goes through
+    // the array under "scopeSpans".
+    std::vector<std::string> elementSplitPaths = {};
 };
 
 // Every format, in detection priority order (model/import/FormatRegistry.cpp).

@@ -387,6 +387,9 @@ struct Importer::Impl {
             JsonSplitterOptions so;
             so.splitPaths = format.splitPaths;
             so.maxPieceBytes = options.maxPieceBytes;
+            so.elementSplitPaths = format.elementSplitPaths;
+            so.elementSplitBytes = std::min(so.elementSplitBytes, options.maxPieceBytes);
+            so.elementRunBytes = std::min(so.elementRunBytes, std::max<size_t>(so.elementSplitBytes / 8, 1));
             JsonSplitter splitter(so);
             auto onPiece = [&](const JsonPiece& piece) -> Status {
                 if (piece.broken) {

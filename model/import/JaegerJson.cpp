@@ -627,6 +627,7 @@ Format jaegerJsonFormat()
     f.parse = &parse;
     f.lineOriented = false;
     f.splitPaths = {"", "data"};
+    f.elementSplitPaths = {"spans"}; // a huge trace: its spans in runs, each with the processes
     return f;
 }
 

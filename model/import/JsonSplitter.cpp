@@ -1,5 +1,6 @@
 #include "JsonSplitter.h"
 
+#include "ElementSplitter.h"
 #include "core/JsonDepth.h"
 
 #include <algorithm>
@@ -60,6 +61,8 @@ bool isScalarChar(char c)
 
 JsonSplitter::JsonSplitter(JsonSplitterOptions options) : m_options(std::move(options)) {}
 
+JsonSplitter::~JsonSplitter() = default;
+
 int64_t JsonSplitter::lineAt(size_t pos)
 {
     const auto d = data();
@@ -107,13 +110,15 @@ void JsonSplitter::resetValue()
     m_splitting = m_splitDone = false;
     m_elementStart = -1;
     m_elementBroken = nullptr;
+    m_spill.reset();
 }
 
 Status JsonSplitter::tooLarge(int64_t at, bool element) const
 {
+    const size_t limit = m_options.maxPieceBytes;
     return Error{"@" + std::to_string(at),
                  "a JSON " + std::string(element ? "array element" : "value") + " larger than "
-                     + std::to_string(m_options.maxPieceBytes >> 20) + " MiB",
+                     + (limit >= (size_t(1) << 20) ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit >> 10) + " KiB"),
                  "the importer reads huge documents element by element only under the keys it knows; split the file"};
 }
 
@@ -129,10 +134,64 @@ Status JsonSplitter::emitValue(size_t begin, size_t end, const char* broken, con
     return onPiece(piece);
 }
 
+void JsonSplitter::startSpill(size_t begin)
+{
+    m_spill = std::make_unique<ElementSplitter>(m_options.elementSplitPaths, m_options.elementRunBytes, m_options.maxPieceBytes / 2);
+    m_spillFed = begin;
+    m_spillStartByte = m_base + int64_t(begin);
+}
+
+Status JsonSplitter::feedSpill(size_t end)
+{
+    if (end <= m_spillFed)
+        return {};
+    Status s = m_spill->feed(data().substr(m_spillFed, end - m_spillFed));
+    m_spillFed = end;
+    if (!s)
+        return Error{"@" + std::to_string(m_spillStartByte), s.error().what, s.error().hint};
+    return {};
+}
+
+// The end of an element that went through an ElementSplitter: its pieces, each wrapped like any
+// element (their places are the element's start: the pieces are not the input's bytes).
+Status JsonSplitter::emitSpilled(size_t end, const char* broken, const Emit& onPiece)
+{
+    Status s = feedSpill(end);
+    std::unique_ptr<ElementSplitter> spill = std::move(m_spill);
+    m_elementStart = -1;
+    m_elementBroken = nullptr;
+    if (!s)
+        return s;
+    JsonPiece piece;
+    piece.startByte = m_spillStartByte;
+    piece.startLine = m_elementLine;
+    piece.firstByte = piece.startByte - int64_t(m_prefix.size());
+    piece.firstLine = m_elementLine - m_prefixNewlines;
+    piece.element = true;
+    if (broken) { // rejected whole, as a smaller element would be
+        piece.document = m_prefix;
+        piece.broken = broken;
+        return onPiece(piece);
+    }
+    s = spill->finish([&](std::string_view element) -> Status {
+        m_doc.clear();
+        m_doc.append(m_prefix).append(element).append(m_suffix);
+        piece.document = m_doc;
+        return onPiece(piece);
+    });
+    if (!s && s.error().where.empty())
+        return Error{"@" + std::to_string(m_spillStartByte), s.error().what, s.error().hint};
+    return s;
+}
+
 Status JsonSplitter::emitElement(size_t begin, size_t end, const char* broken, const Emit& onPiece)
 {
     while (end > begin && (data()[end - 1] == ' ' || data()[end - 1] == '\n' || data()[end - 1] == '\r' || data()[end - 1] == '\t'))
         --end;
+    if (!m_spill && !broken && !m_options.elementSplitPaths.empty() && end - begin > m_options.elementSplitBytes)
+        startSpill(begin); // too large, and already whole in this feed: cut it all the same
+    if (m_spill)
+        return emitSpilled(end, broken, onPiece);
     if (end - begin > m_options.maxPieceBytes)
         return tooLarge(m_base + int64_t(begin), true);
     m_doc.clear();
@@ -400,7 +459,7 @@ void JsonSplitter::compact()
     if (m_valueStart >= 0 && !m_splitting && !m_splitDone)
         keep = std::min(keep, size_t(m_valueStart));
     if (m_splitting && m_elementStart >= 0)
-        keep = std::min(keep, size_t(m_elementStart));
+        keep = std::min(keep, m_spill ? m_spillFed : size_t(m_elementStart)); // a spilled element's bytes are handed on
     if (m_inString && m_stringIsKey)
         keep = std::min(keep, m_stringStart); // the key is read when its string closes
     if (keep == 0 || (keep < (size_t(1) << 20) && keep < m_buf.size() / 2))
@@ -413,8 +472,10 @@ void JsonSplitter::compact()
     m_stringStart = m_stringStart >= keep ? m_stringStart - keep : 0;
     if (m_valueStart >= 0)
         m_valueStart = m_valueStart >= int64_t(keep) ? m_valueStart - int64_t(keep) : 0;
-    if (m_elementStart >= 0)
-        m_elementStart -= int64_t(keep);
+    if (m_elementStart >= 0) // a spilled element's start may have gone: it stays open at 0
+        m_elementStart = std::max<int64_t>(0, m_elementStart - int64_t(keep));
+    if (m_spill)
+        m_spillFed -= keep;
 }
 
 Status JsonSplitter::feed(std::string_view bytes, const Emit& onPiece)
@@ -422,9 +483,19 @@ Status JsonSplitter::feed(std::string_view bytes, const Emit& onPiece)
     m_buf.append(bytes);
     if (Status s = run(onPiece, false); !s)
         return s;
+    if (m_spill) {
+        if (Status s = feedSpill(m_pos); !s)
+            return s;
+    } else if (m_splitting && m_elementStart >= 0 && !m_options.elementSplitPaths.empty()
+               && m_buf.size() - size_t(m_elementStart) > m_options.elementSplitBytes) {
+        // Too large to hold: from here its bytes go on to an ElementSplitter as they are scanned.
+        startSpill(size_t(m_elementStart));
+        if (Status s = feedSpill(m_pos); !s)
+            return s;
+    }
     compact();
     size_t pending = 0;
-    if (m_splitting && m_elementStart >= 0)
+    if (m_splitting && m_elementStart >= 0 && !m_spill)
         pending = m_buf.size() - size_t(m_elementStart);
     else if (m_valueStart >= 0 && !m_splitting && !m_splitDone)
         pending = m_buf.size() - size_t(m_valueStart);

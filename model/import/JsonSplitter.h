@@ -14,11 +14,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace rootline {
+
+class ElementSplitter;
 
 struct JsonPiece {
     std::string_view document; // a whole value, or prefix + one element + closing brackets
@@ -36,6 +39,14 @@ struct JsonSplitterOptions {
     std::vector<std::string> splitPaths;
     size_t maxPieceBytes = size_t(256) << 20; // a larger value or element is an error
     size_t maxPrefixBytes = size_t(1) << 20;  // a document whose array starts later is not split
+    // An element of a split array larger than `elementSplitBytes` (a Jaeger trace of a million
+    // spans) is not held in memory: the arrays at these paths inside it (its spans) are spooled to
+    // a temporary file and the element is handed over in pieces of about `elementRunBytes` of
+    // them, each with the rest of the element (ElementSplitter.h). Empty: such an element is an
+    // error once larger than maxPieceBytes, as any other.
+    std::vector<std::string> elementSplitPaths;
+    size_t elementSplitBytes = size_t(32) << 20;
+    size_t elementRunBytes = size_t(4) << 20;
 };
 
 class JsonSplitter {
@@ -43,6 +54,7 @@ public:
     using Emit = std::function<Status(const JsonPiece&)>;
 
     explicit JsonSplitter(JsonSplitterOptions options = {});
+    ~JsonSplitter();
 
     // Feeds the next bytes of the input; calls `onPiece` for every piece completed by them. An error
     // from `onPiece` (or a piece above maxPieceBytes) stops the scan and is returned.
@@ -70,6 +82,9 @@ private:
     bool pathMatches() const;
     std::string_view data() const { return m_external.data() ? m_external : std::string_view(m_buf); }
     void compact();
+    void startSpill(size_t begin); // the element starting at data()[begin] goes to an ElementSplitter
+    Status feedSpill(size_t end);  // the spilled element's bytes up to `end` of data()
+    Status emitSpilled(size_t end, const char* broken, const Emit& onPiece);
 
     JsonSplitterOptions m_options;
     std::string m_buf;           // unconsumed input (streaming mode)
@@ -101,6 +116,11 @@ private:
     int64_t m_elementStart = -1;
     int64_t m_elementLine = 1;
     const char* m_elementBroken = nullptr;
+    // An element too large to hold, on its way through an ElementSplitter: data() up to
+    // m_spillFed has been handed to it; the element began at input byte m_spillStartByte.
+    std::unique_ptr<ElementSplitter> m_spill;
+    size_t m_spillFed = 0;
+    int64_t m_spillStartByte = 0;
 
     // Line accounting: newlines in data()[0, m_countedPos) plus those dropped by compaction.
     size_t m_countedPos = 0;

@@ -1135,6 +1135,10 @@ Format otlpJsonFormat()
     f.parse = &parse;
     f.lineOriented = false;
     f.splitPaths = {"", "resourceSpans", "resourceLogs", "resourceMetrics", "batches", "result.resourceSpans"};
+    // A huge resource (or request): its spans or log records in runs, each with the resource and scope.
+    f.elementSplitPaths = {"scopeSpans.spans", "instrumentationLibrarySpans.spans", "scopeLogs.logRecords",
+                           "instrumentationLibraryLogs.logRecords", "resourceSpans.scopeSpans.spans",
+                           "resourceLogs.scopeLogs.logRecords", "batches.scopeSpans.spans"};
     return f;
 }
 
