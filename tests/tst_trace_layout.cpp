@@ -140,6 +140,28 @@ private slots:
         QCOMPARE(state.rows().size(), size_t(kDepth));
     }
 
+    void visibleRangeAtDepthByBinarySearch()
+    {
+        // 1,000 children of 1 ms side by side: a 10 ms window needs about ten of them, and every
+        // child that overlaps the window is inside the range.
+        std::vector<Span> spans{span(1, 0, "root", "a", 0, 1000)};
+        for (int i = 0; i < 1000; ++i)
+            spans.push_back(span(uint64_t(i + 2), 1, "c", "a", i, i + 1));
+        auto L = TraceLayout::build(std::move(spans));
+        const int64_t from = Timestamp::fromMillis(500).nanos(), to = Timestamp::fromMillis(510).nanos();
+        const auto [first, last] = L->rangeAtDepth(1, from, to);
+        QVERIFY(last - first <= 14);
+        const auto& row = L->nodesAtDepth(1);
+        for (size_t k = 0; k < row.size(); ++k) {
+            const bool overlaps = L->endNanos(row[k], true) >= from && L->startNanos(row[k], true) <= to;
+            if (overlaps)
+                QVERIFY2(k >= first && k < last, qPrintable(QString::number(k)));
+        }
+        // The root, longer than the window on both sides, is found too.
+        const auto [r0, r1] = L->rangeAtDepth(0, from, to);
+        QCOMPARE(r1 - r0, size_t(1));
+    }
+
     void parentCycleIsShownNotDropped()
     {
         auto L = TraceLayout::build({span(1, 0, "root", "a", 0, 10), span(2, 3, "x", "a", 1, 2), span(3, 2, "y", "a", 2, 3)});

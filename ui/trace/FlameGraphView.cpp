@@ -89,7 +89,10 @@ std::vector<SpanMark> FlameGraphView::marksAtDepth(int depth) const
     const TimeMapping map(m_state->zoom(), left(), right());
     const int64_t from = m_state->zoom().from.nanos(), to = m_state->zoom().to.nanos();
     MarkMerger merger(marks);
-    for (int32_t node : L.nodesAtDepth(depth)) {
+    const auto& row = L.nodesAtDepth(depth);
+    const auto [first, last] = L.rangeAtDepth(depth, from, to);
+    for (size_t k = first; k < last; ++k) {
+        const int32_t node = row[k];
         if (m_state->isHidden(node))
             continue;
         const int64_t s = m_state->startOf(node), e = m_state->endOf(node);

@@ -45,6 +45,17 @@ int TraceLayout::nodeOf(SpanId id) const
     return -1;
 }
 
+std::pair<size_t, size_t> TraceLayout::rangeAtDepth(int depth, int64_t from, int64_t to) const
+{
+    const auto& row = m_byDepth[size_t(depth)];
+    const int64_t lo = from - m_longestAtDepth[size_t(depth)] - m_maxOffset;
+    const int64_t hi = to + m_maxOffset;
+    auto startOf = [this](int32_t node) { return m_start[size_t(node)]; };
+    const auto first = std::partition_point(row.begin(), row.end(), [&](int32_t n) { return startOf(n) < lo; });
+    const auto last = std::partition_point(first, row.end(), [&](int32_t n) { return startOf(n) <= hi; });
+    return {size_t(first - row.begin()), size_t(last - row.begin())};
+}
+
 std::vector<int32_t> TraceLayout::visibleRows(const std::vector<uint8_t>& collapsed) const
 {
     std::vector<int32_t> rows;
@@ -321,6 +332,12 @@ std::shared_ptr<const TraceLayout> TraceLayout::build(std::vector<Span> spans, c
         L.m_byDepth[size_t(L.m_depth[node])].push_back(int32_t(node));
     for (auto& row : L.m_byDepth)
         std::stable_sort(row.begin(), row.end(), [&](int32_t a, int32_t b) { return L.m_start[size_t(a)] < L.m_start[size_t(b)]; });
+    L.m_longestAtDepth.assign(L.m_byDepth.size(), 0);
+    for (size_t node = 0; node < N; ++node) {
+        auto& longest = L.m_longestAtDepth[size_t(L.m_depth[node])];
+        longest = std::max(longest, L.m_end[node] - L.m_start[node]);
+        L.m_maxOffset = std::max(L.m_maxOffset, L.m_offset[node] < 0 ? -L.m_offset[node] : L.m_offset[node]);
+    }
 
     // Self time per service.
     std::vector<ServiceTime> perService(L.m_services.size());

@@ -74,6 +74,10 @@ public:
     // Nodes at each depth, sorted by raw start: the rows of the flame graph.
     int maxDepth() const { return int(m_byDepth.size()) - 1; }
     const std::vector<int32_t>& nodesAtDepth(int depth) const { return m_byDepth[size_t(depth)]; }
+    // The part of nodesAtDepth(depth) that can overlap [from, to] in either clock mode: found by
+    // binary search on the raw starts, widened by the depth's longest span and the largest clock
+    // correction, so a frame touches only what is near the screen.
+    std::pair<size_t, size_t> rangeAtDepth(int depth, int64_t from, int64_t to) const;
 
     // The trace's extent, raw and corrected times together (so that switching does not move the axis).
     TimeWindow bounds() const { return m_bounds; }
@@ -103,6 +107,8 @@ private:
     std::vector<uint16_t> m_service;
     std::vector<uint8_t> m_flags;
     std::vector<std::vector<int32_t>> m_byDepth;
+    std::vector<int64_t> m_longestAtDepth;
+    int64_t m_maxOffset = 0;
     std::vector<std::string> m_services;
     std::vector<SpanId> m_missing;
     std::vector<ServiceTime> m_serviceTimes;
