@@ -2,7 +2,12 @@
 // zstd) and Jaeger JSON files through the real ImportJob path, with and without full-text
 // indexing, the parse-only rate of the same files, and peak RSS per case.
 //
-//   bench_import [--dir DIR] [--mb N] [--cases a,b,...] [--batch N] [--keep]
+//   bench_import [--dir DIR] [--mb N] [--cases a,b,...] [--batch N] [--keep] [--trace-spans N]
+//
+// Only when named in --cases: import_jaeger_1m_trace, one Jaeger trace of --trace-spans spans
+// (1,000,000 by default, ~360 MB: {"data":[{"traceID":…,"spans":[…],"processes":{…}}]}, the
+// processes after the spans) in jaeger_trace_1m.json, the whole file one element of "data"
+// (issue 10, big traces end to end).
 //
 // Generates (deterministically) into DIR: otlp_logs.jsonl (~N MB, the Collector file exporter's
 // shape), otlp_logs.jsonl.zst (the same, zstd) and jaeger.json (~N MB, {"data":[traces]}); files
@@ -37,6 +42,7 @@ namespace fs = std::filesystem;
 namespace {
 
 size_t g_batchSize = ImportOptions().batchSize; // --batch: records per batch handed to the writer
+int64_t g_traceSpans = 1'000'000;               // --trace-spans: spans of the one big trace
 
 constexpr int kGeneratorVersion = 2;
 
@@ -469,6 +475,56 @@ void generate(const std::string& dir, int64_t bytes) {
     std::printf("# generated %s in %.1f s\n", dir.c_str(), s);
 }
 
+// One trace of `spans` spans, ~360 bytes each: a tree four wide, services by depth, the
+// processes after the spans as Jaeger's UI writes them.
+void generateBigTrace(const std::string& path, int64_t spans) {
+    if (fs::exists(path)) {
+        std::printf("# reusing %s\n", path.c_str());
+        return;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    FILE* out = openOut(path);
+    Rng rng{1000000};
+    const std::string traceId = "7f3a9c1e5b2d4f60a1b2c3d4e5f60718";
+    std::string chunk = "{\"data\":[{\"traceID\":\"" + traceId + "\",\"spans\":[";
+    for (int64_t i = 0; i < spans; ++i) {
+        std::string spanId, parentId;
+        appendHex(spanId, uint64_t(i) + 1, 16);
+        appendHex(parentId, uint64_t(i - 1) / 4 + 1, 16);
+        if (i)
+            chunk += ',';
+        chunk += "{\"traceID\":\"" + traceId + "\",\"spanID\":\"" + spanId + "\",\"operationName\":\"";
+        chunk += kMethods[rng.below(4)];
+        chunk += ' ';
+        chunk += kRoutes[rng.below(6)];
+        chunk += "\",\"references\":[";
+        if (i > 0)
+            chunk += "{\"refType\":\"CHILD_OF\",\"traceID\":\"" + traceId + "\",\"spanID\":\"" + parentId + "\"}";
+        chunk += "],\"startTime\":" + std::to_string(1795176000000000LL + i * 3) + ",\"duration\":" + std::to_string(50 + rng.below(2000));
+        chunk += ",\"tags\":[";
+        tag(chunk, "span.kind", "string", i == 0 ? "server" : "client", true);
+        chunk += ',';
+        tag(chunk, "http.status_code", "int64", rng.below(30) == 0 ? "503" : "200", false);
+        chunk += ',';
+        tag(chunk, "error", "bool", rng.below(50) == 0 ? "true" : "false", false);
+        chunk += "],\"logs\":[],\"processID\":\"p" + std::to_string(1 + rng.below(8)) + "\",\"warnings\":null}";
+        if (chunk.size() >= (size_t(4) << 20)) {
+            std::fwrite(chunk.data(), 1, chunk.size(), out);
+            chunk.clear();
+        }
+    }
+    chunk += "],\"processes\":{";
+    for (int p = 1; p <= 8; ++p)
+        chunk += (p > 1 ? ",\"p" : "\"p") + std::to_string(p) + "\":{\"serviceName\":\"service-" + std::to_string(p)
+                 + "\",\"tags\":[{\"key\":\"hostname\",\"type\":\"string\",\"value\":\"host-" + std::to_string(p) + "\"}]}";
+    chunk += "},\"warnings\":null}],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n";
+    std::fwrite(chunk.data(), 1, chunk.size(), out);
+    std::fclose(out);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("# generated %s (%" PRId64 " spans, %.0f MB) in %.1f s\n", path.c_str(), spans,
+                double(fs::file_size(path)) / 1e6, s);
+}
+
 // ---- cases (each runs in its own process) -------------------------------------------------
 
 int64_t peakRssKb() {
@@ -594,7 +650,9 @@ const CaseSpec kCases[] = {
     {"import_jaeger", "jaeger.json", CaseSpec::Import, "jaeger-json"},
     {"import_jaeger_nofts", "jaeger.json", CaseSpec::ImportNoFts, "jaeger-json"},
     {"parse_jaeger", "jaeger.json", CaseSpec::Parse, "jaeger-json"},
+    {"import_jaeger_1m_trace", "jaeger_trace_1m.json", CaseSpec::Import, "jaeger-json"}, // only when named
 };
+constexpr const char* kBigTraceCase = "import_jaeger_1m_trace";
 
 int runCase(const std::string& dir, const std::string& name) {
     for (const CaseSpec& c : kCases) {
@@ -649,6 +707,8 @@ int main(int argc, char** argv) {
             g_batchSize = size_t(std::strtoull(value().c_str(), nullptr, 10));
         else if (a == "--keep")
             keep = true;
+        else if (a == "--trace-spans")
+            g_traceSpans = std::strtoll(value().c_str(), nullptr, 10);
         else {
             std::fprintf(
                 stderr,
@@ -662,12 +722,17 @@ int main(int argc, char** argv) {
         return runCase(dir, caseName);
 
     fs::create_directories(dir);
+    const bool bigTrace = only.find(std::string(",") + kBigTraceCase + ",") != std::string::npos;
+    if (bigTrace)
+        generateBigTrace(dir + "/jaeger_trace_1m.json", g_traceSpans);
     generate(dir, mb * 1000000);
     const std::string self = fs::read_symlink("/proc/self/exe").string();
     int64_t peakKb = 0;
     int failures = 0;
     for (const CaseSpec& c : kCases) {
         if (!only.empty() && only.find("," + std::string(c.name) + ",") == std::string::npos)
+            continue;
+        if (std::string(c.name) == kBigTraceCase && !bigTrace)
             continue;
         const std::string input = dir + "/" + c.file;
         // Rates are per uncompressed byte: the zstd case moves the same JSON as the plain one.
@@ -713,7 +778,7 @@ int main(int argc, char** argv) {
     std::printf("BENCH import_peak_rss %.0f MB\n", double(peakKb) / 1024.0);
     if (!keep) {
         for (const char* f :
-             {"otlp_logs.jsonl", "otlp_logs.jsonl.zst", "jaeger.json", "bench_import.stamp"})
+             {"otlp_logs.jsonl", "otlp_logs.jsonl.zst", "jaeger.json", "bench_import.stamp", "jaeger_trace_1m.json"})
             fs::remove(dir + "/" + f);
         std::error_code ec;
         fs::remove(dir, ec); // only when empty
