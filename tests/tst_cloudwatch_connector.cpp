@@ -5,6 +5,7 @@
 // throttling with backoff, and each misbehaviour → a precise error with the cache unchanged.
 
 #include "cloudwatch/CloudWatchConnector.h"
+#include "investigation/Investigation.h"
 #include "ConnectorFactory.h"
 #include "FetchService.h"
 #include "core/Clock.h"
@@ -16,6 +17,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -498,6 +500,48 @@ private slots:
     }
 
     // ------------------------------------------------------------------ X-Ray
+    void alarmsInAlarmStateAreAlerts()
+    {
+        FakeAwsServer server;
+        server.addAlarm(QJsonObject{{QStringLiteral("AlarmName"), QStringLiteral("checkout-5xx")},
+                                    {QStringLiteral("AlarmArn"), QStringLiteral("arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-5xx")},
+                                    {QStringLiteral("AlarmDescription"), QStringLiteral("checkout answers 5xx")},
+                                    {QStringLiteral("StateValue"), QStringLiteral("ALARM")},
+                                    {QStringLiteral("StateReason"), QStringLiteral("Threshold Crossed: 1 datapoint [42.0] was greater than 10.0")},
+                                    {QStringLiteral("StateUpdatedTimestamp"), double(kBase) + 0.5},
+                                    {QStringLiteral("Namespace"), QStringLiteral("AWS/ApplicationELB")},
+                                    {QStringLiteral("MetricName"), QStringLiteral("HTTPCode_Target_5XX_Count")},
+                                    {QStringLiteral("Dimensions"), QJsonArray{QJsonObject{{QStringLiteral("Name"), QStringLiteral("ServiceName")},
+                                                                                          {QStringLiteral("Value"), QStringLiteral("checkout")}}}}});
+        server.addAlarm(QJsonObject{{QStringLiteral("AlarmName"), QStringLiteral("quiet")}, {QStringLiteral("StateValue"), QStringLiteral("OK")}});
+        CloudWatchConnector c(source(server), m_http, fastTuning());
+        QVERIFY(std::ranges::count(c.supportedKinds(), FetchKind::Alerts) == 1);
+        CollectingSink sink;
+        auto out = c.fetch(request(FetchKind::Alerts, {}, {}), sink); // alerts need no window
+        QVERIFY2(out.ok(), out.ok() ? "" : out.error().message().c_str());
+        QCOMPARE(out->requests, 1);
+        const std::vector<Alert>& alerts = sink.collected.alerts;
+        QCOMPARE(alerts.size(), size_t(1));
+        const Alert& a = alerts[0];
+        QCOMPARE(a.name, std::string("checkout-5xx"));
+        QCOMPARE(a.state, AlertState::Firing);
+        QCOMPARE(a.source, std::string("cloudwatch:aws-fake"));
+        QCOMPARE(a.activeSince, Timestamp::fromSeconds(kBase) + Duration::millis(500));
+        QCOMPARE(alertService(a, nullptr), std::string()); // ServiceName is not a service label Rootline reads yet
+        const auto has = [](const auto& pairs, const std::string& k, const std::string& v) {
+            return std::ranges::count(pairs, std::pair<std::string, std::string>{k, v}) == 1;
+        };
+        QVERIFY(has(a.labels, "namespace", "AWS/ApplicationELB"));
+        QVERIFY(has(a.labels, "metric_name", "HTTPCode_Target_5XX_Count"));
+        QVERIFY(has(a.labels, "ServiceName", "checkout"));
+        QVERIFY(has(a.annotations, "StateReason", "Threshold Crossed: 1 datapoint [42.0] was greater than 10.0"));
+        const auto req = server.requests("DescribeAlarms");
+        QCOMPARE(req.size(), 1);
+        QCOMPARE(req[0].target, QByteArray("GraniteServiceVersion20100801.DescribeAlarms"));
+        QCOMPARE(req[0].body.value(QStringLiteral("StateValue")).toString(), QStringLiteral("ALARM"));
+        expectClean(server);
+    }
+
     void xraySummariesThenBatchGets()
     {
         FakeAwsServer server;

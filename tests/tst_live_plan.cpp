@@ -119,6 +119,7 @@ private slots:
         const QStringList expected{
             u"alert prom alerts  [240s, 300s) limit 0"_s,
             u"alert am alerts  [240s, 300s) limit 0"_s,
+            u"alert aws alerts  [240s, 300s) limit 0"_s,
             u"sli prom series checkout_requests_total [-2100s, 480s) limit 0"_s,
             u"sli prom exemplars checkout_requests_total [0s, 480s) limit 0"_s,
             u"logs loki series sum by (service_name, level) (count_over_time({service_name=~\".+\"}[1m])) [-2100s, 480s) limit 0"_s,

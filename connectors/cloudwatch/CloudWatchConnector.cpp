@@ -117,7 +117,7 @@ CloudWatchConnector::CloudWatchConnector(Source source, http::HttpClient& client
 
 std::vector<FetchKind> CloudWatchConnector::supportedKinds() const
 {
-    return {FetchKind::Series, FetchKind::Logs, FetchKind::Traces, FetchKind::Trace};
+    return {FetchKind::Series, FetchKind::Logs, FetchKind::Traces, FetchKind::Trace, FetchKind::Alerts};
 }
 
 int CloudWatchConnector::choosePeriod(TimeWindow window, std::optional<Duration> step, Timestamp now)
@@ -177,7 +177,7 @@ Result<FetchOutcome> CloudWatchConnector::fetch(const FetchRequest& request, Rec
 {
     if (auto st = m_api.prepare(); !st)
         return st.error();
-    if (request.kind != FetchKind::Trace && !request.window.isValid())
+    if (request.kind != FetchKind::Trace && request.kind != FetchKind::Alerts && !request.window.isValid())
         return Error{"cloudwatch " + m_source.name, "empty or inverted time window", "give --from before --to"};
     Run run{sink, cancelled, progress, {}, 0};
     switch (request.kind) {
@@ -190,10 +190,11 @@ Result<FetchOutcome> CloudWatchConnector::fetch(const FetchRequest& request, Rec
     }
     case FetchKind::Traces: return fetchTraces(request, run);
     case FetchKind::Trace: return fetchTrace(request, run);
+    case FetchKind::Alerts: return fetchAlarms(run);
     default: break;
     }
     return Error{"cloudwatch " + m_source.name, std::string("cannot fetch ") + fetchKindName(request.kind),
-                 "CloudWatch sources fetch series, logs, traces and a trace by id"};
+                 "CloudWatch sources fetch series, logs, traces, a trace by id and alarms"};
 }
 
 // ------------------------------------------------------------------------------------------ metrics
@@ -679,6 +680,72 @@ Result<FetchOutcome> CloudWatchConnector::fetchTrace(const FetchRequest& request
     o.requests = counts.requests;
     o.bytes = counts.bytes;
     return o;
+}
+
+// ------------------------------------------------------------------------------------------ alarms
+
+// DescribeAlarms with StateValue ALARM (metric and composite alarms, NextToken pages): each alarm
+// an Alert (firing since StateUpdatedTimestamp) labelled with its namespace, metric and dimensions,
+// its description and state reason as annotations.
+Result<FetchOutcome> CloudWatchConnector::fetchAlarms(Run& run)
+{
+    std::vector<Alert> alerts;
+    std::optional<std::string> token;
+    const std::string where = m_api.where(aws::Service::Monitoring, "DescribeAlarms");
+    for (int page = 0; page < m_tuning.maxPages; ++page) {
+        json body = {{"StateValue", "ALARM"}, {"AlarmTypes", json::array({"MetricAlarm", "CompositeAlarm"})}, {"MaxRecords", 100}};
+        if (token)
+            body["NextToken"] = *token;
+        auto r = m_api.call(aws::Service::Monitoring, "DescribeAlarms", body.dump(), run.cancelled, run.stats);
+        if (!r)
+            return r.error();
+        json doc = json::parse(*r, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object())
+            return Error{where, "the answer is not a JSON object", {}};
+        for (const char* list : {"MetricAlarms", "CompositeAlarms"}) {
+            const json alarms = doc.value(list, json::array());
+            if (!alarms.is_array())
+                continue;
+            for (const json& a : alarms) {
+                if (!a.is_object())
+                    continue;
+                Alert alert;
+                alert.name = a.value("AlarmName", "");
+                alert.state = AlertState::Firing;
+                alert.source = "cloudwatch:" + m_source.name;
+                alert.labels.emplace_back("alertname", alert.name);
+                if (a.contains("Namespace") && a["Namespace"].is_string())
+                    alert.labels.emplace_back("namespace", a["Namespace"].get<std::string>());
+                if (a.contains("MetricName") && a["MetricName"].is_string())
+                    alert.labels.emplace_back("metric_name", a["MetricName"].get<std::string>());
+                for (const json& d : a.value("Dimensions", json::array()))
+                    if (d.is_object() && d.value("Name", "") != "")
+                        alert.labels.emplace_back(d.value("Name", ""), d.value("Value", ""));
+                for (const char* key : {"AlarmDescription", "StateReason", "AlarmArn"})
+                    if (a.contains(key) && a[key].is_string())
+                        alert.annotations.emplace_back(key, a[key].get<std::string>());
+                if (const auto it = a.find("StateUpdatedTimestamp"); it != a.end() && it->is_number()) {
+                    auto t = parseSecondsText(it->dump());
+                    if (!t)
+                        return Error{where, "StateUpdatedTimestamp: " + t.error().what, {}};
+                    alert.activeSince = *t;
+                }
+                alerts.push_back(std::move(alert));
+            }
+        }
+        run.records = int64_t(alerts.size());
+        run.report("DescribeAlarms page " + std::to_string(page + 1));
+        if (!doc.contains("NextToken") || !doc["NextToken"].is_string() || doc["NextToken"].get<std::string>().empty())
+            break;
+        token = doc["NextToken"].get<std::string>();
+    }
+    if (!alerts.empty()) {
+        TelemetryBatch batch;
+        batch.alerts = std::move(alerts);
+        if (auto st = run.sink.batch(std::move(batch)); !st)
+            return st.error();
+    }
+    return run.outcome();
 }
 
 // ------------------------------------------------------------------------------------------ completion

@@ -4,7 +4,8 @@
 // stats and math, NextToken chains whose pages repeat every Id; ListMetrics for completion), Logs
 // (FilterLogEvents pagination through empty pages; Logs Insights StartQuery → GetQueryResults
 // polling → StopQuery on cancel, a 10,000-row result split into smaller time ranges) and X-Ray
-// (GetTraceSummaries pages → BatchGetTraces ≤ 5 ids a call). Requests are SigV4-signed by libcurl
+// (GetTraceSummaries pages → BatchGetTraces ≤ 5 ids a call), and alarms in ALARM state
+// (DescribeAlarms, as alerts). Requests are SigV4-signed by libcurl
 // (AwsApi); throttling is answered with backoff. What each query text means: CloudWatchQuery.h.
 //
 // Pages are parsed into a buffer and handed to the sink only whole, de-duplicated (Logs eventId,
@@ -56,6 +57,7 @@ private:
     Result<FetchOutcome> fetchTraces(const FetchRequest& request, Run& run);
     Result<FetchOutcome> fetchTrace(const FetchRequest& request, Run& run);
     Status batchGetTraces(std::vector<std::string> ids, Run& run, FetchOutcome& outcome);
+    Result<FetchOutcome> fetchAlarms(Run& run);
 
     Source m_source;
     aws::AwsApi m_api;

@@ -239,7 +239,7 @@ std::vector<LiveFetch> planAlertFetches(const std::vector<Source>& sources, Time
     std::vector<LiveFetch> out;
     const LiveBudget budget;
     for (const auto& s : sources) {
-        if (s.type != SourceType::Prometheus && s.type != SourceType::Alertmanager)
+        if (s.type != SourceType::Prometheus && s.type != SourceType::Alertmanager && s.type != SourceType::CloudWatch)
             continue;
         FetchRequest r;
         r.kind = FetchKind::Alerts;

@@ -4,7 +4,8 @@
 // and its rule's expression) or a service, a window and the configured sources, the fetches each
 // step of the guided investigation needs — aggregates before raw data:
 //
-//   alert         the firing and pending alerts of every source that serves them
+//   alert         the firing and pending alerts of every source that serves them (Prometheus,
+//                 Alertmanager, CloudWatch alarms in ALARM state)
 //   sli           the counters and histograms behind the alert's expression, window + baseline,
 //                 and their exemplars (Prometheus)
 //   logs          first per-service, per-level counts computed by Loki

@@ -108,6 +108,7 @@ struct FakeAwsServer::State {
         QStringList documents;
     };
     std::vector<Trace> traces;
+    std::vector<QJsonObject> alarms; // DescribeAlarms: MetricAlarms entries
     int summariesPageSize = 100;
     std::set<QString> unprocessedOnce;
     struct PendingFault {
@@ -469,6 +470,20 @@ struct FakeAwsServer::State {
         return Reply{200, body, {}, {}};
     }
 
+    // DescribeAlarms (awsJson 1.0): the metric alarms whose StateValue matches, if one is asked.
+    Reply describeAlarms(const QJsonObject& b)
+    {
+        const QString state = b.value(QStringLiteral("StateValue")).toString();
+        if (!state.isEmpty() && state != QLatin1String("OK") && state != QLatin1String("ALARM") && state != QLatin1String("INSUFFICIENT_DATA"))
+            return awsError(400, "ValidationError", QStringLiteral("1 validation error detected: Value '%1' at 'stateValue'").arg(state));
+        QJsonArray out;
+        for (const auto& a : alarms)
+            if (state.isEmpty() || a.value(QStringLiteral("StateValue")).toString() == state)
+                out.append(a);
+        QJsonObject doc{{QStringLiteral("MetricAlarms"), out}, {QStringLiteral("CompositeAlarms"), QJsonArray()}};
+        return Reply{200, QJsonDocument(doc).toJson(QJsonDocument::Compact), {}, {}};
+    }
+
     // ---------------------------------------------------------------- X-Ray
     Reply traceSummaries(const QJsonObject& b)
     {
@@ -731,6 +746,7 @@ private:
         if (op == "StopQuery") return st.stopQuery(body);
         if (op == "GetMetricData") return st.getMetricData(body);
         if (op == "ListMetrics") return st.listMetrics(body);
+        if (op == "DescribeAlarms") return st.describeAlarms(body);
         if (op == "GetTraceSummaries") return st.traceSummaries(body);
         if (op == "BatchGetTraces") return st.batchGetTraces(body);
         return awsError(400, "UnknownOperationException", QStringLiteral("unknown operation ") + QString::fromLatin1(op));
@@ -852,6 +868,12 @@ void FakeAwsServer::addTrace(const QString& xrayId, double startSeconds, double 
 {
     QMutexLocker lock(&m_state->mutex);
     m_state->traces.push_back({xrayId, startSeconds, durationSeconds, hasFault, segmentDocuments});
+}
+
+void FakeAwsServer::addAlarm(const QJsonObject& metricAlarm)
+{
+    QMutexLocker lock(&m_state->mutex);
+    m_state->alarms.push_back(metricAlarm);
 }
 
 void FakeAwsServer::setTraceSummariesPageSize(int n) { QMutexLocker l(&m_state->mutex); m_state->summariesPageSize = n; }

@@ -98,6 +98,8 @@ public:
     void addTrace(const QString& xrayId, double startSeconds, double durationSeconds, bool hasFault,
                   const QStringList& segmentDocuments);
     void setTraceSummariesPageSize(int n);
+    // A CloudWatch metric alarm as DescribeAlarms lists it (AlarmName, StateValue, Namespace, …).
+    void addAlarm(const QJsonObject& metricAlarm);
     void setUnprocessedOnce(const QString& xrayId); // the first BatchGetTraces naming it lists it as unprocessed
 
     // ---- misbehaviour: `count` requests of `operation` (empty: any) get `fault`, after letting
