@@ -158,7 +158,10 @@ private slots:
         QCOMPARE(view.state()->selected(), test::nodeNamed(L, "charge"));
         view.state()->previousMatch();
         QCOMPARE(view.state()->selected(), test::nodeNamed(L, "gateway call"));
-        view.waterfall()->grab();
+        view.state()->setCursorTime(Timestamp::fromMillis(40));
+        const QImage shot = view.grab().toImage();
+        if (const QString dir = qEnvironmentVariable("ROOTLINE_TEST_SHOTS"); !dir.isEmpty()) // to look at it
+            shot.save(dir + QStringLiteral("/trace_view_search.png"));
     }
 
     void crosshairIsMarkedInBothViews()

@@ -60,7 +60,9 @@ void paintBar(QPainter& p, const QRectF& rect, const TraceViewState& state, int 
         if (room >= p.fontMetrics().horizontalAdvance(QStringLiteral("a…"))) {
             const QString text = p.fontMetrics().elidedText(label, Qt::ElideRight, room);
             if (text.size() > 1) {
-                p.setPen(L.has(node, TraceLayout::Placeholder) ? pal.color(QPalette::Text) : QColor(Qt::white));
+                // Dark text on a placeholder or on a bar the search dimmed, white on a full colour.
+                const bool pale = L.has(node, TraceLayout::Placeholder) || fill.alpha() < 255;
+                p.setPen(pale ? pal.color(QPalette::Text) : QColor(Qt::white));
                 const QRectF t = rect.adjusted(4, 0, -4, 0);
                 p.drawText(t, Qt::AlignVCenter | Qt::AlignLeft, text);
             }

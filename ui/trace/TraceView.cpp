@@ -48,6 +48,7 @@ TraceView::TraceView(QWidget* parent)
     m_next->setText(QStringLiteral("▼"));
     m_next->setToolTip(tr("Next match (F3, Enter)"));
     m_matchLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_matchLabel->setMinimumWidth(m_matchLabel->fontMetrics().horizontalAdvance(QStringLiteral("8,888 / 88,888")));
     m_skew->setChecked(true);
     m_critical->setChecked(true);
     m_critical->setToolTip(tr("Mark the spans on the critical path: the chain of work that decided when the trace finished"));
