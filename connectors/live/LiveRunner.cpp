@@ -147,8 +147,12 @@ Result<LiveRun> runLiveInvestigation(const LiveStart& start, const LiveRunOption
     // Alert: what the alert sources say now, into the cache; then the alert by name.
     if (start.service.empty()) {
         runner.step(StepKind::Alert);
-        runner.fetchAll(planAlertFetches(options.sources, now));
+        const auto alertFetches = planAlertFetches(options.sources, now);
+        runner.fetchAll(alertFetches);
         auto reader = runner.reader();
+        if (!reader && alertFetches.empty())
+            return Error{"live investigation", "no source serves alerts, and the cache holds none",
+                         "add a prometheus, alertmanager or cloudwatch source, or start from a service and a window"};
         if (!reader)
             return reader.error();
         auto alert = chooseAlert(**reader, start.alertName, options.rules);

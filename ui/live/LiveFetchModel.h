@@ -1,0 +1,37 @@
+#pragma once
+
+// The live investigation's fetches as a table (issue 11 item 4): one row per fetch, in the order
+// they ran — step, source, query, window, rows, bytes, time, and complete / cached / PARTIAL with
+// the reason / error. Rows are only appended (one per finished fetch) or all cleared; the tool tip
+// of a row says what the fetch was for and, when it fell short, why.
+
+#include "live/LiveRunner.h"
+
+#include <QAbstractTableModel>
+#include <vector>
+
+namespace rootline {
+
+class LiveFetchModel final : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Step, Source, Query, Window, Rows, Bytes, Seconds, Status, ColumnCount };
+
+    explicit LiveFetchModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void append(LiveFetchResult result);
+    void clear();
+    const LiveFetchResult& fetch(int row) const { return m_rows[size_t(row)]; }
+    // Rows that did not complete (PARTIAL or error).
+    int incompleteCount() const;
+
+private:
+    std::vector<LiveFetchResult> m_rows;
+};
+
+} // namespace rootline
