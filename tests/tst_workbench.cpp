@@ -19,7 +19,9 @@
 
 #include <QAction>
 #include <QDockWidget>
+#include <QDragEnterEvent>
 #include <QFile>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -347,6 +349,26 @@ private slots:
         QVERIFY(w.logPane()->model()->headerData(LogTableModel::TimeColumn, Qt::Horizontal).toString().contains(fmt::zoneName()));
         w.setLocalTime(false);
         QCOMPARE(fmt::zone(), fmt::Zone::Utc);
+    }
+
+    void filesAndFoldersCanBeDropped()
+    {
+        // A folder or a file is accepted (the drop sends it to the import dialog; a .rootline opens).
+        MainWindow w;
+        for (const QString& path : {m_dir.path(), m_path}) {
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(path)});
+            QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            enter.ignore();
+            QCoreApplication::sendEvent(&w, &enter);
+            QVERIFY2(enter.isAccepted(), qPrintable(path));
+        }
+        QMimeData text;
+        text.setText(QStringLiteral("not a file"));
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+        enter.ignore();
+        QCoreApplication::sendEvent(&w, &enter);
+        QVERIFY(!enter.isAccepted());
     }
 
     void panesAreDocks()

@@ -477,10 +477,7 @@ void InvestigationPane::display(const InvestigationState& st)
     const bool firstOfCache = m_startOnResult && m_focus->state() == FocusState{};
     m_startOnResult = false;
     const bool start = st.alert && st.window.isValid() && (m_focusOnResult || firstOfCache);
-    QString alert = st.alert ? tr("<b>%1</b> (%2) on <b>%3</b>").arg(qs(st.alert->name).toHtmlEscaped(), qs(st.alert->source).toHtmlEscaped(),
-                                                                   qs(st.service).toHtmlEscaped())
-                             : tr("<b>%1</b>").arg(qs(st.title.empty() ? st.service : st.title).toHtmlEscaped());
-    m_header->setText(tr("%1<br>window %2<br>baseline %3").arg(alert, fmt::window(st.window).toHtmlEscaped(), fmt::window(st.baseline).toHtmlEscaped()));
+    updateHeader();
 
     m_candidates->clear();
     for (const auto& c : st.candidates) {
@@ -538,6 +535,22 @@ void InvestigationPane::display(const InvestigationState& st)
     }
     m_focusOnResult = false;
     updateStepActions();
+}
+
+void InvestigationPane::refreshTimes()
+{
+    if (m_state)
+        updateHeader();
+}
+
+void InvestigationPane::updateHeader()
+{
+    const InvestigationState& st = *m_state;
+    QString alert = st.alert ? tr("<b>%1</b> (%2) on <b>%3</b>").arg(qs(st.alert->name).toHtmlEscaped(), qs(st.alert->source).toHtmlEscaped(),
+                                                                   qs(st.service).toHtmlEscaped())
+                             : tr("<b>%1</b>").arg(qs(st.title.empty() ? st.service : st.title).toHtmlEscaped());
+    m_header->setText(tr("%1<br>window %2<br>baseline %3").arg(alert, fmt::window(st.window).toHtmlEscaped(), fmt::window(st.baseline).toHtmlEscaped()));
+
 }
 
 FocusState InvestigationPane::focusForStep(int index) const

@@ -82,6 +82,9 @@ public:
     // selected step's summary and details (trace ids are links that set the Focus trace).
     QTextBrowser* detailView() const { return m_detail; }
 
+    // The display zone changed (fmt::setZone): the header's window is shown again.
+    void refreshTimes();
+
     // The next result of a freshly opened cache moves the panes to the firing alert's window, as
     // their starting point (unless the user has moved the focus meanwhile).
     void startOnAlert() { m_startOnResult = true; }
@@ -132,6 +135,7 @@ private:
     void reloadAlerts();
     void setFetchStatus(const QString& text, const QString& color, const QString& tip);
     void updateStepActions();
+    void updateHeader();
     void refreshStepItem(int index);
     void saveInBackground();
 

@@ -9,6 +9,7 @@
 #include "LogTableModel.h"
 #include "TimelinePane.h"
 #include "TimelineMarks.h"
+#include "TraceListModel.h"
 #include "TracePane.h"
 #include "ImportDialog.h"
 #include "InvestigationPane.h"
@@ -814,7 +815,9 @@ void MainWindow::setLocalTime(bool local)
     QSettings().setValue(QStringLiteral("view/localTime"), local);
     // Every place that shows a time shows it again, in the new zone.
     m_logs->model()->refreshTimes();
+    m_traces->model()->refreshTimes();
     m_timeline->refreshZone();
+    m_investigation->refreshTimes();
     updateFocusLabel();
     if (const auto& o = m_session->overview())
         onOverview(*o);
@@ -824,14 +827,17 @@ QString MainWindow::theme() const { return m_theme; }
 
 void MainWindow::setTheme(const QString& theme)
 {
-    // "system" follows the desktop (the palette the platform gave at start, and its changes where
-    // Qt reports them); "light" and "dark" are Fusion's palette and a dark one.
-    if (m_systemPalette.isEmpty())
-        m_systemPalette = {qApp->palette(), QVariant::fromValue(qApp->style()->name())};
+    // "system" leaves the palette to the platform (Qt follows the desktop's light or dark); "light"
+    // and "dark" are Fusion's palette and a dark one. Going back to "system" restores what the
+    // platform gave before the first forced theme.
     m_theme = theme == QStringLiteral("light") || theme == QStringLiteral("dark") ? theme : QStringLiteral("system");
     for (QAction* a : m_themeActions)
         a->setChecked(a->data().toString() == m_theme);
     QSettings().setValue(QStringLiteral("view/theme"), m_theme);
+    if (m_theme == QStringLiteral("system") && m_systemPalette.isEmpty())
+        return; // never forced: nothing to undo, and no explicit palette to stop Qt following the desktop
+    if (m_systemPalette.isEmpty())
+        m_systemPalette = {qApp->palette(), QVariant::fromValue(qApp->style()->name())};
     if (m_theme == QStringLiteral("system")) {
         if (QStyle* style = QStyleFactory::create(m_systemPalette[1].toString()))
             QApplication::setStyle(style);

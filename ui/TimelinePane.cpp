@@ -293,6 +293,7 @@ void TimelinePane::showMessage(const QString& text)
 {
     m_applying = true;
     m_crosshair.clear();
+    m_crosshairLabel = nullptr;
     m_plot->clearPlottables();
     m_plot->clearItems();
     m_plot->plotLayout()->clear();
@@ -545,6 +546,7 @@ void TimelinePane::rebuild()
         m_plot->layer(QStringLiteral("crosshair"))->setMode(QCPLayer::lmBuffered);
     }
     m_crosshair.clear();
+    m_crosshairLabel = nullptr;
     for (QCPAxisRect* rect : m_rects) {
         auto* line = new QCPItemStraightLine(m_plot);
         line->setLayer(QStringLiteral("crosshair"));
@@ -559,13 +561,21 @@ void TimelinePane::rebuild()
         }
         m_crosshair.push_back(line);
     }
-    for (auto* line : m_crosshair) {
-        line->setVisible(m_crosshairTime.has_value());
-        if (m_crosshairTime) {
-            line->point1->setCoords(m_crosshairTime->toSecondsDouble(), 0);
-            line->point2->setCoords(m_crosshairTime->toSecondsDouble(), 1);
-        }
-    }
+    // The time itself, at the foot of the bottom row, in the zone the axis shows.
+    m_crosshairLabel = new QCPItemText(m_plot);
+    m_crosshairLabel->setLayer(QStringLiteral("crosshair"));
+    m_crosshairLabel->setClipAxisRect(m_rects.back());
+    m_crosshairLabel->position->setAxes(m_rects.back()->axis(QCPAxis::atBottom), m_rects.back()->axis(QCPAxis::atLeft));
+    m_crosshairLabel->position->setAxisRect(m_rects.back());
+    m_crosshairLabel->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    m_crosshairLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_crosshairLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_crosshairLabel->setFont(small);
+    m_crosshairLabel->setColor(Qt::white);
+    m_crosshairLabel->setBrush(kFocusColor);
+    m_crosshairLabel->setPadding(QMargins(3, 1, 3, 1));
+    m_crosshairLabel->setSelectable(false);
+    positionCrosshair();
     for (QCPAxisRect* rect : m_rects) {
         QCPAxis* x = rect->axis(QCPAxis::atBottom);
         x->setRange(keepRange);
@@ -675,10 +685,8 @@ void TimelinePane::refreshZone()
         rebuild();
 }
 
-void TimelinePane::updateCrosshair()
+void TimelinePane::positionCrosshair()
 {
-    if (m_crosshair.empty())
-        return;
     for (QCPItemStraightLine* line : m_crosshair) {
         line->setVisible(m_crosshairTime.has_value());
         if (m_crosshairTime) {
@@ -686,6 +694,20 @@ void TimelinePane::updateCrosshair()
             line->point2->setCoords(m_crosshairTime->toSecondsDouble(), 1);
         }
     }
+    if (m_crosshairLabel) {
+        m_crosshairLabel->setVisible(m_crosshairTime.has_value());
+        if (m_crosshairTime) {
+            m_crosshairLabel->position->setCoords(m_crosshairTime->toSecondsDouble(), 1);
+            m_crosshairLabel->setText(fmt::timeWithZone(*m_crosshairTime));
+        }
+    }
+}
+
+void TimelinePane::updateCrosshair()
+{
+    if (m_crosshair.empty())
+        return;
+    positionCrosshair();
     // Only the crosshair's own layer is re-rendered (style.md §7).
     if (QCPLayer* layer = m_plot->layer(QStringLiteral("crosshair")))
         layer->replot();

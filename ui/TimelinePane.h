@@ -20,6 +20,7 @@
 class QCustomPlot;
 class QCPAxisRect;
 class QCPItemStraightLine;
+class QCPItemText;
 class QLabel;
 class QMenu;
 class QTimer;
@@ -101,6 +102,7 @@ private:
     void updateShading();
     void drawMarks(const QPalette& pal);
     void updateCrosshair();
+    void positionCrosshair();
     void updateTicker();
     void rebuildSeriesMenu();
     void onRangeChanged();
@@ -133,6 +135,7 @@ private:
     TimelineMarks m_marks;
     std::optional<Timestamp> m_crosshairTime;
     std::vector<QCPItemStraightLine*> m_crosshair;
+    QCPItemText* m_crosshairLabel = nullptr;
     bool m_brushing = false;                // the focus window comes from this pane's drag
     std::optional<TimeWindow> m_pendingView; // a zoom asked for before the rows existed
 };

@@ -96,7 +96,7 @@ QVariant TraceListModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
-    case StartColumn: return tr("Start (UTC)");
+    case StartColumn: return tr("Start (%1)").arg(fmt::zoneName()); // the zone the times are shown in
     case ServiceColumn: return tr("Root service");
     case OperationColumn: return tr("Root operation");
     case DurationColumn: return tr("Duration");
@@ -105,6 +105,13 @@ QVariant TraceListModel::headerData(int section, Qt::Orientation orientation, in
     case TraceColumn: return tr("Trace");
     }
     return {};
+}
+
+void TraceListModel::refreshTimes()
+{
+    emit headerDataChanged(Qt::Horizontal, StartColumn, StartColumn);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, StartColumn), index(rowCount() - 1, StartColumn), {Qt::DisplayRole});
 }
 
 void TraceListModel::sort(int column, Qt::SortOrder order)

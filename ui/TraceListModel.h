@@ -21,6 +21,8 @@ public:
 
     void setTraces(std::vector<TraceSummary> traces);
     void clear() { setTraces({}); }
+    // The display zone changed (fmt::setZone): the start times and their header are shown again.
+    void refreshTimes();
     const std::vector<TraceSummary>& traces() const { return m_traces; }
     const TraceSummary* traceAt(int row) const;
     int rowOf(const TraceId& id) const; // -1 when not listed
