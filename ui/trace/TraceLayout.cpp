@@ -241,20 +241,31 @@ std::shared_ptr<const TraceLayout> TraceLayout::build(std::vector<Span> spans, c
     for (size_t k = 0; k < N; ++k)
         L.m_subtreeEnd[k] = int32_t(k) + size[k];
 
-    // Services, interned per trace.
+    // Services, interned per trace. Spans of one resource share its ResourcePtr (the reader and
+    // the importers hand out one per resource), so the name is looked up once per resource.
     std::unordered_map<std::string, uint16_t> serviceIds;
-    L.m_service.assign(N, 0);
-    std::vector<std::string> serviceOfSpan(static_cast<size_t>(n));
-    for (size_t node = 0; node < N; ++node) {
-        const int s = L.m_spanOf[node];
-        std::string name = s >= 0 ? (S[size_t(s)].resource ? S[size_t(s)].resource->serviceName : std::string("unknown_service"))
-                                  : std::string("(missing)");
-        if (s >= 0)
-            serviceOfSpan[size_t(s)] = name;
+    std::unordered_map<const Resource*, uint16_t> byResource;
+    auto intern = [&](const std::string& name) {
         auto [it, inserted] = serviceIds.try_emplace(name, uint16_t(std::min<size_t>(L.m_services.size(), 65535)));
         if (inserted && L.m_services.size() < 65536)
-            L.m_services.push_back(std::move(name));
+            L.m_services.push_back(name);
+        return it->second;
+    };
+    L.m_service.assign(N, 0);
+    std::vector<std::string> serviceOfSpan(static_cast<size_t>(n));
+    static const std::string kUnknown = "unknown_service", kMissing = "(missing)";
+    for (size_t node = 0; node < N; ++node) {
+        const int s = L.m_spanOf[node];
+        if (s < 0) {
+            L.m_service[node] = intern(kMissing);
+            continue;
+        }
+        const Resource* r = S[size_t(s)].resource.get();
+        auto it = byResource.find(r);
+        if (it == byResource.end())
+            it = byResource.emplace(r, intern(r ? r->serviceName : kUnknown)).first;
         L.m_service[node] = it->second;
+        serviceOfSpan[size_t(s)] = L.m_services[it->second];
     }
 
     // Self time: the span minus the union of its children, each clipped to it. Children are in
