@@ -42,7 +42,8 @@ private slots:
                 r.time = Timestamp::fromSeconds(1'700'000'000 + (unit % 3) * 500 + int64_t(rng() % 2000));
                 const bool common = rng() % 10 < 6;
                 const bool rare = rng() % 1000 == 0;
-                r.body = std::string(common ? "request timeout " : "request ok ") + (rare ? "zebracorn " : "") + std::to_string(i);
+                // Numbered across units: the same line again from another unit would be stored once.
+                r.body = std::string(common ? "request timeout " : "request ok ") + (rare ? "zebracorn " : "") + std::to_string(unit * 9000 + i);
                 r.resource = resource;
                 m_rows.push_back({r.time.nanos(), r.body});
                 batch.logs.push_back(std::move(r));
