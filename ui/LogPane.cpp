@@ -109,6 +109,12 @@ LogPane::LogPane(CacheSession* session, Focus* focus, QWidget* parent)
         m_hovering = false;
     });
     connect(m_focus, &Focus::cursorTimeChanged, this, [this](Timestamp t, bool has) {
+        // A time past the rows read so far: read on toward it, a few bounded pages at most (keyset
+        // pages, as scrolling would), so the mark is the nearest line and not merely the last read.
+        for (int pages = 0; has && pages < kCursorPages && m_model->rowCount() > 0 && m_model->timeAt(m_model->rowCount() - 1) < t
+                            && m_model->canFetchMore({});
+             ++pages)
+            m_model->fetchMore({});
         m_model->setCursorTime(has ? std::optional<Timestamp>(t) : std::nullopt);
         // Scrolled into view when another pane moved it; not under the user's own mouse.
         if (!m_hovering && m_model->cursorRow() >= 0)

@@ -74,6 +74,7 @@ private:
     std::shared_ptr<std::atomic_bool> m_countJob;
     qint64 m_count = -1;
     bool m_hovering = false;
+    static constexpr int kCursorPages = 4; // pages read toward a crosshair past the rows read
     QueryBar* m_queryBar = nullptr;
 };
 

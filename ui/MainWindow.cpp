@@ -112,7 +112,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_investigation, &InvestigationPane::cancelFetchRequested, m_fetch, &FetchController::cancel);
     connect(m_investigation, &InvestigationPane::resultShown, this, [this](const InvestigationState& st) { m_timeline->setMarks(timelineMarksOf(st)); });
     connect(m_session, &CacheSession::closed, this, [this] { m_timeline->setMarks({}); });
-    connect(m_timeline, &TimelinePane::pinRequested, this, [this] { pinWithNote(int(InvestigationPane::PinTarget::ChartPoint)); });
+    connect(m_timeline, &TimelinePane::pinRequested, this, [this](Timestamp t) { pinWithNote(int(InvestigationPane::PinTarget::ChartPoint), t); });
     connect(m_logs, &LogPane::pinRequested, this, [this] { pinWithNote(int(InvestigationPane::PinTarget::LogLine)); });
     setDockNestingEnabled(true);
     setCorner(Qt::TopLeftCorner, Qt::TopDockWidgetArea);
@@ -783,14 +783,17 @@ void MainWindow::chooseReportFile()
 
 Status MainWindow::exportReport(const QString& path) { return m_investigation->exportReport(path); }
 
-void MainWindow::pinInteractive() { pinWithNote(0); }
+void MainWindow::pinInteractive() { pinWithNote(0, m_focus->cursorTime()); }
 
-void MainWindow::pinWithNote(int target)
+void MainWindow::pinWithNote(int target, std::optional<Timestamp> at)
 {
     bool ok = false;
     const QString note = QInputDialog::getText(this, tr("Pin"), tr("A note for the report (optional):"), QLineEdit::Normal, {}, &ok);
     if (!ok)
         return;
+    // The dialog took the mouse off the chart, which cleared the crosshair: the point is where it was.
+    if (at)
+        m_focus->setCursorTime(at);
     if (auto pinned = m_investigation->pinFocus(note, InvestigationPane::PinTarget(target)); !pinned)
         showError(QString::fromStdString(pinned.error().message()));
     else

@@ -123,7 +123,7 @@ private:
     void showPanes();
     void chooseReportFile();
     void pinInteractive();
-    void pinWithNote(int target); // InvestigationPane::PinTarget
+    void pinWithNote(int target, std::optional<Timestamp> at = std::nullopt); // InvestigationPane::PinTarget; `at`: the chart point
     void noteInteractive();
     void showShortcuts();
     void chooseFile();

@@ -113,8 +113,9 @@ TimelinePane::TimelinePane(CacheSession* session, Focus* focus, QWidget* parent)
             const TraceId trace = e->traceId;
             menu.addAction(tr("Open the exemplar's trace"), this, [this, trace] { m_focus->setTrace(trace); });
         }
-        if (m_focus->cursorTime())
-            menu.addAction(tr("Pin this point with a note…"), this, &TimelinePane::pinRequested);
+        // The menu takes the mouse off the plot (which clears the crosshair): keep the time.
+        if (const auto t = m_focus->cursorTime())
+            menu.addAction(tr("Pin this point with a note…"), this, [this, at = *t] { emit pinRequested(at); });
         menu.addAction(tr("Reset zoom"), this, &TimelinePane::resetView);
         menu.exec(m_plot->mapToGlobal(pos));
     });

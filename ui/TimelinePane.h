@@ -81,8 +81,8 @@ public:
 
 signals:
     void loaded();
-    // The context menu's "Pin this point…": the crosshair is at the point (the window pins it).
-    void pinRequested();
+    // The context menu's "Pin this point…" at `time` (the window pins it).
+    void pinRequested(rootline::Timestamp time);
     // A short note for the status bar ("312 points · 24 exemplars").
     void statusChanged(const QString& text);
 
