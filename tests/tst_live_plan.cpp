@@ -148,7 +148,13 @@ private slots:
             u"traces jaeger traces service=payment minDuration=500ms [0s, 480s) limit 20"_s,
             u"traces jaeger traces service=payment [-2100s, -300s) limit 10"_s,
             u"traces jaeger trace trace:5b8efff798038103d269b633813fc60c [0s, 480s) limit 0"_s,
+            // X-Ray: the same terms, failing meaning a server fault
+            u"traces aws traces service=payment fault=true [0s, 480s) limit 20"_s,
+            u"traces aws traces service=payment minDuration=500ms [0s, 480s) limit 20"_s,
+            u"traces aws traces service=payment [-2100s, -300s) limit 10"_s,
+            u"traces aws trace trace:5b8efff798038103d269b633813fc60c [0s, 480s) limit 0"_s,
             u"span jaeger trace trace:5b8efff798038103d269b633813fc60c [0s, 480s) limit 0"_s,
+            u"span aws trace trace:5b8efff798038103d269b633813fc60c [0s, 480s) limit 0"_s,
             u"trace-logs loki logs {service_name=~\".+\"} |= \"5b8efff798038103d269b633813fc60c\" [40s, 162s) limit 500"_s,
         };
         QCOMPARE(got, expected);

@@ -33,6 +33,17 @@ std::vector<const Source*> ofType(const std::vector<Source>& sources, SourceType
     return out;
 }
 
+// The sources that search traces: Jaeger, and CloudWatch (X-Ray GetTraceSummaries with a filter
+// expression built from the same search terms, BatchGetTraces by id).
+std::vector<const Source*> traceSources(const std::vector<Source>& sources)
+{
+    std::vector<const Source*> out;
+    for (const auto& s : sources)
+        if (s.type == SourceType::Jaeger || s.type == SourceType::CloudWatch)
+            out.push_back(&s);
+    return out;
+}
+
 // The Prometheus sources to ask for an alert's SLI: the one that raised it when the alert says
 // (source "prometheus:<name>", or an Alertmanager alert whose generator URL starts with the
 // source's URL), else every Prometheus source.
@@ -308,11 +319,13 @@ std::vector<LiveFetch> planTraceFetches(const LiveTarget& target, const std::vec
 {
     std::vector<LiveFetch> out;
     const int64_t slowMs = budget.slowTrace.count() / 1'000'000;
-    for (const Source* s : ofType(sources, SourceType::Jaeger)) {
+    for (const Source* s : traceSources(sources)) {
+        // Jaeger's error tag; X-Ray's server faults (`fault = true`, a 5xx), the same search terms else.
+        const bool xray = s->type == SourceType::CloudWatch;
         for (const auto& service : services) {
             FetchRequest failing;
             failing.kind = FetchKind::Traces;
-            failing.search = {{"service", service}, {"error", "true"}};
+            failing.search = {{"service", service}, {xray ? "fault" : "error", "true"}};
             failing.window = target.window;
             failing.limit = budget.traces;
             out.push_back(make(StepKind::Traces, *s, std::move(failing), "failing traces of " + service, budget));
@@ -347,7 +360,7 @@ std::vector<LiveFetch> planSpanFetches(const std::vector<Source>& sources, const
                                        const LiveBudget& budget)
 {
     std::vector<LiveFetch> out;
-    for (const Source* s : ofType(sources, SourceType::Jaeger)) {
+    for (const Source* s : traceSources(sources)) {
         FetchRequest r;
         r.kind = FetchKind::Trace;
         r.traceId = trace.toHex();

@@ -13,8 +13,9 @@
 //                 then raw error and warning lines of the implicated services only, capped
 //                   {service_name="S", level=~"error|warn|warning|fatal|critical"}
 //   traces        failing (error=true) and slow (minDuration) traces of the implicated services,
-//                 a baseline sample, and the exemplars' traces by id (Jaeger)
-//   span          the candidate trace, whole, by id
+//                 a baseline sample, and the exemplars' traces by id (Jaeger; CloudWatch sources
+//                 search X-Ray with the same terms, failing = `fault = true`)
+//   span          the candidate trace, whole, by id (Jaeger, X-Ray)
 //   trace-logs    the lines that carry the candidate trace's id, over its window ± a margin
 //                   {service_name=~".+"} |= "<trace id>"
 //   confirmation  the SLI again, after the fix time
