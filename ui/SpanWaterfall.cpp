@@ -40,7 +40,6 @@ SpanWaterfall::SpanWaterfall(TraceViewState* state, QWidget* parent)
 
 void SpanWaterfall::connectState()
 {
-    auto repaint = [this] { update(); };
     connect(m_state, &TraceViewState::layoutChanged, this, [this] {
         m_scroll->setValue(0);
         updateScrollBar();
@@ -55,12 +54,7 @@ void SpanWaterfall::connectState()
             ensureRowVisible(row);
         update();
     });
-    connect(m_state, &TraceViewState::hoverChanged, this, repaint);
-    connect(m_state, &TraceViewState::zoomChanged, this, repaint);
-    connect(m_state, &TraceViewState::searchChanged, this, repaint);
-    connect(m_state, &TraceViewState::skewChanged, this, repaint);
-    connect(m_state, &TraceViewState::marksChanged, this, repaint);
-    connect(m_state, &TraceViewState::cursorChanged, this, repaint);
+    connect(m_state, &TraceViewState::changed, this, qOverload<>(&QWidget::update));
 }
 
 void SpanWaterfall::setSpans(std::vector<Span> spans) { m_state->setLayout(TraceLayout::build(std::move(spans))); }

@@ -23,7 +23,6 @@ FlameGraphView::FlameGraphView(TraceViewState* state, QWidget* parent)
     setBackgroundRole(QPalette::Base);
     setMouseTracking(true);
     connect(m_scroll, &QScrollBar::valueChanged, this, qOverload<>(&QWidget::update));
-    auto repaint = [this] { update(); };
     connect(m_state, &TraceViewState::layoutChanged, this, [this] {
         m_scroll->setValue(0);
         updateScrollBar();
@@ -37,13 +36,7 @@ FlameGraphView::FlameGraphView(TraceViewState* state, QWidget* parent)
         }
         update();
     });
-    connect(m_state, &TraceViewState::structureChanged, this, repaint);
-    connect(m_state, &TraceViewState::hoverChanged, this, repaint);
-    connect(m_state, &TraceViewState::zoomChanged, this, repaint);
-    connect(m_state, &TraceViewState::searchChanged, this, repaint);
-    connect(m_state, &TraceViewState::skewChanged, this, repaint);
-    connect(m_state, &TraceViewState::marksChanged, this, repaint);
-    connect(m_state, &TraceViewState::cursorChanged, this, repaint);
+    connect(m_state, &TraceViewState::changed, this, qOverload<>(&QWidget::update));
     updateScrollBar();
 }
 

@@ -26,6 +26,7 @@ void TraceViewState::setLayout(std::shared_ptr<const TraceLayout> layout)
     emit structureChanged();
     emit searchChanged();
     emit selectionChanged(-1);
+    emit changed();
 }
 
 void TraceViewState::rebuildVisibility()
@@ -47,6 +48,7 @@ void TraceViewState::select(int node)
         return;
     m_selected = node;
     emit selectionChanged(node);
+    emit changed();
 }
 
 void TraceViewState::hover(int node)
@@ -57,6 +59,7 @@ void TraceViewState::hover(int node)
         return;
     m_hovered = node;
     emit hoverChanged(node);
+    emit changed();
 }
 
 void TraceViewState::setZoom(TimeWindow window)
@@ -68,6 +71,7 @@ void TraceViewState::setZoom(TimeWindow window)
         return;
     m_zoom = window;
     emit zoomChanged(m_zoom);
+    emit changed();
 }
 
 void TraceViewState::resetZoom()
@@ -110,6 +114,7 @@ void TraceViewState::setCollapsed(int node, bool collapsed)
     m_collapsed[size_t(node)] = collapsed;
     rebuildVisibility();
     emit structureChanged();
+    emit changed();
 }
 
 void TraceViewState::expandAll()
@@ -119,22 +124,24 @@ void TraceViewState::expandAll()
     std::fill(m_collapsed.begin(), m_collapsed.end(), uint8_t(0));
     rebuildVisibility();
     emit structureChanged();
+    emit changed();
 }
 
 void TraceViewState::collapseDepth(int depth)
 {
     if (!hasTrace() || depth < 0 || depth > m_layout->maxDepth())
         return;
-    bool changed = false;
+    bool any = false;
     for (int32_t node : m_layout->nodesAtDepth(depth))
         if (m_layout->childCount(node) > 0 && !m_collapsed[size_t(node)]) {
             m_collapsed[size_t(node)] = 1;
-            changed = true;
+            any = true;
         }
-    if (!changed)
+    if (!any)
         return;
     rebuildVisibility();
     emit structureChanged();
+    emit changed();
 }
 
 void TraceViewState::reveal(int node)
@@ -145,6 +152,7 @@ void TraceViewState::reveal(int node)
         m_collapsed[size_t(p)] = 0;
     rebuildVisibility();
     emit structureChanged();
+    emit changed();
 }
 
 void TraceViewState::setSearchResults(const QString& text, std::vector<int32_t> matches)
@@ -157,6 +165,7 @@ void TraceViewState::setSearchResults(const QString& text, std::vector<int32_t> 
             m_matchFlag[size_t(n)] = 1;
     m_currentMatch = -1;
     emit searchChanged();
+    emit changed();
 }
 
 bool TraceViewState::isMatch(int node) const { return size_t(node) < m_matchFlag.size() && m_matchFlag[size_t(node)]; }
@@ -174,6 +183,7 @@ void TraceViewState::goToMatch(int index)
     }
     select(node);
     emit searchChanged();
+    emit changed();
 }
 
 void TraceViewState::nextMatch()
@@ -196,6 +206,7 @@ void TraceViewState::setSkewCorrected(bool on)
         return;
     m_skewCorrected = on;
     emit skewChanged(on);
+    emit changed();
 }
 
 void TraceViewState::setShowCriticalPath(bool on)
@@ -204,6 +215,7 @@ void TraceViewState::setShowCriticalPath(bool on)
         return;
     m_showCritical = on;
     emit marksChanged();
+    emit changed();
 }
 
 void TraceViewState::setCursorTime(std::optional<Timestamp> t)
@@ -212,6 +224,7 @@ void TraceViewState::setCursorTime(std::optional<Timestamp> t)
         return;
     m_cursor = t;
     emit cursorChanged();
+    emit changed();
 }
 
 } // namespace rootline

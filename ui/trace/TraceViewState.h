@@ -92,6 +92,8 @@ signals:
     void skewChanged(bool corrected);
     void marksChanged(); // critical-path display
     void cursorChanged();
+    // After any of the above: what a view needs to repaint, as one signal.
+    void changed();
 
 private:
     void rebuildVisibility();
