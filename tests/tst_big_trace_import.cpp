@@ -31,6 +31,7 @@ private slots:
     void jaegerTraceLargerThanAPieceImportsWhole();
     void otlpResourceLargerThanAPieceImportsWhole();
     void restOfTheTraceTooLargeFailsWithItsPlace();
+    void oneSpanTooLargeFailsWithItsPlace();
     void elementSplitterKeepsTheRestInEveryPiece_data();
     void elementSplitterKeepsTheRestInEveryPiece();
 };
@@ -207,6 +208,23 @@ void TestBigTraceImport::restOfTheTraceTooLargeFailsWithItsPlace()
     const std::string errors = errorsOf(s);
     QVERIFY2(errors.find("larger than") != std::string::npos, errors.c_str());
     QVERIFY2(errors.find(file + "@") != std::string::npos, errors.c_str()); // the file and the trace's offset
+}
+
+void TestBigTraceImport::oneSpanTooLargeFailsWithItsPlace()
+{
+    // One span of 40 KiB among small ones, the limit for one span half of 64 KiB: refused, not read
+    // whole into memory first.
+    std::string json = jaegerTrace(300);
+    const std::string pad = R"("value":")" + std::string(64, 'x');
+    json.insert(json.find(pad, json.size() / 2) + pad.size(), std::string(40 << 10, 'z'));
+    const std::string file = write(json);
+    const auto [cache, s] = import(file, 64 << 10);
+    const ImportFileResult& r = s.files.at(0);
+    QCOMPARE(r.outcome, ImportFileResult::Outcome::Failed);
+    QCOMPARE(r.stats.spans, int64_t(0));
+    const std::string errors = errorsOf(s);
+    QVERIFY2(errors.find("one span or record larger than 32 KiB") != std::string::npos, errors.c_str());
+    QVERIFY2(errors.find(file + "@") != std::string::npos, errors.c_str());
 }
 
 void TestBigTraceImport::elementSplitterKeepsTheRestInEveryPiece_data()

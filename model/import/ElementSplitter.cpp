@@ -97,6 +97,9 @@ Status ElementSplitter::feed(std::string_view bytes)
             out.append(p + i, j - i);
             if (m_stringIsKey)
                 m_keyText.append(p + i, j - i);
+            // A huge string is refused as it grows, not once it has all been read into memory.
+            if (m_inElement ? m_run.size() - m_elementAt > m_maxSkeletonBytes : m_skeleton.size() > m_maxSkeletonBytes)
+                return overflow(m_inElement ? "one span or record" : "a huge element's members other than its spans or records");
             if (j >= n) {
                 i = n;
                 break;
