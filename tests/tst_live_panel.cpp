@@ -6,6 +6,7 @@
 #include "live/LiveFetchModel.h"
 #include "live/LiveInvestigationController.h"
 #include "live/LiveInvestigationPanel.h"
+#include "cache/CacheReader.h"
 #include "core/Clock.h"
 #include "support/FakeLokiServer.h"
 
@@ -69,6 +70,34 @@ private slots:
         QVERIFY(model.data(model.index(1, LiveFetchModel::Window)).toString().startsWith(QLatin1Char('[')));
         QCOMPARE(model.incompleteCount(), 0);
         QVERIFY(!controller.isRunning());
+    }
+
+    void cancelStopsThePlanAndKeepsWhatArrived()
+    {
+        // Cancelled as the first fetch ends: the plan stops there, that fetch's rows stay.
+        const std::string cache = m_dir.filePath(QStringLiteral("cancel.rootline")).toStdString();
+        std::atomic_bool cancel{false};
+        LiveRunOptions o;
+        o.cachePath = cache;
+        o.sources = sources();
+        o.cancelled = &cancel;
+        o.onFetch = [&cancel](const LiveFetchResult&) { cancel.store(true); };
+        LiveStart start;
+        start.service = "payment";
+        start.window = TimeWindow{m_t0 - Duration::minutes(5), m_t0};
+        auto run = runLiveInvestigation(start, o);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message().c_str());
+        QVERIFY(run->cancelled);
+        QVERIFY(!run->complete());
+        QCOMPARE(run->fetches.size(), size_t(1));
+        QVERIFY(run->fetches[0].complete());
+        QVERIFY(run->fetches[0].rows() > 0);
+        auto reader = CacheReader::open(cache);
+        QVERIFY(reader.ok());
+        auto fetches = (*reader)->fetches();
+        QVERIFY(fetches.ok());
+        QCOMPARE(fetches->size(), size_t(1)); // the counts, committed; the lines never asked
+        QCOMPARE(fetches->front().query, std::string(liveLogCountQuery()));
     }
 
     void panelSaysWhyItCannotStart()
