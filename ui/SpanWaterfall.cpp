@@ -82,7 +82,7 @@ void SpanWaterfall::setSelectedSpan(SpanId id)
 
 int SpanWaterfall::rowHeight() const { return fontMetrics().height() + 6; }
 
-int SpanWaterfall::labelWidth() const { return std::clamp(width() / 3, 160, 420); }
+int SpanWaterfall::labelWidth() const { return std::clamp(width() * 2 / 5, 160, 420); }
 
 double SpanWaterfall::barLeft() const { return labelWidth() + 6; }
 

@@ -88,7 +88,7 @@ TraceView::TraceView(QWidget* parent)
     split->setStretchFactor(1, 0);
     split->setCollapsible(0, false);
     split->setCollapsible(1, true); // the inspector can be dragged away for a wider view
-    m_inspector->setMinimumWidth(230);
+    m_inspector->setMinimumWidth(200);
     split->setSizes({800, 260});
 
     auto* layout = new QVBoxLayout(this);
