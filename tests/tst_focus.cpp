@@ -132,6 +132,62 @@ private slots:
         f.back();
         QCOMPARE(f.state(), FocusState{});
     }
+
+    void theCrosshairIsNotHistory()
+    {
+        Focus f;
+        QSignalSpy cursor(&f, &Focus::cursorTimeChanged);
+        QSignalSpy history(&f, &Focus::historyChanged);
+        QSignalSpy changed(&f, &Focus::changed);
+        const Timestamp t = Timestamp::fromSeconds(1795176000);
+        f.setCursorTime(t);
+        QCOMPARE(cursor.count(), 1);
+        QCOMPARE(cursor.at(0).at(0).value<Timestamp>(), t);
+        QCOMPARE(cursor.at(0).at(1).toBool(), true);
+        f.setCursorTime(t); // no change, no signal
+        QCOMPARE(cursor.count(), 1);
+        f.clearCursorTime();
+        QCOMPARE(cursor.count(), 2);
+        QCOMPARE(cursor.at(1).at(1).toBool(), false);
+        QVERIFY(!f.cursorTime());
+        QCOMPARE(history.count(), 0);
+        QCOMPARE(changed.count(), 0);
+        QVERIFY(!f.canGoBack());
+    }
+
+    void theLogFilterIsPartOfTheFocus()
+    {
+        Focus f;
+        QSignalSpy filter(&f, &Focus::logFilterChanged);
+        f.setLogFilter(17, false);
+        QCOMPARE(filter.count(), 1);
+        f.setLogFilter(17, false); // no change, no signal
+        QCOMPARE(filter.count(), 1);
+        // Selecting a span narrows the logs to its trace, in the same history step.
+        f.setSpan(TraceId{1, 2}, SpanId{7});
+        QCOMPARE(filter.count(), 2);
+        QVERIFY(f.state().logsOfTraceOnly);
+        QCOMPARE(f.state().logMinSeverity, 17);
+        f.back();
+        QVERIFY(!f.state().logsOfTraceOnly);
+        QCOMPARE(filter.count(), 3);
+    }
+
+    void startIsWhereTheHistoryBegins()
+    {
+        Focus f;
+        f.setWindow(minutes(0, 60));
+        QVERIFY(f.canGoBack());
+        FocusState start;
+        start.window = minutes(46, 58);
+        start.service = QStringLiteral("checkout");
+        QSignalSpy window(&f, &Focus::windowChanged);
+        f.start(start);
+        QCOMPARE(window.count(), 1);
+        QCOMPARE(f.state(), start);
+        QVERIFY(!f.canGoBack());
+        QVERIFY(!f.canGoForward());
+    }
 };
 
 QTEST_MAIN(TestFocus)

@@ -22,6 +22,7 @@
 #include <QDragEnterEvent>
 #include <QFile>
 #include <QMimeData>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -63,6 +64,9 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        // The layout, zone and theme settings these tests write stay in the temporary folder.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
         m_path = m_dir.filePath(QStringLiteral("sample.rootline"));
         SampleOptions options;
         options.seed = 7;
@@ -369,6 +373,34 @@ private slots:
         enter.ignore();
         QCoreApplication::sendEvent(&w, &enter);
         QVERIFY(!enter.isAccepted());
+    }
+
+    void theDockLayoutIsRestoredAtStart()
+    {
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QDockWidget* logs = w.docks()[1];
+            QCOMPARE(logs->objectName(), QStringLiteral("logsDock"));
+            QVERIFY(logs->isVisible());
+            logs->hide();
+            w.setLocalTime(true);
+            w.saveLayout(); // what closing the window does
+            w.setLocalTime(false);
+            QSettings().setValue(QStringLiteral("view/localTime"), true);
+        }
+        MainWindow again;
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QVERIFY(again.docks()[1]->isVisible());
+        again.restoreSettings(); // what main() does at start
+        QVERIFY(!again.docks()[1]->isVisible());
+        QVERIFY(again.docks()[0]->isVisible());
+        QCOMPARE(fmt::zone(), fmt::Zone::Local);
+        again.setLocalTime(false);
+        again.docks()[1]->show();
+        again.saveLayout();
     }
 
     void panesAreDocks()
