@@ -5,6 +5,7 @@
 #include "bundle/ContentHash.h"
 #include "cache/CacheReader.h"
 #include "cache/CacheWriter.h"
+#include "cache/Schema.h"
 #include "import/Importer.h"
 #include "sample/SampleCache.h"
 
@@ -183,6 +184,39 @@ private slots:
         const ImportSummary trusted = importInto(fresh, edited, trusting);
         QVERIFY2(trusted.files.front().outcome == ImportFileResult::Outcome::Imported, trusted.files.front().note.c_str());
         QCOMPARE(overviewOf(fresh).logs, overviewOf(m_bundle).logs);
+    }
+
+    void bundleFromAnOlderSchemaIsReadFromAMigratedCopy()
+    {
+        // A cache written by the Rootline before schema 6 (here: made with its schema by hand),
+        // received from a colleague: read from a migrated copy, the file itself left untouched.
+        const QString old = path(QStringLiteral("schema5.rootline"));
+        {
+            sqlite3* db = nullptr;
+            QCOMPARE(sqlite3_open(old.toUtf8().constData(), &db), SQLITE_OK);
+            const std::string sql = cache::schemaAtVersion(5)
+                + "INSERT INTO resources VALUES(1, 'checkout\x1f\x1f\x1f\x1f\x1f\x1f\x1f', 'checkout', '', '', '', '', '', '', '{}');"
+                  "INSERT INTO fetches(id, source, kind, query, fetched_at, rows, complete) VALUES(1, 'export', 'import', 'x', 5, 3, 1);"
+                  "INSERT INTO logs VALUES(1, 1000, 1000, 9, 'INFO', 'twice', '{}', NULL, NULL, 1, 1),"
+                  " (2, 1000, 1000, 9, 'INFO', 'twice', '{}', NULL, NULL, 1, 1), (3, 2000, 2000, 17, 'ERROR', 'once', '{}', NULL, NULL, 1, 1);"
+                  "INSERT INTO logs_fts(rowid, body) SELECT id, body FROM logs;";
+            char* error = nullptr;
+            const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+            QVERIFY2(rc == SQLITE_OK, error ? error : "");
+            sqlite3_close(db);
+        }
+        QFile in(old);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray before = in.readAll();
+        in.close();
+        const QString fresh = path(QStringLiteral("from-schema5.rootline"));
+        const ImportSummary summary = importInto(fresh, old);
+        QCOMPARE(summary.files.size(), size_t(1));
+        const ImportFileResult& r = summary.files.front();
+        QVERIFY2(r.outcome == ImportFileResult::Outcome::Imported, r.note.c_str());
+        QCOMPARE(r.stats.logs, int64_t(3)); // the line said twice in one fetch stays twice
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QVERIFY(in.readAll() == before);
     }
 
     void foreignSqliteIsUnrecognised()

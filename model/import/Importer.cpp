@@ -799,6 +799,21 @@ struct Importer::Impl {
         doneBase += size;
         report(display, "checking", 0, true);
         auto reader = CacheReader::open(file);
+        // A bundle from an older Rootline (an older schema) is read from a migrated copy: the
+        // received file is never written. Its content hash does not change: the migrations keep
+        // what an export wrote (one unit's records).
+        TemporaryCache upgraded;
+        if (!reader && reader.error().what.find("uses an older schema") != std::string::npos) {
+            Status s = decompressToTemporary(file, upgraded);
+            if (s) {
+                auto migrating = CacheWriter::open(upgraded.path);
+                if (!migrating)
+                    s = migrating.error();
+            }
+            reader = s ? CacheReader::open(upgraded.path) : Result<std::unique_ptr<CacheReader>>(s.error());
+            if (!reader)
+                reader = renamed(reader.error(), upgraded.path, display);
+        }
         if (!reader) {
             fail(result, renamed(reader.error(), file, display));
             doneBase += size;
