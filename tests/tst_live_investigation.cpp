@@ -228,7 +228,10 @@ private slots:
         const QString failedAm = m_alertmanager.start(m_dir.path());
         QVERIFY2(failedAm.isEmpty(), qPrintable(failedAm));
         writeTextFile(m_dir.filePath(QStringLiteral("rules.yml")),
-                      "groups:\n  - name: slo\n    interval: 1s\n    rules:\n" + std::string(kCheckoutBurnRateAlertRule));
+                      "groups:\n  - name: slo\n    interval: 1s\n    rules:\n" + std::string(kCheckoutBurnRateAlertRule)
+                          + "      - alert: CheckoutTeapots\n" // a rule that never fires: a past incident's name
+                            "        expr: sum(rate(checkout_requests_total{code=\"418\"}[1m])) > 0\n"
+                            "        labels: {service: checkout}\n");
         writeTextFile(m_dir.filePath(QStringLiteral("prometheus.yml")),
                       prometheusConfig(m_dir.filePath(QStringLiteral("rules.yml")), m_target->port()) + alertingConfig(m_alertmanager.port()));
         const QString data = m_dir.filePath(QStringLiteral("data"));
@@ -397,6 +400,33 @@ private slots:
         QCOMPARE(traceErrors, 7); // 3 searches for each of 2 services, and the exemplar's trace
         QVERIFY(others >= 7);     // alerts, SLI, counts and lines all arrived
         QCOMPARE(run->services, (std::vector<std::string>{"checkout", "payment"}));
+    }
+
+    void pastIncidentFromTheRule()
+    {
+        // Not firing now: the alert comes from the rule (/api/v1/rules) over the window given.
+        const std::string cache = m_dir.filePath(QStringLiteral("past.rootline")).toStdString();
+        LiveStart start;
+        start.alertName = "CheckoutTeapots";
+        start.window = TimeWindow{m_t0 - Duration::minutes(10), m_t0};
+        auto run = runLiveInvestigation(start, options(cache, m_sources));
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().message().c_str());
+        QVERIFY(run->target.alert);
+        QCOMPARE(run->target.alert->state, AlertState::Inactive);
+        QCOMPARE(run->target.alert->source, std::string("prometheus:prom"));
+        QCOMPARE(run->target.window, *start.window);
+        QCOMPARE(run->target.service, std::string("checkout"));
+        QStringList sli;
+        for (const auto& f : run->fetches)
+            if (f.fetch.step == StepKind::Sli)
+                sli << QString::fromStdString(f.fetch.source.name + " " + fetchKindName(f.fetch.request.kind) + " " + f.fetch.request.query);
+        QCOMPARE(sli, (QStringList{u"prom series checkout_requests_total{code=\"418\"}"_s, u"prom exemplars checkout_requests_total{code=\"418\"}"_s}));
+
+        // A name no rule has: the error lists what the cache holds.
+        start.alertName = "NoSuchRule";
+        auto none = runLiveInvestigation(start, options(cache, m_sources));
+        QVERIFY(!none.ok());
+        QVERIFY2(none.error().what.find("NoSuchRule") != std::string::npos, none.error().message().c_str());
     }
 
     void rowBudgetMakesAFetchPartial()
