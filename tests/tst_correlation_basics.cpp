@@ -97,6 +97,51 @@ private slots:
         QCOMPARE(cp.selfTime[0], Duration::millis(30));
     }
 
+    // A parent chain 100,000 deep (ten times what the old recursive walk stopped at): walked with
+    // an explicit stack, the whole chain is on the path and the deepest span holds the self time.
+    void criticalPathOfAVeryDeepChain()
+    {
+        constexpr size_t kDepth = 100'000;
+        std::vector<Span> spans(kDepth);
+        for (size_t i = 0; i < kDepth; ++i) {
+            spans[i].traceId = TraceId{1, 1};
+            spans[i].spanId = SpanId{i + 1};
+            if (i > 0)
+                spans[i].parentSpanId = SpanId{i};
+            spans[i].name = "s" + std::to_string(i);
+            // Each child starts 1 µs later and ends 1 µs earlier than its parent.
+            spans[i].start = kT0 + Duration::micros(int64_t(i));
+            spans[i].duration = Duration::micros(int64_t(2 * (kDepth - i)));
+        }
+        const auto cp = computeCriticalPath(spans);
+        QCOMPARE(cp.root, size_t(0));
+        QCOMPARE(cp.segments.size(), 2 * kDepth - 1); // each span's two ends, the deepest whole
+        QCOMPARE(cp.selfTime[kDepth - 1], Duration::micros(2));
+        QCOMPARE(cp.selfTime[0], Duration::micros(2));
+        Duration sum;
+        for (auto d : cp.selfTime)
+            sum = sum + d;
+        QCOMPARE(sum, spans[0].duration);
+    }
+
+    // Bad data: two spans each other's parent under a real root. The walk ends, and every span
+    // is entered at most once.
+    void criticalPathWithAParentCycle()
+    {
+        auto spans = trace("A 0 100; A>B 10 90; B>C 20 80");
+        spans[1].parentSpanId = spans[2].spanId; // B's parent is C, C's parent is B
+        spans[0].duration = Duration::millis(100);
+        const auto cp = computeCriticalPath(spans);
+        QCOMPARE(QString::fromStdString(describeCriticalPath(spans, cp)), QStringLiteral("A 0-100"));
+        auto cyclic = trace("B 10 90; B>C 20 80");
+        cyclic[0].parentSpanId = cyclic[1].spanId; // no root at all: the first span is taken
+        const auto cycle = computeCriticalPath(cyclic);
+        Duration sum;
+        for (auto d : cycle.selfTime)
+            sum = sum + d;
+        QCOMPARE(sum, cyclic[cycle.root].duration);
+    }
+
     void templates_data()
     {
         QTest::addColumn<QString>("line");

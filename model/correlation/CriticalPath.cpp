@@ -24,29 +24,48 @@ struct Walker {
         path.selfTime[i] = path.selfTime[i] + (to - from);
     }
 
-    // The part of span i between `lower` and `upper` (already clipped to the parent).
-    void walk(size_t i, Timestamp lower, Timestamp upper, int depth)
+    // The part of span `top` between `lower` and `upper` (already clipped to its parent), walked
+    // with an explicit stack: a parent chain as deep as the trace must not be the call stack's
+    // business. A frame keeps its cursor (walking back from its end) and its next child; a span is
+    // entered at most once, so a parent cycle in bad data ends instead of looping.
+    void walk(size_t top, Timestamp lower, Timestamp upper)
     {
-        Timestamp cursor = std::min(upper, end(i));
-        lower = std::max(lower, start(i));
-        if (depth > 10000) { // a cycle in bad data; never loop forever
-            self(i, lower, cursor);
-            return;
-        }
-        for (size_t c : children[i]) {
-            if (cursor <= lower)
+        struct Frame {
+            size_t span;
+            Timestamp lower;
+            Timestamp cursor;
+            size_t next = 0;
+        };
+        std::vector<char> entered(spans.size(), 0);
+        std::vector<Frame> stack;
+        auto enter = [&](size_t i, Timestamp from, Timestamp to) {
+            entered[i] = 1;
+            stack.push_back({i, std::max(from, start(i)), std::min(to, end(i))});
+        };
+        enter(top, lower, upper);
+        while (!stack.empty()) {
+            Frame& f = stack.back();
+            const auto& kids = children[f.span];
+            bool descended = false;
+            while (f.next < kids.size() && f.cursor > f.lower) {
+                const size_t c = kids[f.next++];
+                if (entered[c] || start(c) >= f.cursor)
+                    continue; // ran in parallel with something later on the path
+                const Timestamp childEnd = std::min(end(c), f.cursor);
+                if (childEnd <= f.lower)
+                    continue;
+                self(f.span, childEnd, f.cursor);
+                const Timestamp childStart = std::max(start(c), f.lower);
+                f.cursor = childStart;
+                enter(c, childStart, childEnd); // invalidates f
+                descended = true;
                 break;
-            if (start(c) >= cursor)
-                continue; // ran in parallel with something later on the path
-            const Timestamp childEnd = std::min(end(c), cursor);
-            if (childEnd <= lower)
+            }
+            if (descended)
                 continue;
-            self(i, childEnd, cursor);
-            const Timestamp childStart = std::max(start(c), lower);
-            walk(c, childStart, childEnd, depth + 1);
-            cursor = childStart;
+            self(f.span, f.lower, f.cursor);
+            stack.pop_back();
         }
-        self(i, lower, cursor);
     }
 };
 
@@ -79,7 +98,7 @@ CriticalPath computeCriticalPath(const std::vector<Span>& spans, const std::vect
     for (auto& c : w.children)
         std::sort(c.begin(), c.end(), [&](size_t a, size_t b) { return w.end(a) > w.end(b); });
     path.root = *root;
-    w.walk(*root, w.start(*root), w.end(*root), 0);
+    w.walk(*root, w.start(*root), w.end(*root));
     std::sort(path.segments.begin(), path.segments.end(),
               [](const CriticalPathSegment& a, const CriticalPathSegment& b) { return a.start < b.start; });
     return path;
