@@ -97,6 +97,15 @@ private slots:
         // The timeline draws the alert's firing band and the burn-rate windows behind it.
         QVERIFY(!w->timelinePane()->marks().firing.empty());
         QVERIFY(!w->timelinePane()->marks().burnWindows.empty());
+        // Deploys (the investigation's, and one written by hand) are a line through every row.
+        TimelineMarks marks = w->timelinePane()->marks();
+        marks.deploys.push_back({st.window.from + Duration::minutes(2), QStringLiteral("payment 2.4.0 → 2.4.1")});
+        w->timelinePane()->setMarks(marks);
+        QCustomPlot* plot = w->timelinePane()->plotWidget();
+        int deployLines = 0;
+        for (int i = 0; i < plot->itemCount(); ++i)
+            deployLines += plot->item(i)->property("mark").toString() == QStringLiteral("deploy") ? 1 : 0;
+        QCOMPARE(deployLines, int(marks.deploys.size()) * w->timelinePane()->rowCount());
     }
 
     void brushingTheTimelineChangesTheLogRows()
