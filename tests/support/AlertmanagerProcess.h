@@ -27,13 +27,8 @@ inline std::string alertingConfig(uint16_t port)
            "    - static_configs: [{targets: ['127.0.0.1:" + std::to_string(port) + "']}]\n";
 }
 
-class AlertmanagerProcess {
+class AlertmanagerProcess : public LoopbackServerProcess {
 public:
-    AlertmanagerProcess() = default;
-    AlertmanagerProcess(const AlertmanagerProcess&) = delete;
-    AlertmanagerProcess& operator=(const AlertmanagerProcess&) = delete;
-    ~AlertmanagerProcess() { stop(); }
-
     // Writes a config with one receiver that sends nowhere, starts Alertmanager in `dir` and waits
     // until it answers /-/ready. Returns what went wrong (with the log's tail), or an empty string.
     QString start(const QString& dir, int readyTimeoutMs = 30000)
@@ -51,16 +46,6 @@ public:
                                    QStringLiteral("--cluster.listen-address=")}, // no gossip port: loopback only
                                   m_log, m_port, readyTimeoutMs);
     }
-
-    void stop() { stopServerProcess(m_process); }
-
-    uint16_t port() const { return m_port; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-
-private:
-    QProcess m_process;
-    QString m_log;
-    uint16_t m_port = 0;
 };
 
 } // namespace rootline::test

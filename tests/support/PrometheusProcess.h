@@ -124,12 +124,26 @@ inline void stopServerProcess(QProcess& process)
     process.waitForFinished(5000);
 }
 
-class PrometheusProcess {
+// A server process a test started on 127.0.0.1 (its port, its log), stopped with the test.
+class LoopbackServerProcess {
 public:
-    PrometheusProcess() = default;
-    PrometheusProcess(const PrometheusProcess&) = delete;
-    PrometheusProcess& operator=(const PrometheusProcess&) = delete;
-    ~PrometheusProcess() { stop(); }
+    LoopbackServerProcess() = default;
+    LoopbackServerProcess(const LoopbackServerProcess&) = delete;
+    LoopbackServerProcess& operator=(const LoopbackServerProcess&) = delete;
+    ~LoopbackServerProcess() { stop(); }
+
+    void stop() { stopServerProcess(m_process); }
+    uint16_t port() const { return m_port; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+protected:
+    QProcess m_process;
+    QString m_log;
+    uint16_t m_port = 0;
+};
+
+class PrometheusProcess : public LoopbackServerProcess {
+public:
 
     // Starts Prometheus with `configFile` and `dataDir` (exemplar storage on, 30 days' retention
     // so backfilled history is kept), logging to `dir`/prometheus.log, and waits until it is ready.
@@ -145,15 +159,6 @@ public:
                                   m_log, m_port, readyTimeoutMs);
     }
 
-    void stop() { stopServerProcess(m_process); }
-
-    uint16_t port() const { return m_port; }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-
-private:
-    QProcess m_process;
-    QString m_log;
-    uint16_t m_port = 0;
 };
 
 } // namespace rootline::test
