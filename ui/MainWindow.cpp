@@ -317,6 +317,15 @@ void MainWindow::createActions()
     pin->setToolTip(tr("Pin the selected span or log line, or the chart point under the crosshair, with a note"));
     QAction* note = investigation->addAction(tr("Add a &note…"), this, &MainWindow::noteInteractive);
     note->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    // Pins, notes and the report need a finished investigation.
+    auto enableReport = [this, pin, note, exportReport] {
+        const bool ready = m_investigation->result().has_value();
+        for (QAction* a : {pin, note, exportReport})
+            a->setEnabled(ready);
+    };
+    connect(m_investigation, &InvestigationPane::finished, this, enableReport);
+    connect(m_session, &CacheSession::closed, this, enableReport);
+    enableReport();
     investigation->addAction(exportReport);
 
     QMenu* alerts = menuBar()->addMenu(tr("&Alerts"));
