@@ -18,6 +18,7 @@
 
 using namespace rootline;
 using namespace rootline::test;
+using namespace Qt::StringLiterals;
 
 class TestLivePanel : public QObject {
     Q_OBJECT
@@ -70,6 +71,36 @@ private slots:
         QVERIFY(model.data(model.index(1, LiveFetchModel::Window)).toString().startsWith(QLatin1Char('[')));
         QCOMPARE(model.incompleteCount(), 0);
         QVERIFY(!controller.isRunning());
+
+        // Edit the lines' query: that fetch runs again with the new text, as a row of its own.
+        QVERIFY(model.flags(model.index(1, LiveFetchModel::Query)) & Qt::ItemIsEditable);
+        QVERIFY(!(model.flags(model.index(1, LiveFetchModel::Rows)) & Qt::ItemIsEditable));
+        connect(&model, &LiveFetchModel::queryEdited, &controller, [&](int row, const QString& text) {
+            QVERIFY(controller.rerun(withEditedQuery(model.fetch(row).fetch, text.toStdString()),
+                                     m_dir.filePath(QStringLiteral("panel.rootline"))));
+        });
+        QSignalSpy rerun(&controller, &LiveInvestigationController::rerunFinished);
+        model.setData(model.index(1, LiveFetchModel::Query), u"{service_name=\"payment\"} |= \"timeout\""_s);
+        QVERIFY(rerun.wait(60000));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.data(model.index(2, LiveFetchModel::Query)).toString(), u"{service_name=\"payment\"} |= \"timeout\""_s);
+        QCOMPARE(model.data(model.index(2, LiveFetchModel::Status)).toString(), QStringLiteral("complete"));
+        QCOMPARE(model.fetch(2).fetch.step, StepKind::Logs);
+    }
+
+    void editedQueries()
+    {
+        LiveFetch search;
+        search.request.kind = FetchKind::Traces;
+        search.request.search = {{"service", "payment"}};
+        const LiveFetch s = withEditedQuery(search, "service=payment  error=true minDuration=1s");
+        QCOMPARE(s.request.provenanceQuery(), std::string("service=payment error=true minDuration=1s"));
+        LiveFetch trace;
+        trace.request.kind = FetchKind::Trace;
+        QCOMPARE(withEditedQuery(trace, "trace:5b8efff798038103d269b633813fc60c").request.traceId, std::string("5b8efff798038103d269b633813fc60c"));
+        LiveFetch logs;
+        logs.request.kind = FetchKind::Logs;
+        QCOMPARE(withEditedQuery(logs, "{app=\"x\"}").request.query, std::string("{app=\"x\"}"));
     }
 
     void cancelStopsThePlanAndKeepsWhatArrived()

@@ -55,19 +55,7 @@ public:
                 m_run.cancelled = true;
                 return;
             }
-            LiveFetchResult result;
-            result.fetch = f;
-            const auto started = std::chrono::steady_clock::now();
-            try {
-                auto report = fetchIntoCache(f.source, f.request, m_options.cachePath, m_options.cancelled, {}, m_options.fetch);
-                if (report)
-                    result.report = std::move(*report);
-                else
-                    result.error = report.error();
-            } catch (const std::exception& e) {
-                result.error = Error{"fetch from " + f.source.name, std::string("the fetch failed: ") + e.what(), {}};
-            }
-            result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            LiveFetchResult result = runLiveFetch(f, m_options);
             if (m_options.onFetch)
                 m_options.onFetch(result);
             m_run.fetches.push_back(std::move(result));
@@ -135,6 +123,49 @@ std::string metricName(const std::string& selector)
 }
 
 } // namespace
+
+LiveFetchResult runLiveFetch(const LiveFetch& f, const LiveRunOptions& options)
+{
+    LiveFetchResult result;
+    result.fetch = f;
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        auto report = fetchIntoCache(f.source, f.request, options.cachePath, options.cancelled, {}, options.fetch);
+        if (report)
+            result.report = std::move(*report);
+        else
+            result.error = report.error();
+    } catch (const std::exception& e) {
+        result.error = Error{"fetch from " + f.source.name, std::string("the fetch failed: ") + e.what(), {}};
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+}
+
+LiveFetch withEditedQuery(LiveFetch fetch, const std::string& text)
+{
+    FetchRequest& r = fetch.request;
+    if (r.kind == FetchKind::Traces) {
+        r.query.clear();
+        r.search.clear();
+        size_t i = 0;
+        while (i < text.size()) {
+            while (i < text.size() && text[i] == ' ')
+                ++i;
+            const size_t end = std::min(text.find(' ', i), text.size());
+            const std::string term = text.substr(i, end - i);
+            if (const size_t eq = term.find('='); eq != std::string::npos && eq > 0)
+                r.search.emplace_back(term.substr(0, eq), term.substr(eq + 1));
+            i = end;
+        }
+    } else if (r.kind == FetchKind::Trace) {
+        r.traceId = text.starts_with("trace:") ? text.substr(6) : text;
+    } else {
+        r.query = text;
+    }
+    fetch.purpose += " (query edited)";
+    return fetch;
+}
 
 Result<LiveRun> runLiveInvestigation(const LiveStart& start, const LiveRunOptions& options)
 {

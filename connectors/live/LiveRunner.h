@@ -73,4 +73,13 @@ struct LiveRun {
 
 Result<LiveRun> runLiveInvestigation(const LiveStart& start, const LiveRunOptions& options);
 
+// One fetch of a plan, on its own: what the runner does for each, and what re-running one step's
+// fetch (its query edited) does. Never throws; the failure is in the result.
+LiveFetchResult runLiveFetch(const LiveFetch& fetch, const LiveRunOptions& options);
+
+// A fetch with its query text replaced, as the user edited it in the fetch table: a trace search
+// takes `k=v` terms separated by spaces, a trace by id `trace:<id>` or the bare id, anything else
+// the text as the query.
+LiveFetch withEditedQuery(LiveFetch fetch, const std::string& text);
+
 } // namespace rootline

@@ -57,6 +57,25 @@ QVariant LiveFetchModel::headerData(int section, Qt::Orientation orientation, in
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
+Qt::ItemFlags LiveFetchModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() == Query)
+        f |= Qt::ItemIsEditable;
+    return f;
+}
+
+bool LiveFetchModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (!index.isValid() || index.column() != Query || role != Qt::EditRole || index.row() >= int(m_rows.size()))
+        return false;
+    const QString text = value.toString().trimmed();
+    if (text.isEmpty() || text == QString::fromStdString(m_rows[size_t(index.row())].fetch.request.provenanceQuery()))
+        return false;
+    emit queryEdited(index.row(), text);
+    return false; // the row keeps what it fetched; the re-run is a row of its own
+}
+
 void LiveFetchModel::append(LiveFetchResult result)
 {
     const int row = int(m_rows.size());

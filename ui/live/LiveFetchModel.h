@@ -23,12 +23,19 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    // The Query column is editable: an edit is not stored here but asked for (queryEdited), and
+    // the re-run fetch arrives as a new row.
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
     void append(LiveFetchResult result);
     void clear();
     const LiveFetchResult& fetch(int row) const { return m_rows[size_t(row)]; }
     // Rows that did not complete (PARTIAL or error).
     int incompleteCount() const;
+
+signals:
+    void queryEdited(int row, const QString& text);
 
 private:
     std::vector<LiveFetchResult> m_rows;

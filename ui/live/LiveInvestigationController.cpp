@@ -61,6 +61,29 @@ bool LiveInvestigationController::start(const LiveStart& start, const QString& c
     return true;
 }
 
+bool LiveInvestigationController::rerun(const LiveFetch& fetch, const QString& cachePath)
+{
+    if (m_job)
+        return false;
+    auto job = std::make_shared<Job>();
+    m_job = job;
+    m_pool.start([this, job, fetch, path = cachePath.toStdString()] {
+        LiveRunOptions options;
+        options.cachePath = path;
+        options.cancelled = &job->cancel;
+        LiveFetchResult result = runLiveFetch(fetch, options);
+        QMetaObject::invokeMethod(
+            this,
+            [this, result = std::move(result)] {
+                m_job.reset();
+                emit fetchFinished(result);
+                emit rerunFinished(result);
+            },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
 void LiveInvestigationController::cancel()
 {
     if (m_job)

@@ -30,6 +30,8 @@ public:
 
     // False while another run is going on.
     bool start(const LiveStart& start, const QString& cachePath, std::vector<Source> sources, LiveBudget budget = {});
+    // Runs one fetch again (its query edited in the table); false while something runs.
+    bool rerun(const LiveFetch& fetch, const QString& cachePath);
     void cancel();
     bool isRunning() const { return m_job != nullptr; }
 
@@ -37,6 +39,7 @@ signals:
     void stepStarted(rootline::StepKind step);
     void fetchFinished(const rootline::LiveFetchResult& result);
     void finished(const rootline::LiveRunResult& result);
+    void rerunFinished(const rootline::LiveFetchResult& result);
 
 private:
     struct Job;

@@ -45,6 +45,19 @@ LiveInvestigationPanel::LiveInvestigationPanel(QWidget* parent)
     connect(m_controller, &LiveInvestigationController::fetchFinished, this,
             [this](const LiveFetchResult& f) { m_model->append(f); });
     connect(m_controller, &LiveInvestigationController::finished, this, &LiveInvestigationPanel::onFinished);
+    // Edit a query in the table (double-click): that fetch runs again with it, as a new row.
+    connect(m_model, &LiveFetchModel::queryEdited, this, [this](int row, const QString& text) {
+        const LiveFetch edited = withEditedQuery(m_model->fetch(row).fetch, text.toStdString());
+        if (m_controller->rerun(edited, m_cachePath)) {
+            m_run->setEnabled(false);
+            m_status->setText(tr("Fetching again with the edited query…"));
+        }
+    });
+    connect(m_controller, &LiveInvestigationController::rerunFinished, this, [this](const LiveFetchResult& f) {
+        m_run->setEnabled(true);
+        m_status->setText(QString::fromStdString(f.statusText()));
+        emit ranInto(m_cachePath);
+    });
 }
 
 void LiveInvestigationPanel::setSources(std::vector<Source> sources)

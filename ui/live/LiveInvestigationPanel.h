@@ -3,8 +3,8 @@
 // The window's live investigation (issue 11 item 4): choose a firing alert (or type a service),
 // press Run, and watch each step's fetches arrive in a table — source, query, window, rows,
 // bytes, time and complete / cached / PARTIAL / error; Cancel stops the plan and keeps what
-// arrived. Running again fetches only what the cache does not hold yet. Not yet: editing one
-// row's query and re-running only that step.
+// arrived. Running again fetches only what the cache does not hold yet; editing a row's query
+// (double-click) fetches that one again with the new text, as a new row.
 //
 // Hook for the main window (not wired here): give it the sources and the cache path, fill the
 // alerts from the cache (setAlerts, after "Fetch alerts"), and on `ranInto(cachePath)` reload the
