@@ -23,6 +23,10 @@ Attributes attrs(const QString& spec)
 QString q(const std::string& s) { return QString::fromStdString(s); }
 } // namespace
 
+// Stored attributes in a shape Rootline does not write itself (spaces, null, a nested array, an
+// integer beyond int64, an escaped key). Not a raw string: moc cannot parse this one.
+static constexpr const char* kForeignAttributes =
+    " { \"n\" : null , \"arr\" : [1, {\"y\":2}] , \"big\" : 18446744073709551615 , \"k\\\"ey\" : \"v\\u00e9\" , \"f\" : 2.5e3 } ";
 class TestResource : public QObject {
     Q_OBJECT
 
@@ -171,6 +175,23 @@ private slots:
         QVERIFY(!a.text("missing"));
         QCOMPARE(QByteArray::fromStdString(Attributes().toJson()), QByteArray("{}"));
         QVERIFY(Attributes::fromJson("not json").empty());
+    }
+
+    // What the reader makes of stored JSON it did not write itself (older caches, bundles).
+    void attributesFromJsonShapes()
+    {
+        const Attributes a = Attributes::fromJson(kForeignAttributes);
+        QCOMPARE(a.size(), size_t(5));
+        QCOMPARE(q(std::get<JsonText>(*a.find("n")).text), QStringLiteral("null"));
+        QCOMPARE(q(std::get<JsonText>(*a.find("arr")).text), QStringLiteral("[1, {\"y\":2}]"));
+        QCOMPARE(std::get<double>(*a.find("big")), 18446744073709551615.0); // beyond int64: a double
+        QCOMPARE(QString::fromStdString(*a.text("k\"ey")), QString::fromUtf8("v\xC3\xA9"));
+        QCOMPARE(std::get<double>(*a.find("f")), 2500.0);
+        QCOMPARE(a.begin()->key, std::string("n")); // stored order kept
+        QVERIFY(Attributes::fromJson("{\"a\":1,\"b\":").empty()); // truncated: nothing, not half (no raw string: moc counts its braces)
+        QVERIFY(Attributes::fromJson("[1,2]").empty());
+        QVERIFY(Attributes::fromJson("").empty());
+        QVERIFY(Attributes::fromJson("{}").empty());
     }
 
     void invalidUtf8StaysReadable_data()

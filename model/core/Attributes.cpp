@@ -4,12 +4,24 @@
 
 #include <charconv>
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <cmath>
 #include <cstdio>
 
 namespace rootline {
+namespace {
+
+// simdjson's raw tokens keep the whitespace that follows them.
+std::string_view trimmedJson(std::string_view text)
+{
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+} // namespace
+
 
 void Attributes::set(std::string key, AttributeValue value)
 {
@@ -135,30 +147,92 @@ std::string Attributes::toJson() const
     return out;
 }
 
+// Stored attributes are read back for every span of a trace and every log row shown, so this
+// runs simdjson's On-Demand parser (nlohmann's lexer was most of reading a 100k-span trace). The
+// stored text is our own compact JSON, so a nested value's raw text is what dump() would write.
 Attributes Attributes::fromJson(std::string_view json)
 {
     Attributes attrs;
     // Deeper than any importer accepts today, so written before the limit: say so rather than
-    // walk it (nlohmann's dump() below recurses once per level).
+    // walk it (On-Demand does not enforce a depth; core/JsonDepth.h).
     if (jsonTooDeepAt(json)) {
         attrs.m_items.push_back({std::string(kTooDeepAttribute), std::string(kTooDeepNote)});
         return attrs;
     }
-    const auto doc = nlohmann::ordered_json::parse(json, nullptr, false);
-    if (!doc.is_object())
+    thread_local simdjson::ondemand::parser parser;
+    thread_local std::string padded;
+    padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+    padded.assign(json);
+    auto doc = parser.iterate(padded.data(), padded.size(), padded.capacity());
+    simdjson::ondemand::object object;
+    if (doc.get_object().get(object) != simdjson::SUCCESS)
         return attrs;
-    for (const auto& [key, value] : doc.items()) {
-        if (value.is_string())
-            attrs.m_items.push_back({key, value.get<std::string>()});
-        else if (value.is_boolean())
-            attrs.m_items.push_back({key, value.get<bool>()});
-        else if (value.is_number_integer())
-            attrs.m_items.push_back({key, value.get<int64_t>()});
-        else if (value.is_number())
-            attrs.m_items.push_back({key, value.get<double>()});
-        else
-            attrs.m_items.push_back({key, JsonText{value.dump()}});
-    }
+    const bool whole = [&] {
+        for (auto field : object) {
+            std::string_view key;
+            simdjson::ondemand::value value;
+            if (field.unescaped_key().get(key) != simdjson::SUCCESS || field.value().get(value) != simdjson::SUCCESS)
+                return false;
+            simdjson::ondemand::json_type type;
+            if (value.type().get(type) != simdjson::SUCCESS)
+                return false;
+            std::string k(key);
+            switch (type) {
+            case simdjson::ondemand::json_type::string: {
+                std::string_view text;
+                if (value.get_string().get(text) != simdjson::SUCCESS)
+                    return false;
+                attrs.m_items.push_back({std::move(k), std::string(text)});
+                break;
+            }
+            case simdjson::ondemand::json_type::boolean: {
+                bool b = false;
+                if (value.get_bool().get(b) != simdjson::SUCCESS)
+                    return false;
+                attrs.m_items.push_back({std::move(k), b});
+                break;
+            }
+            case simdjson::ondemand::json_type::number: {
+                simdjson::ondemand::number_type kind;
+                if (value.get_number_type().get(kind) != simdjson::SUCCESS)
+                    return false;
+                int64_t i = 0;
+                double d = 0;
+                if (kind == simdjson::ondemand::number_type::signed_integer && value.get_int64().get(i) == simdjson::SUCCESS)
+                    attrs.m_items.push_back({std::move(k), i});
+                else if (value.get_double().get(d) == simdjson::SUCCESS)
+                    attrs.m_items.push_back({std::move(k), d});
+                else // a big integer beyond double: kept as its text
+                    attrs.m_items.push_back({std::move(k), JsonText{std::string(trimmedJson(value.raw_json_token()))}});
+                break;
+            }
+            case simdjson::ondemand::json_type::array: {
+                simdjson::ondemand::array array;
+                std::string_view raw;
+                if (value.get_array().get(array) != simdjson::SUCCESS || array.raw_json().get(raw) != simdjson::SUCCESS)
+                    return false;
+                attrs.m_items.push_back({std::move(k), JsonText{std::string(trimmedJson(raw))}});
+                break;
+            }
+            case simdjson::ondemand::json_type::object: {
+                simdjson::ondemand::object inner;
+                std::string_view raw;
+                if (value.get_object().get(inner) != simdjson::SUCCESS || inner.raw_json().get(raw) != simdjson::SUCCESS)
+                    return false;
+                attrs.m_items.push_back({std::move(k), JsonText{std::string(trimmedJson(raw))}});
+                break;
+            }
+            case simdjson::ondemand::json_type::null:
+                if (!value.is_null())
+                    return false;
+                attrs.m_items.push_back({std::move(k), JsonText{"null"}});
+                break;
+            }
+        }
+        return true;
+    }();
+    if (!whole) // malformed: nothing, as before (stored attributes are written by Rootline)
+        attrs.m_items.clear();
     return attrs;
 }
 
