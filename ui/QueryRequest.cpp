@@ -46,6 +46,7 @@ QueryLanguage queryLanguage(QueryPane pane, SourceType type) {
     case SourceType::Jaeger:
         return pane == QueryPane::Traces ? QueryLanguage::TraceSearch : QueryLanguage::Plain;
     case SourceType::CloudWatch:
+    case SourceType::Alertmanager: // serves alerts only: no query bar offers it
         return QueryLanguage::Plain;
     }
     return QueryLanguage::Plain;
