@@ -70,7 +70,7 @@ private slots:
         QCOMPARE(versions.at(QStringLiteral("Qt")), QString::fromLatin1(qVersion()));
         QCOMPARE(versions.at(QStringLiteral("SQLite")), QString::fromLatin1(sqlite3_libversion()));
         QCOMPARE(versions.at(QStringLiteral("Cache schema")), QString::number(cache::kSchemaVersion));
-        for (const QString name : {QStringLiteral("QCustomPlot"), QStringLiteral("libcurl"), QStringLiteral("simdjson")})
+        for (const QString& name : {QStringLiteral("QCustomPlot"), QStringLiteral("libcurl"), QStringLiteral("simdjson")})
             QVERIFY2(versions.at(name).contains(QRegularExpression(QStringLiteral("^\\d+\\.\\d+"))), qPrintable(name + QLatin1Char(' ') + versions.at(name)));
 
         AboutDialog dialog({{QStringLiteral("Settings"), QStringLiteral("/somewhere/rootline.conf")}});

@@ -12,12 +12,14 @@
 #include "TimelinePane.h"
 #include "TraceListModel.h"
 #include "TracePane.h"
+#include "live/LiveInvestigationPanel.h"
 #include "cache/CacheReader.h"
 #include "trace/TraceView.h"
 #include "trace/TraceViewState.h"
 #include "sample/SampleCache.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -412,10 +414,27 @@ private slots:
         again.saveLayout();
     }
 
+    // The live investigation (issue 11) is a dock in the investigation's place, offered the open
+    // cache's alerts; the saved layout keeps it by name.
+    void theLivePanelIsADockFedByTheOpenCache()
+    {
+        auto w = openWindow(m_path);
+        QVERIFY(w);
+        QDockWidget* live = nullptr;
+        for (QDockWidget* d : w->docks())
+            if (d->objectName() == QStringLiteral("liveDock"))
+                live = d;
+        QVERIFY(live);
+        QCOMPARE(live->widget(), static_cast<QWidget*>(w->livePanel()));
+        auto* alerts = w->livePanel()->findChild<QComboBox*>();
+        QVERIFY(alerts);
+        QTRY_VERIFY(alerts->findText(QStringLiteral("CheckoutAvailabilityBurnRate")) >= 0);
+    }
+
     void panesAreDocks()
     {
         MainWindow w;
-        QCOMPARE(int(w.docks().size()), 3);
+        QCOMPARE(int(w.docks().size()), 4); // metrics, logs, investigation, live investigation
         for (QDockWidget* d : w.docks())
             QVERIFY(!d->objectName().isEmpty()); // saveState names them
         w.setTheme(QStringLiteral("dark"));

@@ -1,3 +1,4 @@
+#include "live/LiveInvestigationPanel.h"
 #include "MainWindow.h"
 
 #include "CacheSession.h"
@@ -131,6 +132,25 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::TopDockWidgetArea, timelineDock);
     splitDockWidget(timelineDock, investigationDock, Qt::Horizontal);
     addDockWidget(Qt::LeftDockWidgetArea, logsDock);
+    // The live investigation (issue 11) shares the investigation's place, as a tab behind it: it
+    // fetches what the plan of a chosen alert needs into the open cache, then the panes reload.
+    m_live = new LiveInvestigationPanel(this);
+    QDockWidget* liveDock = makeDock(m_live, tr("Live investigation"), QStringLiteral("liveDock"));
+    tabifyDockWidget(investigationDock, liveDock);
+    investigationDock->raise();
+    connect(m_live, &LiveInvestigationPanel::ranInto, this, [this](const QString& path) {
+        if (auto s = openCache(path); !s)
+            showError(QString::fromStdString(s.error().message()));
+    });
+    connect(m_session, &CacheSession::opened, this, [this](const QString& path) {
+        m_live->setCachePath(path);
+        m_session->run<std::vector<Alert>>(
+            m_live, [](CacheReader& reader, const std::atomic_bool&) { return reader.alerts(); },
+            [this](Result<std::vector<Alert>> alerts) {
+                if (alerts)
+                    m_live->setAlerts(*alerts);
+            });
+    });
     resizeDocks({timelineDock, investigationDock}, {900, 540}, Qt::Horizontal);
     resizeDocks({timelineDock}, {390}, Qt::Vertical);
     resizeDocks({logsDock}, {760}, Qt::Horizontal);
@@ -599,6 +619,7 @@ Status MainWindow::reloadSources()
             status = loaded.error();
     }
     m_completions->setSources(m_sources);
+    m_live->setSources(m_sources);
     for (QueryBar* bar : m_queryBars)
         bar->setSources(m_sources);
     setFetchRunning(m_fetch->isRunning());

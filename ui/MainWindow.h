@@ -35,6 +35,7 @@ class QueryBar;
 enum class QueryPane;
 struct FetchRunResult;
 class InvestigationPane;
+class LiveInvestigationPanel;
 class LogPane;
 class TimelinePane;
 class TracePane;
@@ -60,6 +61,8 @@ public:
     LogPane* logPane() const { return m_logs; }
     TracePane* tracePane() const { return m_traces; }
     InvestigationPane* investigationPane() const { return m_investigation; }
+    // Investigate → Live investigation: choose a firing alert, and the plan fetches what each step needs.
+    LiveInvestigationPanel* livePanel() const { return m_live; }
     // File → Import…: the dialog over the open cache (or a new one), preloaded with `paths`.
     void importFiles(const QStringList& paths = {});
     // Every pane has shown the data of the open cache.
@@ -145,6 +148,7 @@ private:
     LogPane* m_logs;
     TracePane* m_traces;
     InvestigationPane* m_investigation = nullptr;
+    LiveInvestigationPanel* m_live = nullptr;
     QStackedWidget* m_stack;
     WelcomePage* m_welcome;
     QString m_sampleIncident;

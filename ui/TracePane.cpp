@@ -98,7 +98,7 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     m_split->addWidget(lower);
     m_split->setStretchFactor(0, 0);
     m_split->setStretchFactor(1, 1);
-    m_split->setSizes({130, 670});
+    m_split->setSizes({250, 550}); // about ten rows of the list under its bars
     m_split->setCollapsible(0, true);
     m_split->setCollapsible(1, false);
     auto* layout = new QVBoxLayout(this);
