@@ -4,6 +4,7 @@
 
 #include "cache/CacheReader.h"
 #include "support/FakeJaegerServer.h"
+#include "support/CliRunner.h"
 #include "support/FakeLokiServer.h"
 
 #include <QFile>
@@ -20,28 +21,10 @@ namespace {
 
 constexpr int64_t kT0 = 1763908000000000000; // 2025-11-23T14:26:40Z
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
+using Run = CliResult;
 
-Run cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(ROOTLINE_CLI), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+// 60 s each: a fetch from the loopback fakes takes well under one.
+Run cli(const QStringList& args) { return runCli(args, {}, 60000); }
 
 int64_t count(const std::string& cache, const char* what)
 {

@@ -5,6 +5,7 @@
 #include "cache/CacheWriter.h"
 #include "import/WriterSink.h"
 #include "investigation/Scenarios.h"
+#include "support/CliRunner.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,23 +21,8 @@ class TestInvestigateCli : public QObject {
 
     QTemporaryDir m_dir;
 
-    struct Run {
-        int exitCode = -1;
-        QByteArray out, err;
-    };
-    Run cli(const QStringList& args)
-    {
-        QProcess p;
-        p.setProgram(QStringLiteral(ROOTLINE_CLI));
-        p.setArguments(args);
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.path()); // no stray user rules
-        p.setProcessEnvironment(env);
-        p.start();
-        if (!p.waitForFinished(240000))
-            qFatal("rootline-cli did not finish");
-        return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-    }
+    using Run = test::CliResult;
+    Run cli(const QStringList& args) { return test::runCli(args, m_dir.path(), 240000); } // no stray user rules
 
 private slots:
     void sampleIncidentNamesPaymentGatewayTimeout()

@@ -17,6 +17,7 @@
 #include "investigation/Investigation.h"
 #include "live/LiveRunner.h"
 #include "support/AlertmanagerProcess.h"
+#include "support/CliRunner.h"
 #include "support/FakeJaegerServer.h"
 #include "support/FakeLokiServer.h"
 #include "support/PrometheusProcess.h"
@@ -54,10 +55,7 @@ std::string hex32(int n)
     return buf;
 }
 
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out, err;
-};
+using CliRun = CliResult;
 
 } // namespace
 
@@ -178,25 +176,7 @@ class TestLiveInvestigation : public QObject {
         return out;
     }
 
-    CliRun cli(const QStringList& args)
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config"))); // no user rules
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(ROOTLINE_CLI), args);
-        CliRun r;
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
-    }
+    CliRun cli(const QStringList& args) { return runCli(args, m_dir.filePath(QStringLiteral("config"))); } // no user rules
 
 private slots:
     void initTestCase()
