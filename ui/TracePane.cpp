@@ -22,6 +22,8 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QSplitter>
+
+#include <algorithm>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -98,7 +100,7 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
     m_split->addWidget(lower);
     m_split->setStretchFactor(0, 0);
     m_split->setStretchFactor(1, 1);
-    m_split->setSizes({250, 550}); // about ten rows of the list under its bars
+    setListRoom(false);
     m_split->setCollapsible(0, true);
     m_split->setCollapsible(1, false);
     auto* layout = new QVBoxLayout(this);
@@ -225,6 +227,16 @@ void TracePane::selectRowOf(TraceId id)
     m_selecting = false;
 }
 
+// With no trace open the list gets about ten rows; opening one hands the trace view most of the
+// height (a few rows of list stay, to pick another). Only on those two moments, so a splitter the
+// user dragged stays where they put it while they move between traces.
+void TracePane::setListRoom(bool traceOpen)
+{
+    const int total = std::max(m_split->height(), 800);
+    const int list = traceOpen ? 130 : 250;
+    m_split->setSizes({list, total - list});
+}
+
 void TracePane::showTrace(TraceId id)
 {
     selectRowOf(id);
@@ -238,11 +250,15 @@ void TracePane::showTrace(TraceId id)
     m_countJob.reset();
     m_traceLogCount.reset();
     if (!id.isValid() || !m_session->isOpen()) {
+        if (m_shownTrace.isValid())
+            setListRoom(false);
         m_shownTrace = {};
         m_traceView->clear();
         m_traceTitle->setText(tr("<b>Spans</b>"));
         return;
     }
+    if (!m_shownTrace.isValid())
+        setListRoom(true);
     const QString hex = QString::fromStdString(id.toHex());
     m_traceTitle->setText(tr("<b>Spans</b> — trace <tt>%1</tt> · reading…").arg(hex));
     // One trace can hold a million spans: read, lay out and count its logs on a worker, then

@@ -70,6 +70,7 @@ signals:
 private:
     void requery();
     void showTrace(TraceId id);
+    void setListRoom(bool traceOpen);
     void selectRowOf(TraceId id);
     void countLogs(TraceId trace, SpanId span);
 

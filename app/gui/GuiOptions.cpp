@@ -22,6 +22,8 @@ const std::vector<GuiOption>& guiOptions()
                         "start page is rendered."),
          {}},
         {opt::size, QStringLiteral("WxH"), QStringLiteral("The window size for --screenshot."), QStringLiteral("1600x1000")},
+        {opt::pane, QStringLiteral("NAME"),
+         QStringLiteral("With --screenshot, write only this pane: metrics, logs, traces, investigation or live."), {}},
         {opt::manpage, {}, QStringLiteral("Print this manual page in roff (the build installs it as rootline(1)) and exit."), {}},
     };
     return table;
@@ -43,7 +45,7 @@ std::string guiManPage(const std::string& version)
     page.name = "rootline";
     page.version = "Rootline " + version;
     page.summary = "observability correlation workbench: from alert to root cause";
-    page.synopsis = {"rootline [OPTION]... [FILE]", "rootline --screenshot OUT.png [--size WxH] [FILE]"};
+    page.synopsis = {"rootline [OPTION]... [FILE]", "rootline --screenshot OUT.png [--size WxH] [--pane NAME] [FILE]"};
     page.description = {
         "Rootline walks an on-call engineer from a firing alert to the span and the log lines that explain it. It "
         "pulls what an investigation needs from Loki, Prometheus, Jaeger and AWS CloudWatch, or from exported "

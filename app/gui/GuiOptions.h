@@ -26,6 +26,7 @@ inline const QString trace = QStringLiteral("trace");
 inline const QString step = QStringLiteral("step");
 inline const QString screenshot = QStringLiteral("screenshot");
 inline const QString size = QStringLiteral("size");
+inline const QString pane = QStringLiteral("pane");
 inline const QString manpage = QStringLiteral("manpage");
 } // namespace opt
 

@@ -1,4 +1,4 @@
-// rootline [--bundle FILE] [--sources FILE] [--window FROM,TO] [--trace ID] [--step NAME] [--screenshot OUT.png [--size WxH]] [FILE]
+// rootline [--bundle FILE] [--sources FILE] [--window FROM,TO] [--trace ID] [--step NAME] [--screenshot OUT.png [--size WxH] [--pane NAME]] [FILE]
 // Opens a cache in the main window; with nothing to open, the start page (sample incident, recent
 // investigations). With --screenshot it waits until the panes have loaded (the session's "loaded"
 // signal, not a fixed delay), writes the window to a PNG and exits. With no display at all it says
@@ -8,11 +8,15 @@
 #include "CacheSession.h"
 #include "Focus.h"
 #include "InvestigationPane.h"
+#include "LogPane.h"
 #include "GuiOptions.h"
 #include "SampleIncident.h"
 #include "MainWindow.h"
+#include "TimelinePane.h"
+#include "TracePane.h"
 #include "UiWatchdog.h"
 #include "core/Clock.h"
+#include "live/LiveInvestigationPanel.h"
 #include "core/Ids.h"
 #include "core/Time.h"
 #include "sources/SourcesFile.h"
@@ -20,6 +24,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QIcon>
@@ -42,9 +47,32 @@ bool displayAvailable()
            || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
-int writeScreenshot(rootline::MainWindow& window, const QString& path)
+// The widget a --pane name stands for; null for a name that is none of them.
+QWidget* paneNamed(rootline::MainWindow& window, const QString& name)
 {
-    const QPixmap shot = window.grab();
+    if (name == QLatin1String("metrics"))
+        return window.timelinePane();
+    if (name == QLatin1String("logs"))
+        return window.logPane();
+    if (name == QLatin1String("traces"))
+        return window.tracePane();
+    if (name == QLatin1String("investigation"))
+        return window.investigationPane();
+    if (name == QLatin1String("live"))
+        return window.livePanel();
+    return nullptr;
+}
+
+// The whole window, or only `pane` (for documentation and bug reports).
+int writeScreenshot(rootline::MainWindow& window, const QString& path, const QString& pane)
+{
+    QWidget* what = pane.isEmpty() ? &window : paneNamed(window, pane);
+    if (!pane.isEmpty() && what && !what->isVisible()) { // a tabbed dock behind another: bring it forward
+        if (auto* dock = qobject_cast<QDockWidget*>(what->parentWidget()))
+            dock->raise();
+        QCoreApplication::processEvents();
+    }
+    const QPixmap shot = what ? what->grab() : QPixmap();
     if (shot.isNull() || !shot.save(path, "PNG")) {
         std::fprintf(stderr, "rootline: could not write the screenshot to %s\n", qPrintable(path));
         return 2;
@@ -107,12 +135,19 @@ int main(int argc, char** argv)
     const QCommandLineOption& sourcesOption = options.at(rootline::gui::opt::sources);
     const QCommandLineOption& traceOption = options.at(rootline::gui::opt::trace);
     const QCommandLineOption& stepOption = options.at(rootline::gui::opt::step);
+    const QCommandLineOption& paneOption = options.at(rootline::gui::opt::pane);
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A cache or bundle to open (same as --bundle)."), QStringLiteral("[FILE]"));
     parser.process(app);
 
     QString bundlePath = parser.value(bundle);
     if (bundlePath.isEmpty() && !parser.positionalArguments().isEmpty())
         bundlePath = parser.positionalArguments().constFirst();
+    const QString pane = parser.value(paneOption);
+    if (!pane.isEmpty() && !QStringList{QStringLiteral("metrics"), QStringLiteral("logs"), QStringLiteral("traces"),
+                                        QStringLiteral("investigation"), QStringLiteral("live")}.contains(pane)) {
+        std::fprintf(stderr, "rootline: --pane %s: no such pane (metrics, logs, traces, investigation or live)\n", qPrintable(pane));
+        return 2;
+    }
     QString shotPath = parser.value(screenshot);
     if (shotPath.isEmpty() && headless)
         shotPath = QDir::current().absoluteFilePath(QStringLiteral("rootline-screenshot.png"));
@@ -213,7 +248,7 @@ int main(int argc, char** argv)
 
     int exitCode = 0;
     auto grabAndQuit = [&] {
-        exitCode = writeScreenshot(window, shotPath);
+        exitCode = writeScreenshot(window, shotPath, pane);
         app.exit(exitCode);
     };
     if (bundlePath.isEmpty()) {
