@@ -214,6 +214,9 @@ private slots:
         QCOMPARE(inv->currentStep(), int(StepKind::Traces));
         QVERIFY(w->focus()->traceId().isValid());
         QCOMPARE(w->logPane()->query().minSeverity, 0);
+        // The list shows the failing traces (the step's trace is one of them).
+        QVERIFY(w->tracePane()->query().errorsOnly);
+        QTRY_VERIFY_WITH_TIMEOUT(w->tracePane()->isLoaded() && w->tracePane()->model()->rowCount() > 0, 30'000);
 
         next->trigger(); // the span that explains it: payment's failing call to the gateway
         QCOMPARE(inv->currentStep(), int(StepKind::Span));
@@ -240,8 +243,11 @@ private slots:
         QCOMPARE(w->focus()->state(), spanStep);
         QVERIFY(!w->logPane()->traceOnly());
         w->focus()->back();
+        QVERIFY(w->focus()->state().tracesErrorsOnly); // the traces step, its filter with it
+        QVERIFY(w->tracePane()->query().errorsOnly);
         w->focus()->back();
         QCOMPARE(w->focus()->state(), logsStep);
+        QVERIFY(!w->tracePane()->query().errorsOnly);
         QCOMPARE(w->logPane()->query().minSeverity, int(Severity::Error));
         w->focus()->forward();
         w->focus()->forward();

@@ -70,6 +70,13 @@ void Focus::setLogFilter(int minSeverity, bool traceOnly)
     apply(next, true);
 }
 
+void Focus::setTraceErrorsOnly(bool on)
+{
+    FocusState next = m_state;
+    next.tracesErrorsOnly = on;
+    apply(next, true);
+}
+
 void Focus::setState(const FocusState& state) { apply(state, true); }
 
 void Focus::start(const FocusState& state)
@@ -148,6 +155,8 @@ void Focus::apply(FocusState next, bool record)
         emit logRowChanged(m_state.logRowId);
     if (old.logMinSeverity != m_state.logMinSeverity || old.logsOfTraceOnly != m_state.logsOfTraceOnly)
         emit logFilterChanged(m_state.logMinSeverity, m_state.logsOfTraceOnly);
+    if (old.tracesErrorsOnly != m_state.tracesErrorsOnly)
+        emit traceFilterChanged(m_state.tracesErrorsOnly);
     emit changed(m_state);
     if (record) {
         updateActions();

@@ -43,6 +43,8 @@ public:
     void setState(const FocusState& state);
     // Sets the log pane's filter (minimum severity, only the focus trace's lines).
     void setLogFilter(int minSeverity, bool traceOnly);
+    // Sets the trace list's filter (only traces with a failed span).
+    void setTraceErrorsOnly(bool on);
     // Forgets everything, history included — when another cache is opened.
     void reset();
     // Where a newly opened cache starts (the firing alert's window): replaces the state without a
@@ -70,6 +72,7 @@ signals:
     void spanChanged(rootline::SpanId spanId);
     void logRowChanged(qint64 rowId);
     void logFilterChanged(int minSeverity, bool traceOnly);
+    void traceFilterChanged(bool errorsOnly);
     void changed(const rootline::FocusState& state);
     void historyChanged();
     // The crosshair moved; `hasTime` false: it left the panes (`time` is then meaningless).

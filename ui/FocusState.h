@@ -21,6 +21,7 @@ struct FocusState {
     qint64 logRowId = 0;
     int logMinSeverity = 0;      // the log pane's level filter (0: all levels)
     bool logsOfTraceOnly = false; // the log pane shows only the lines of traceId
+    bool tracesErrorsOnly = false; // the trace list shows only traces with a failed span
 
     bool hasWindow() const { return window != TimeWindow::all(); }
     bool operator==(const FocusState&) const = default;

@@ -179,11 +179,11 @@ InvestigationPane::InvestigationPane(CacheSession* session, Focus* focus, QWidge
     , m_candidates(new QTreeWidget(this))
     , m_steps(new QTreeWidget(this))
     , m_detail(new QTextBrowser(this))
+    , m_savePool(new QThreadPool(this))
     , m_nextAction(new QAction(tr("Next step"), this))
     , m_previousAction(new QAction(tr("Previous step"), this))
     , m_nextButton(new QPushButton(tr("Next step ▸"), this))
     , m_previousButton(new QPushButton(tr("◂ Previous"), this))
-    , m_savePool(new QThreadPool(this))
 {
     m_savePool->setMaxThreadCount(1);
     m_nextAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
@@ -600,6 +600,9 @@ FocusState InvestigationPane::focusForStep(int index) const
                     best = &r;
         if (best)
             f.traceId = trace(best->id);
+        // The list shows the failing traces when the step's trace is one (a slow trace that did not
+        // fail would then be missing from its own list).
+        f.tracesErrorsOnly = best && best->label.find("failing") != std::string::npos;
         break;
     }
     case StepKind::Span:

@@ -118,7 +118,13 @@ TracePane::TracePane(CacheSession* session, Focus* focus, QWidget* parent)
         menu.addAction(tr("Compare with the trace shown below"), this, [this, other] { compareTraces(m_shownTrace, other); });
         menu.exec(m_view->viewport()->mapToGlobal(pos));
     });
-    connect(m_errorsOnly, &QCheckBox::toggled, this, &TracePane::requery);
+    // The filter is part of the focus (the guided walk's Traces step sets it, Back restores it).
+    connect(m_errorsOnly, &QCheckBox::toggled, this, [this](bool on) {
+        if (on != m_focus->state().tracesErrorsOnly)
+            m_focus->setTraceErrorsOnly(on);
+        requery();
+    });
+    connect(m_focus, &Focus::traceFilterChanged, this, [this](bool on) { m_errorsOnly->setChecked(on); });
     connect(m_slowest, &QCheckBox::toggled, this, &TracePane::requery);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
         if (m_selecting || !current.isValid())
