@@ -179,6 +179,7 @@ void TimelinePane::onOpened()
 {
     if (m_job)
         m_job->store(true);
+    m_listPending = false; // the overview of the cache just opened starts the listing
     // The same cache again (it grew: a fetch or an import): keep the user's choice of series, and
     // show the series that are new — what was just fetched is what the user wants to see.
     // (The session re-opens by closing first, so the specs of the last load are kept apart.)
@@ -194,6 +195,7 @@ void TimelinePane::onOpened()
 
 void TimelinePane::resetPlot()
 {
+    m_reloadTimer->stop(); // a view reload asked for before: of a plot that is gone
     m_data.reset();
     m_specs.clear();
     m_fullRange = TimeWindow::all();
@@ -204,6 +206,7 @@ void TimelinePane::onClosed()
 {
     if (m_job)
         m_job->store(true);
+    m_listPending = false;
     resetPlot();
     showMessage(tr("No cache open"));
 }
@@ -221,6 +224,8 @@ void TimelinePane::startLoad(bool listSeries)
         return;
     if (m_job)
         m_job->store(true);
+    listSeries = listSeries || m_listPending;
+    m_listPending = listSeries;
     const TimeWindow view = m_data && !listSeries ? viewWindow() : m_fullRange;
     const int maxPoints = pixelWidth();
     std::vector<PlotSpec> specs = m_specs;
@@ -265,6 +270,8 @@ void TimelinePane::startLoad(bool listSeries)
             return load;
         },
         [this, listSeries](Result<TimelineLoad> load) {
+            if (listSeries)
+                m_listPending = false;
             if (!load) {
                 showMessage(tr("Could not load the metrics: %1").arg(QString::fromStdString(load.error().message())));
                 return;

@@ -131,6 +131,9 @@ private:
     std::shared_ptr<std::atomic_bool> m_job;
     QPoint m_pressPos;
     bool m_applying = false;
+    // A load that lists the cache's series is on its way: a view reload started meanwhile (it
+    // cancels the job under way) must list them too, or the pane stays without any series.
+    bool m_listPending = false;
     QueryBar* m_queryBar = nullptr;
     TimelineMarks m_marks;
     std::optional<Timestamp> m_crosshairTime;
